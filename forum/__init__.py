@@ -1,0 +1,79 @@
+"""The forum's application factory."""
+
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from forum.config import PROJECT_ROOT, SUPPORTED_LOCALES, build_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(build_config(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+    _check_catalogs(app)
+
+    from forum import cli, errors, i18n, policy, security
+    from forum.auth.actions import load_session_user
+    from forum.database import configure_engine, render_migration_item
+    from forum.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(PROJECT_ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_item,
+    )
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=app.config["BABEL_TRANSLATION_DIRECTORIES"],
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to continue.")
+    # Flask-Login stores the message in the session: a str, in the reader's language.
+    login_manager.localize_callback = str
+    login_manager.user_loader(load_session_user)
+    with app.app_context():
+        configure_engine(db.engine)
+
+    from forum.auth.views import bp as auth_bp
+    from forum.boards.views import bp as boards_bp
+    from forum.threads.views import bp as threads_bp
+
+    app.register_blueprint(boards_bp)
+    app.register_blueprint(threads_bp)
+    app.register_blueprint(auth_bp)
+    i18n.init_app(app)
+    policy.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _check_catalogs(app: Flask) -> None:
+    """Refuse to start without compiled fi and sv catalogs: the UI would silently be English."""
+    directory = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    missing = [
+        locale
+        for locale in SUPPORTED_LOCALES
+        if locale != "en" and not (directory / locale / "LC_MESSAGES" / "messages.mo").exists()
+    ]
+    if missing:
+        raise RuntimeError(
+            f"compiled catalogs missing for {', '.join(missing)} in {directory}: "
+            "run `make translations`"
+        )

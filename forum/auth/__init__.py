@@ -1,0 +1,1 @@
+"""Accounts: registration, signing in and out, server-side sessions, profiles."""

@@ -1,0 +1,142 @@
+"""Account writes. Each takes the acting user explicitly and commits once."""
+
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from forum.auth.models import User, UserSession
+from forum.database import begin_write, utcnow
+from forum.extensions import db
+
+# Checked against when the email is unknown, so both failures take the same time.
+_unknown_user_hashes: dict[str, str] = {}
+
+
+def _hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def _unknown_user_hash() -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _unknown_user_hashes:
+        _unknown_user_hashes[method] = _hash_password(secrets.token_urlsafe(16))
+    return _unknown_user_hashes[method]
+
+
+class EmailTaken(Exception):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def register(
+    *, display_name: str, email: str, password: str, organisation_id: int, locale: str
+) -> User:
+    begin_write()
+    user = User(
+        display_name=display_name.strip(),
+        email=normalise_email(email),
+        password_hash=_hash_password(password),
+        organisation_id=organisation_id,
+        locale=locale,
+        role="member",
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise EmailTaken from None
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None: the same answer for both misses."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        check_password_hash(_unknown_user_hash(), password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def _add_session(user: User, *, remember: bool) -> str:
+    lifetime = (
+        current_app.config["REMEMBER_COOKIE_DURATION"]
+        if remember
+        else current_app.config["SESSION_LIFETIME"]
+    )
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(
+        UserSession(token=token, user_id=user.id, created_at=now, expires_at=now + lifetime)
+    )
+    return token
+
+
+def start_session(user: User, *, remember: bool) -> str:
+    """Record a new signed-in session and return its token (what the cookies carry)."""
+    begin_write()
+    token = _add_session(user, remember=remember)
+    db.session.commit()
+    user.session_token = token
+    return token
+
+
+def end_session(token: str) -> None:
+    begin_write()
+    db.session.execute(delete(UserSession).where(UserSession.token == token))
+    db.session.commit()
+
+
+def load_session_user(token: str) -> User | None:
+    """The active user of an unexpired session, or None."""
+    user = db.session.scalar(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token == token, UserSession.expires_at > utcnow(), User.active)
+    )
+    if user is not None:
+        user.session_token = token
+    return user
+
+
+def change_password(user: User, *, new_password: str, remember: bool = False) -> str:
+    """Set a new password, end every session of the user, and return a fresh one for this one."""
+    begin_write()
+    user.password_hash = _hash_password(new_password)
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    token = _add_session(user, remember=remember)
+    db.session.commit()
+    user.session_token = token
+    return token
+
+
+def deactivate(user: User) -> None:
+    """Close an account: it can no longer sign in, and its open sessions end now."""
+    begin_write()
+    user.active = False
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    db.session.commit()
+
+
+def set_locale(user: User, locale: str) -> None:
+    begin_write()
+    user.locale = locale
+    db.session.commit()
+
+
+def remove_expired_sessions(*, older_than: timedelta = timedelta(0)) -> int:
+    begin_write()
+    result = db.session.execute(
+        delete(UserSession).where(UserSession.expires_at < utcnow() - older_than)
+    )
+    db.session.commit()
+    return result.rowcount

@@ -1,0 +1,173 @@
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import refresh
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+from werkzeug.security import check_password_hash
+
+from forum import policy
+from forum.auth import actions
+from forum.auth.forms import LoginForm, PasswordChangeForm, PreferencesForm, RegistrationForm
+from forum.auth.models import User
+from forum.extensions import db
+from forum.i18n import current_locale, localized, safe_next
+from forum.regions.models import Organisation, Region
+from forum.threads.models import Post, Thread
+
+bp = Blueprint("auth", __name__)
+
+PROFILE_LIST_LENGTH = 20
+
+
+def organisation_choices() -> dict[str, list[tuple[int, str]]]:
+    """Organisations grouped by region, for a select with one optgroup per region."""
+    organisations = db.session.scalars(
+        select(Organisation).join(Organisation.region).order_by(Region.position, Organisation.name)
+    )
+    grouped: dict[str, list[tuple[int, str]]] = {}
+    for organisation in organisations:
+        grouped.setdefault(localized(organisation.region, "name"), []).append(
+            (organisation.id, organisation.name)
+        )
+    return grouped
+
+
+def _sign_in(user: User, *, remember: bool) -> None:
+    # A fresh session at every sign-in: nothing set before it carries over.
+    session.clear()
+    actions.start_session(user, remember=remember)
+    login_user(user, remember=remember)
+    refresh()
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("boards.index"))
+    form = RegistrationForm()
+    form.organisation.choices = organisation_choices()
+    if request.method == "GET":
+        form.locale.data = current_locale()
+    if form.validate_on_submit():
+        try:
+            user = actions.register(
+                display_name=form.display_name.data,
+                email=form.email.data,
+                password=form.password.data,
+                organisation_id=form.organisation.data,
+                locale=form.locale.data,
+            )
+        except actions.EmailTaken:
+            form.email.errors.append(
+                _("An account with this email address already exists. Sign in instead.")
+            )
+        else:
+            _sign_in(user, remember=False)
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name))
+            return redirect(url_for("boards.index"))
+    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    target = safe_next(request.args.get("next"), url_for("boards.index"))
+    if current_user.is_authenticated:
+        return redirect(target)
+    form = LoginForm()
+    failed = False
+    if form.validate_on_submit():
+        user = actions.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            _sign_in(user, remember=form.remember.data)
+            return redirect(target)
+        failed = True
+    status = 422 if (failed or form.errors) else 200
+    return render_template("auth/login.html", form=form, failed=failed, next=target), status
+
+
+@bp.post("/logout")
+def logout():
+    if current_user.is_authenticated:
+        actions.end_session(current_user.session_token)
+        logout_user()
+    session.clear()
+    flash(_("You have signed out."))
+    return redirect(url_for("boards.index"))
+
+
+@bp.get("/users/<int:user_id>")
+def profile(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None or not user.active:
+        abort(404)
+    threads = db.session.scalars(
+        policy.visible_threads(current_user)
+        .where(Thread.author_id == user.id)
+        .options(contains_eager(Thread.board))
+        .order_by(Thread.created_at.desc())
+        .limit(PROFILE_LIST_LENGTH)
+    ).all()
+    posts = db.session.execute(
+        policy.visible_posts(current_user)
+        .add_columns(Thread.title)
+        .where(Post.author_id == user.id, Post.depth > 0)
+        .order_by(Post.created_at.desc())
+        .limit(PROFILE_LIST_LENGTH)
+    ).all()
+    return render_template("auth/profile.html", user=user, threads=threads, posts=posts)
+
+
+def _account_page(preferences=None, password=None):
+    preferences = preferences or PreferencesForm(prefix="prefs", locale=current_user.locale)
+    password = password or PasswordChangeForm(prefix="password")
+    status = 422 if (preferences.errors or password.errors) else 200
+    return render_template("auth/account.html", preferences=preferences, password=password), status
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return _account_page()
+
+
+@bp.post("/account/preferences")
+@login_required
+def save_preferences():
+    form = PreferencesForm(prefix="prefs")
+    if not form.validate_on_submit():
+        return _account_page(preferences=form)
+    actions.set_locale(current_user, form.locale.data)
+    refresh()
+    flash(_("Your preferences are saved."))
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    form = PasswordChangeForm(prefix="password")
+    if form.validate_on_submit():
+        if check_password_hash(current_user.password_hash, form.current_password.data):
+            remembered = (
+                current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
+            )
+            actions.change_password(
+                current_user, new_password=form.password.data, remember=remembered
+            )
+            login_user(current_user, remember=remembered)
+            flash(_("Your password is changed. You were signed out everywhere else."))
+            return redirect(url_for("auth.account"))
+        form.current_password.errors.append(_("The current password is not correct."))
+    return _account_page(password=form)

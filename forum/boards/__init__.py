@@ -1,0 +1,1 @@
+"""Boards: where threads live, national or regional, with a visibility."""

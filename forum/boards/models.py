@@ -1,0 +1,34 @@
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.database import UTCDateTime
+from forum.extensions import db
+from forum.regions.models import Region
+
+# public: anyone, signed out too; members: any signed-in member;
+# region: members of the board's region, and staff.
+VISIBILITIES = ("public", "members", "region")
+
+
+class Board(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name_fi: Mapped[str] = mapped_column(String(120))
+    name_sv: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    description_fi: Mapped[str] = mapped_column(Text, default="")
+    description_sv: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    # NULL: a national board.
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
+    visibility: Mapped[str] = mapped_column(String(16), default="public")
+    position: Mapped[int] = mapped_column(default=0)
+    archived: Mapped[bool] = mapped_column(default=False)
+    # Counters, kept by SQL increments in the transaction that adds a thread or post.
+    thread_count: Mapped[int] = mapped_column(default=0)
+    post_count: Mapped[int] = mapped_column(default=0)
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    region: Mapped[Region | None] = relationship()

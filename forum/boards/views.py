@@ -1,0 +1,51 @@
+from flask import Blueprint, current_app, render_template
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from forum import policy
+from forum.boards.models import Board
+from forum.extensions import db
+from forum.i18n import localized
+from forum.pagination import requested_page
+from forum.regions.models import Region
+from forum.threads.models import Thread
+
+bp = Blueprint("boards", __name__)
+
+
+@bp.get("/")
+def index():
+    boards = db.session.scalars(
+        policy.visible_boards(current_user)
+        .outerjoin(Board.region)
+        .options(joinedload(Board.region))
+        .order_by(Region.position.nulls_first(), Board.position, Board.id)
+    ).all()
+    groups: list[tuple[Region | None, list[Board]]] = []
+    for board in boards:
+        if not groups or groups[-1][0] is not board.region:
+            groups.append((board.region, []))
+        groups[-1][1].append(board)
+    return render_template("boards/index.html", groups=groups)
+
+
+@bp.get("/boards/<slug>")
+def show(slug: str):
+    board = policy.get_board_or_404(slug, current_user)
+    page = requested_page(board.thread_count, current_app.config["THREADS_PER_PAGE"])
+    threads = db.session.scalars(
+        policy.visible_threads(current_user)
+        .where(Thread.board_id == board.id)
+        .options(joinedload(Thread.author), joinedload(Thread.last_poster))
+        .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
+        .offset(page.offset)
+        .limit(page.per_page)
+    ).all()
+    return render_template(
+        "boards/show.html",
+        board=board,
+        threads=threads,
+        page=page,
+        can_start=policy.can(current_user, "thread.start", board),
+        board_name=localized(board, "name"),
+    )

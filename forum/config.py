@@ -1,0 +1,71 @@
+"""Configuration: safe defaults for the embedded demo, overridden from the environment."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SUPPORTED_LOCALES = ("fi", "sv", "en")
+DEFAULT_LOCALE = "fi"
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain postgres:// URLs at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, or generated once into instance/ for the demo."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+def build_config(instance_path: Path) -> dict:
+    database_url = os.environ.get("DATABASE_URL")
+    production = database_url is not None
+    if database_url is None:
+        database_url = f"sqlite:///{instance_path / 'forum.sqlite3'}"
+    secure_cookies = _env_flag("FORUM_SECURE_COOKIES", production)
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        # A session that was not remembered ends on the server after this long.
+        "SESSION_LIFETIME": timedelta(hours=12),
+        "WTF_CSRF_TIME_LIMIT": None,
+        # Werkzeug's scrypt (n=2**15, r=8, p=1); tests switch to a cheap method for speed.
+        "PASSWORD_HASH_METHOD": "scrypt",
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "THREADS_PER_PAGE": 25,
+        "BRANCHES_PER_PAGE": 10,
+        # Replies deeper than this below the page's top post continue on a branch page.
+        "INLINE_DEPTH": 6,
+    }

@@ -1,0 +1,253 @@
+"""Fictional demo content: the three pilot regions, twelve organisations, boards, people and
+threads in Finnish, Swedish and English. No real person or organisation appears here."""
+
+from sqlalchemy import func, select
+
+from forum.auth import actions as auth_actions
+from forum.boards.models import Board
+from forum.database import begin_write
+from forum.extensions import db
+from forum.regions.models import Organisation, Region
+from forum.threads import actions as thread_actions
+from forum.threads.models import Post
+
+REGIONS = [
+    ("pirkanmaa", "Pirkanmaa", "Birkaland", "Pirkanmaa"),
+    ("etela-pohjanmaa", "Etelä-Pohjanmaa", "Södra Österbotten", "South Ostrobothnia"),
+    ("uusimaa", "Uusimaa", "Nyland", "Uusimaa"),
+]
+
+ORGANISATIONS = [
+    ("pirkanmaa", "Kuusikylän kunta", "municipality"),
+    ("pirkanmaa", "Järvenrannan Kiinteistöhuolto Oy", "company"),
+    ("pirkanmaa", "Kaislarannan Työvalmennussäätiö sr", "foundation"),
+    ("pirkanmaa", "Koskenrannan Konepaja Oy", "company"),
+    ("etela-pohjanmaa", "Lakeuden kaupunki", "municipality"),
+    ("etela-pohjanmaa", "Nummen Elintarvike Oy", "company"),
+    ("etela-pohjanmaa", "Pohjan Kuntoutusyhdistys ry", "association"),
+    ("etela-pohjanmaa", "Kyrönjoen Puutuote Oy", "company"),
+    ("uusimaa", "Merikaaren kaupunki", "municipality"),
+    ("uusimaa", "Kallioniemen Logistiikka Oy", "company"),
+    ("uusimaa", "Havsvikens Vårdförening rf", "association"),
+    ("uusimaa", "Ohjelman koordinaatiotiimi (demo)", "public_agency"),
+]
+
+BOARDS = [
+    # slug, region, visibility, names fi/sv/en, descriptions fi/sv/en
+    (
+        "yleinen",
+        None,
+        "public",
+        ("Yleinen keskustelu", "Allmän diskussion", "General discussion"),
+        (
+            "Kokemuksia ja kysymyksiä työkykykoordinaattorin työstä.",
+            "Erfarenheter och frågor om arbetet som arbetsförmågekoordinator.",
+            "Experiences and questions about the work of a work ability coordinator.",
+        ),
+    ),
+    (
+        "hyvat-kaytannot",
+        None,
+        "public",
+        ("Hyvät käytännöt", "God praxis", "Good practices"),
+        (
+            "Toimiviksi havaittuja keinoja osatyökykyisten tukemiseen.",
+            "Beprövade sätt att stödja personer med partiell arbetsförmåga.",
+            "Proven ways of supporting people with partial work capacity.",
+        ),
+    ),
+    (
+        "pilotit",
+        None,
+        "members",
+        ("Pilottiorganisaatiot", "Pilotorganisationerna", "Pilot organisations"),
+        (
+            "Alkukartoitukset, tavoitteet ja pilotoinnin eteneminen. Vain jäsenille.",
+            "Inledande kartläggningar, mål och pilotprojektets framsteg. Endast för medlemmar.",
+            "Initial assessments, goals and how the piloting is going. Members only.",
+        ),
+    ),
+    (
+        "pirkanmaa",
+        "pirkanmaa",
+        "region",
+        ("Pirkanmaan verkosto", "Nätverket i Birkaland", "Pirkanmaa network"),
+        (
+            "Pirkanmaan koordinaattorien omat työpajat ja tilaisuudet.",
+            "Workshoppar och evenemang för koordinatorerna i Birkaland.",
+            "Workshops and events of the coordinators in Pirkanmaa.",
+        ),
+    ),
+    (
+        "etela-pohjanmaa",
+        "etela-pohjanmaa",
+        "region",
+        (
+            "Etelä-Pohjanmaan verkosto",
+            "Nätverket i Södra Österbotten",
+            "South Ostrobothnia network",
+        ),
+        (
+            "Etelä-Pohjanmaan koordinaattorien keskustelut.",
+            "Diskussioner för koordinatorerna i Södra Österbotten.",
+            "Discussions of the coordinators in South Ostrobothnia.",
+        ),
+    ),
+    (
+        "uusimaa",
+        "uusimaa",
+        "public",
+        ("Uudenmaan verkosto", "Nätverket i Nyland", "Uusimaa network"),
+        (
+            "Uudenmaan alueelliset työpajat ja tilaisuudet.",
+            "Regionala workshoppar och evenemang i Nyland.",
+            "Regional workshops and events in Uusimaa.",
+        ),
+    ),
+]
+
+# email, name, organisation, role, locale; the demo password is printed by seed-demo.
+USERS = [
+    ("koordinaattori@example.fi", "Aino Demo", "Kuusikylän kunta", "member", "fi"),
+    ("koordinator@example.fi", "Britta Demo", "Havsvikens Vårdförening rf", "member", "sv"),
+    ("coordinator@example.fi", "Chris Demo", "Kallioniemen Logistiikka Oy", "member", "en"),
+    ("eetu@example.fi", "Eetu Demo", "Lakeuden kaupunki", "member", "fi"),
+    (
+        "moderaattori@example.fi",
+        "Mirja Moderaattori",
+        "Ohjelman koordinaatiotiimi (demo)",
+        "moderator",
+        "fi",
+    ),
+    ("admin@example.fi", "Antti Ylläpito", "Ohjelman koordinaatiotiimi (demo)", "admin", "fi"),
+]
+DEMO_PASSWORD = "demo-salasana-2026"  # noqa: S105 - printed and in the README on purpose
+
+# A thread: board, author, language, title, body, then its replies in the order they were
+# written: (name, replying to: a reply's name or None for the thread, author, language, body).
+THREADS = [
+    (
+        "yleinen",
+        "koordinaattori@example.fi",
+        "fi",
+        "Miten järjestitte työkokeilun osatyökykyiselle?",
+        "Meillä alkaa ensimmäinen **työkokeilu** ensi kuussa. Miten te sovitte tavoitteista "
+        "ja seurannasta työpaikan kanssa?\n\n- Kuka tekee alkukartoituksen?\n"
+        "- Kuinka usein seurantapalaveri?\n- Miten työterveyshuolto on mukana?",
+        [
+            ("a", None, "eetu@example.fi", "fi",
+             "Me teimme alkukartoituksen yhdessä esihenkilön kanssa ja sovimme "
+             "seurantapalaverin kahden viikon välein."),
+            ("b", "a", "koordinaattori@example.fi", "fi",
+             "Kiitos! Oliko työterveyshuolto mukana ensimmäisessä palaverissa?"),
+            ("c", "b", "eetu@example.fi", "fi",
+             "Oli, ja se auttoi: työkyvyn arvio saatiin heti yhteiseksi."),
+            ("d", "c", "coordinator@example.fi", "en",
+             "Same here: involving occupational health from day one saved us weeks."),
+            ("e", "d", "koordinator@example.fi", "sv",
+             "Samma erfarenhet hos oss. Företagshälsovården var med redan i "
+             "den inledande kartläggningen."),
+            ("f", None, "koordinator@example.fi", "sv",
+             "Hos oss har arbetsprövningen fungerat bäst när målen skrivs ner "
+             "tillsammans med medarbetaren."),
+        ],
+    ),
+    (
+        "hyvat-kaytannot",
+        "koordinator@example.fi",
+        "sv",
+        "Mentorskap för nya medarbetare med partiell arbetsförmåga",
+        "Vi har provat ett enkelt mentorskap: varje ny medarbetare får en erfaren kollega "
+        "som stöd under de första tre månaderna.\n\nResultatet har varit gott.",
+        [
+            ("a", None, "koordinaattori@example.fi", "fi", "Hieno idea! Miten mentorit valittiin?"),
+            ("b", "a", "koordinator@example.fi", "sv",
+             "Frivilligt, och de fick en kort utbildning först."),
+            ("c", "b", "admin@example.fi", "fi",
+             "Lisään tämän hyvien käytäntöjen koosteeseen."),
+        ],
+    ),
+    (
+        "yleinen",
+        "coordinator@example.fi",
+        "en",
+        "Finding information on wage subsidies",
+        "Where do you look for up-to-date information on wage subsidies and other "
+        "benefits? Our managers keep asking and I would like one good source.",
+        [
+            ("a", None, "eetu@example.fi", "fi",
+             "TE-palveluiden sivuilta ja alueellisista työpajoista. Tilaisuuksissa sai "
+             "hyviä vinkkejä."),
+        ],
+    ),
+    (
+        "pirkanmaa",
+        "koordinaattori@example.fi",
+        "fi",
+        "Pirkanmaan työpaja keväällä",
+        "Kokoonnutaan keväällä alueelliseen työpajaan. Ehdottakaa aiheita!",
+        [],
+    ),
+]  # fmt: skip
+
+
+def is_empty() -> bool:
+    return not db.session.scalar(select(func.count()).select_from(Region))
+
+
+def seed() -> None:
+    """Create the demo forum. Call only on an empty database."""
+    begin_write()
+    regions = {}
+    for position, (slug, fi, sv, en) in enumerate(REGIONS):
+        regions[slug] = Region(slug=slug, name_fi=fi, name_sv=sv, name_en=en, position=position)
+    db.session.add_all(regions.values())
+    organisations = {
+        name: Organisation(name=name, kind=kind, region=regions[region])
+        for region, name, kind in ORGANISATIONS
+    }
+    db.session.add_all(organisations.values())
+    boards = {}
+    for position, (slug, region, visibility, names, descriptions) in enumerate(BOARDS):
+        boards[slug] = Board(
+            slug=slug,
+            region=regions.get(region),
+            visibility=visibility,
+            position=position,
+            name_fi=names[0],
+            name_sv=names[1],
+            name_en=names[2],
+            description_fi=descriptions[0],
+            description_sv=descriptions[1],
+            description_en=descriptions[2],
+        )
+    db.session.add_all(boards.values())
+    db.session.commit()
+
+    users = {}
+    for email, name, organisation, role, locale in USERS:
+        user = auth_actions.register(
+            display_name=name,
+            email=email,
+            password=DEMO_PASSWORD,
+            organisation_id=organisations[organisation].id,
+            locale=locale,
+        )
+        users[email] = user
+        if role != "member":
+            begin_write()
+            user.role = role
+            db.session.commit()
+
+    for board, author, language, title, body, replies in THREADS:
+        thread = thread_actions.start_thread(
+            boards[board], by=users[author], title=title, body=body, language=language
+        )
+        opening = db.session.scalar(
+            select(Post).where(Post.thread_id == thread.id, Post.depth == 0)
+        )
+        posts = {None: opening}
+        for name, replying_to, author, language, body in replies:
+            posts[name] = thread_actions.reply(
+                posts[replying_to], by=users[author], body=body, language=language
+            )

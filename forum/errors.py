@@ -1,0 +1,56 @@
+"""Translated error pages."""
+
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+from forum.extensions import db
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please try again.")),
+    403: (_l("Not allowed"), _l("You do not have permission to do this.")),
+    404: (
+        _l("Page not found"),
+        _l("There is no page at this address, or you do not have access to it."),
+    ),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("Too large"), _l("What you sent is too large.")),
+    500: (
+        _l("Something went wrong"),
+        _l("An unexpected error happened on our side. Please try again in a moment."),
+    ),
+}
+
+
+# Form fields whose text an error page hands back, so that nothing the user wrote is lost.
+RETURNED_FIELDS = ("title", "body")
+
+
+def _render(status: int, message=None):
+    title, default_message = MESSAGES[status]
+    returned = {name: request.form[name] for name in RETURNED_FIELDS if request.form.get(name)}
+    return render_template(
+        "errors/error.html",
+        status=status,
+        title=title,
+        message=message or default_message,
+        returned=returned,
+    ), status
+
+
+def init_app(app) -> None:
+    for status in MESSAGES:
+        if status != 500:
+            app.register_error_handler(status, lambda error, status=status: _render(status))
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error):
+        return _render(
+            400,
+            _l("Your form had expired, so it was not sent. Reload the form and send it again."),
+        )
+
+    @app.errorhandler(500)
+    def _server_error(error):
+        db.session.rollback()
+        return _render(500)

@@ -1,0 +1,124 @@
+"""Every "may this user ..." decision, and the query filters that apply the same rules.
+
+Listings never filter on their own: they start from visible_threads(), visible_posts() and
+visible_boards(), and single objects are loaded through the get_*_or_404 loaders, so that a
+forgotten check shows nothing rather than a private board's content.
+"""
+
+from collections.abc import Callable
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy.orm import contains_eager
+
+from forum.auth.models import User
+from forum.boards.models import Board
+from forum.extensions import db
+from forum.threads.models import Post, Thread
+
+STAFF_ROLES = ("moderator", "admin")
+
+
+def _signed_in(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def is_staff(user) -> bool:
+    return _signed_in(user) and user.role in STAFF_ROLES
+
+
+def board_visibility_clause(user) -> ColumnElement[bool]:
+    """The SQL condition on Board that selects the boards this user may read."""
+    if is_staff(user):
+        return true()
+    if not _signed_in(user):
+        return Board.visibility == "public"
+    return or_(
+        Board.visibility.in_(("public", "members")),
+        Board.region_id == user.region_id,
+    )
+
+
+def _may_read_board(user, board: Board) -> bool:
+    if is_staff(user) or board.visibility == "public":
+        return True
+    if not _signed_in(user):
+        return False
+    return board.visibility == "members" or board.region_id == user.region_id
+
+
+def _may_write_in_board(user, board: Board) -> bool:
+    """Posting follows the board's scope: a regional board takes posts from its region."""
+    if not _signed_in(user) or board.archived or not _may_read_board(user, board):
+        return False
+    return is_staff(user) or board.region_id is None or board.region_id == user.region_id
+
+
+def _may_reply(user, thread: Thread) -> bool:
+    return not thread.locked and _may_write_in_board(user, thread.board)
+
+
+_RULES: dict[str, Callable[[User, object], bool]] = {
+    "board.view": _may_read_board,
+    "thread.start": _may_write_in_board,
+    "thread.view": lambda user, thread: _may_read_board(user, thread.board),
+    "thread.reply": _may_reply,
+    "post.view": lambda user, post: _may_read_board(user, post.thread.board),
+    "post.reply": lambda user, post: _may_reply(user, post.thread),
+}
+
+
+def can(user, action: str, obj) -> bool:
+    """May `user` do `action` on `obj`? Unknown actions raise, so a typo fails closed."""
+    try:
+        rule = _RULES[action]
+    except KeyError:
+        raise LookupError(f"unknown policy action {action!r}") from None
+    return rule(user, obj)
+
+
+def visible_boards(user) -> Select:
+    return select(Board).where(board_visibility_clause(user))
+
+
+def visible_threads(user) -> Select:
+    return select(Thread).join(Thread.board).where(board_visibility_clause(user))
+
+
+def visible_posts(user) -> Select:
+    return select(Post).join(Post.thread).join(Thread.board).where(board_visibility_clause(user))
+
+
+def _first_or_404(statement: Select):
+    found = db.session.execute(statement.limit(1)).unique().scalar_one_or_none()
+    if found is None:
+        abort(404)
+    return found
+
+
+def get_board_or_404(slug: str, user) -> Board:
+    return _first_or_404(visible_boards(user).where(Board.slug == slug))
+
+
+def get_thread_or_404(thread_id: int, user) -> Thread:
+    statement = visible_threads(user).where(Thread.id == thread_id)
+    return _first_or_404(statement.options(contains_eager(Thread.board)))
+
+
+def get_post_or_404(post_id: int, user) -> Post:
+    statement = visible_posts(user).where(Post.id == post_id)
+    return _first_or_404(
+        statement.options(contains_eager(Post.thread).contains_eager(Thread.board))
+    )
+
+
+def require(user, action: str, obj) -> None:
+    """403 for a user who may see obj but not do this to it."""
+    if not can(user, action, obj):
+        abort(403)
+
+
+def init_app(app) -> None:
+    """Templates ask the same rules: {% if can('post.reply', post) %}."""
+    app.jinja_env.globals["can"] = lambda action, obj: can(current_user, action, obj)

@@ -1,0 +1,1 @@
+"""Regions of the programme and the organisations that belong to them."""

@@ -1,0 +1,29 @@
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.extensions import db
+
+
+class Region(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name_fi: Mapped[str] = mapped_column(String(120))
+    name_sv: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(default=0)
+
+    organisations: Mapped[list["Organisation"]] = relationship(
+        back_populates="region", order_by="Organisation.name"
+    )
+
+
+ORGANISATION_KINDS = ("municipality", "company", "association", "public_agency", "foundation")
+
+
+class Organisation(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+
+    region: Mapped[Region] = relationship(back_populates="organisations")

@@ -1,0 +1,175 @@
+"""Writes on threads and posts: verbs that take the acting user explicitly and commit once.
+
+Counters are raised by SQL increments in the same transaction as the insert, never read into
+Python and written back, so concurrent writers in several processes cannot lose an update.
+"""
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from forum import policy
+from forum.auth.models import User
+from forum.boards.models import Board
+from forum.config import SUPPORTED_LOCALES
+from forum.database import begin_write, utcnow
+from forum.extensions import db
+from forum.markup import render
+from forum.threads.models import PATH_SEGMENT, Post, Thread, path_segment
+
+TITLE_MAX_LENGTH = 200
+BODY_MAX_LENGTH = 20_000
+# Paths are stored in 2,000 characters: 200 levels of ten-digit segments.
+MAX_DEPTH = 2000 // PATH_SEGMENT - 1
+
+
+class NotAllowed(Exception):
+    """The acting user may not do this (any more: a board archived or a thread locked since)."""
+
+
+class TooDeep(Exception):
+    """The reply would go deeper than a path can hold."""
+
+
+def _check_text(value: str, *, limit: int) -> str:
+    value = value.strip()
+    if not value or len(value) > limit:
+        raise ValueError(f"text must be 1 to {limit} characters")
+    return value
+
+
+def _check_language(language: str) -> str:
+    if language not in SUPPORTED_LOCALES:
+        raise ValueError(f"unsupported language {language!r}")
+    return language
+
+
+def _already_submitted(submission_id: str | None) -> Post | None:
+    if submission_id is None:
+        return None
+    return db.session.scalar(select(Post).where(Post.submission_id == submission_id))
+
+
+def _insert_post(post: Post) -> Post | None:
+    """Flush a new post. When its form was sent twice at once and the other request stored it
+    first, roll back and return that earlier post instead."""
+    db.session.add(post)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        earlier = _already_submitted(post.submission_id)
+        if earlier is None:
+            raise
+        return earlier
+    return None
+
+
+def start_thread(
+    board: Board,
+    *,
+    by: User,
+    title: str,
+    body: str,
+    language: str,
+    submission_id: str | None = None,
+) -> Thread:
+    """Open a thread with its first post. A resubmitted form returns the thread it made."""
+    title = _check_text(title, limit=TITLE_MAX_LENGTH)
+    body = _check_text(body, limit=BODY_MAX_LENGTH)
+    language = _check_language(language)
+    rendered = render(body)
+    begin_write()
+    if (earlier := _already_submitted(submission_id)) is not None:
+        db.session.commit()
+        return earlier.thread
+    if not policy.can(by, "thread.start", board):
+        db.session.rollback()
+        raise NotAllowed
+    now = utcnow()
+    thread = Thread(
+        board_id=board.id,
+        author_id=by.id,
+        title=title,
+        created_at=now,
+        last_activity_at=now,
+        last_poster_id=by.id,
+    )
+    db.session.add(thread)
+    db.session.flush()
+    post = Post(
+        thread_id=thread.id,
+        parent_id=None,
+        depth=0,
+        author_id=by.id,
+        language=language,
+        body_source=body,
+        body_html=rendered.html,
+        body_text=rendered.text,
+        created_at=now,
+        submission_id=submission_id,
+    )
+    if (earlier := _insert_post(post)) is not None:
+        return earlier.thread
+    post.path = path_segment(post.id)
+    db.session.execute(
+        update(Board)
+        .where(Board.id == board.id)
+        .values(
+            thread_count=Board.thread_count + 1,
+            post_count=Board.post_count + 1,
+            last_activity_at=now,
+        )
+    )
+    db.session.commit()
+    return thread
+
+
+def reply(
+    parent: Post, *, by: User, body: str, language: str, submission_id: str | None = None
+) -> Post:
+    """Reply to a post (the opening post: to the thread). A resubmitted form returns its post."""
+    body = _check_text(body, limit=BODY_MAX_LENGTH)
+    language = _check_language(language)
+    rendered = render(body)
+    begin_write()
+    if (earlier := _already_submitted(submission_id)) is not None:
+        db.session.commit()
+        return earlier
+    # Read again inside the write transaction: a lock or archive that landed meanwhile counts.
+    if not policy.can(by, "post.reply", parent):
+        db.session.rollback()
+        raise NotAllowed
+    if parent.depth >= MAX_DEPTH:
+        db.session.rollback()
+        raise TooDeep
+    now = utcnow()
+    post = Post(
+        thread_id=parent.thread_id,
+        parent_id=parent.id,
+        depth=parent.depth + 1,
+        author_id=by.id,
+        language=language,
+        body_source=body,
+        body_html=rendered.html,
+        body_text=rendered.text,
+        created_at=now,
+        submission_id=submission_id,
+    )
+    if (earlier := _insert_post(post)) is not None:
+        return earlier
+    post.path = parent.path + path_segment(post.id)
+    db.session.execute(
+        update(Post).where(Post.id == parent.id).values(reply_count=Post.reply_count + 1)
+    )
+    db.session.execute(
+        update(Thread)
+        .where(Thread.id == parent.thread_id)
+        .values(reply_count=Thread.reply_count + 1, last_activity_at=now, last_poster_id=by.id)
+    )
+    db.session.execute(
+        update(Board)
+        .where(Board.id == parent.thread.board_id)
+        .values(post_count=Board.post_count + 1, last_activity_at=now)
+    )
+    db.session.commit()
+    return post

@@ -1,0 +1,63 @@
+import re
+import uuid
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from forum.auth.forms import language_choices
+from forum.forms import ForumForm
+from forum.threads.actions import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
+
+
+def _body_field():
+    return TextAreaField(
+        _l("Message"),
+        validators=[
+            DataRequired(message=_l("Write a message.")),
+            Length(
+                max=BODY_MAX_LENGTH,
+                message=_l("The message can be at most %(max)d characters long."),
+            ),
+        ],
+        description=_l(
+            "You can use Markdown: **bold**, *italics*, lists and links. Do not write "
+            "anything that identifies an employee's health or work capacity."
+        ),
+    )
+
+
+def _language_field():
+    return SelectField(_l("Language of the message"), choices=language_choices)
+
+
+class _SubmittedOnce(ForumForm):
+    # A one-time id for this form: sent twice (double click, resend), it stores one post.
+    submission_id = HiddenField(
+        validators=[Regexp(re.compile(r"^[0-9a-f]{32}$"), message=_l("Not a valid form."))]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.submission_id.data:
+            self.submission_id.data = uuid.uuid4().hex
+
+
+class ThreadForm(_SubmittedOnce):
+    title = StringField(
+        _l("Title"),
+        validators=[
+            DataRequired(message=_l("Give the thread a title.")),
+            Length(
+                max=TITLE_MAX_LENGTH,
+                message=_l("The title can be at most %(max)d characters long."),
+            ),
+        ],
+    )
+    body = _body_field()
+    language = _language_field()
+
+
+class ReplyForm(_SubmittedOnce):
+    body = _body_field()
+    language = _language_field()

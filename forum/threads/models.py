@@ -1,0 +1,81 @@
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.auth.models import User
+from forum.boards.models import Board
+from forum.database import UTCDateTime, utcnow
+from forum.extensions import db
+
+# Each post's path is its parent's path followed by its own id, zero-padded to this width, so
+# that ordering by path gives a depth-first walk with siblings in the order they were written.
+PATH_SEGMENT = 10
+
+
+def path_segment(post_id: int) -> str:
+    return str(post_id).zfill(PATH_SEGMENT)
+
+
+def subtree_bounds(path: str) -> tuple[str, str]:
+    """[low, high) such that exactly the paths starting with `path` fall inside."""
+    return path, str(int(path) + 1).zfill(len(path))
+
+
+def ancestor_ids(path: str) -> list[int]:
+    """The ids of a post's ancestors, root first, read from its path."""
+    return [
+        int(path[i : i + PATH_SEGMENT]) for i in range(0, len(path) - PATH_SEGMENT, PATH_SEGMENT)
+    ]
+
+
+class Thread(db.Model):
+    __table_args__ = (Index("ix_thread_board_listing", "board_id", "pinned", "last_activity_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    pinned: Mapped[bool] = mapped_column(default=False)
+    locked: Mapped[bool] = mapped_column(default=False)
+    # Counters, kept by SQL increments in the transaction that adds a reply.
+    reply_count: Mapped[int] = mapped_column(default=0)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_poster_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+
+    board: Mapped[Board] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    last_poster: Mapped[User] = relationship(foreign_keys=[last_poster_id])
+
+
+class Post(db.Model):
+    """The opening post of a thread (depth 0) or a reply at any depth below it."""
+
+    __table_args__ = (
+        Index("ix_post_thread_path", "thread_id", "path"),
+        Index("ix_post_thread_depth_path", "thread_id", "depth", "path"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"))
+    depth: Mapped[int] = mapped_column(default=0)
+    # Byte order ("C" collation) on PostgreSQL, as on SQLite: path ranges must compare digits only.
+    path: Mapped[str] = mapped_column(
+        String(2000).with_variant(String(2000, collation="C"), "postgresql"), default=""
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    language: Mapped[str] = mapped_column(String(2))
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Direct replies, kept by SQL increments.
+    reply_count: Mapped[int] = mapped_column(default=0)
+    # The form's one-time token: a resent or double-clicked form finds its first post here.
+    submission_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    thread: Mapped[Thread] = relationship()
+    author: Mapped[User] = relationship()
+    parent: Mapped["Post | None"] = relationship(remote_side=[id])

@@ -1,0 +1,183 @@
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from forum import policy
+from forum.extensions import db
+from forum.i18n import current_locale
+from forum.pagination import requested_page
+from forum.threads import actions
+from forum.threads.forms import ReplyForm, ThreadForm
+from forum.threads.models import Post, ancestor_ids, subtree_bounds
+from forum.threads.tree import build_tree
+
+bp = Blueprint("threads", __name__)
+
+# Each top-level reply's path is its thread root's segment and its own.
+TOP_LEVEL_PATH_LENGTH = 20
+
+
+def _posts_with_authors():
+    return select(Post).options(joinedload(Post.author))
+
+
+def _new_form(form_class, **defaults):
+    form = form_class(**defaults)
+    if not form.is_submitted():
+        form.language.data = current_locale()
+    return form
+
+
+@bp.route("/boards/<slug>/new", methods=["GET", "POST"])
+@login_required
+def start(slug: str):
+    board = policy.get_board_or_404(slug, current_user)
+    policy.require(current_user, "thread.start", board)
+    form = _new_form(ThreadForm)
+    if form.validate_on_submit():
+        try:
+            thread = actions.start_thread(
+                board,
+                by=current_user,
+                title=form.title.data,
+                body=form.body.data,
+                language=form.language.data,
+                submission_id=form.submission_id.data,
+            )
+        except actions.NotAllowed:
+            abort(403)
+        return redirect(url_for("threads.show", thread_id=thread.id))
+    status = 422 if form.errors else 200
+    return render_template("threads/new.html", board=board, form=form), status
+
+
+@bp.get("/threads/<int:thread_id>")
+def show(thread_id: int):
+    thread = policy.get_thread_or_404(thread_id, current_user)
+    per_page = current_app.config["BRANCHES_PER_PAGE"]
+    top_level = select(Post.path).where(Post.thread_id == thread.id, Post.depth == 1)
+    total = db.session.scalar(select(func.count()).select_from(top_level.subquery()))
+    page = requested_page(total, per_page)
+    # A page is a run of whole top-level branches, and a run of branches is a range of paths.
+    bounds = db.session.scalars(
+        top_level.order_by(Post.path).offset(page.offset).limit(per_page + 1)
+    ).all()
+    in_page = Post.depth == 0
+    if bounds:
+        in_range = Post.path >= bounds[0]
+        if len(bounds) > per_page:
+            in_range &= Post.path < bounds[per_page]
+        in_page |= in_range
+    posts = db.session.scalars(
+        _posts_with_authors()
+        .where(
+            Post.thread_id == thread.id,
+            Post.depth <= current_app.config["INLINE_DEPTH"],
+            in_page,
+        )
+        .order_by(Post.path)
+    ).all()
+    roots = build_tree(posts)
+    if not roots or roots[0].post.depth != 0:
+        abort(404)  # a thread whose opening post is missing cannot be shown
+    return render_template(
+        "threads/show.html",
+        thread=thread,
+        opening=roots[0],
+        page=page,
+        reply_form=_reply_form_for(roots[0].post),
+        inline_depth=current_app.config["INLINE_DEPTH"],
+    )
+
+
+def _reply_form_for(parent: Post):
+    """An empty reply form for the page, when the reader may reply to `parent`."""
+    if current_user.is_authenticated and policy.can(current_user, "post.reply", parent):
+        return _new_form(ReplyForm)
+    return None
+
+
+@bp.get("/posts/<int:post_id>")
+def permalink(post_id: int):
+    """A post's lasting address: its place on its thread's page, or its own branch page."""
+    post = policy.get_post_or_404(post_id, current_user)
+    if post.depth > current_app.config["INLINE_DEPTH"]:
+        return redirect(url_for("threads.branch", post_id=post.id))
+    page = 1
+    if post.depth > 0:
+        earlier = db.session.scalar(
+            select(func.count()).where(
+                Post.thread_id == post.thread_id,
+                Post.depth == 1,
+                Post.path < post.path[:TOP_LEVEL_PATH_LENGTH],
+            )
+        )
+        page = earlier // current_app.config["BRANCHES_PER_PAGE"] + 1
+    return redirect(
+        url_for(
+            "threads.show",
+            thread_id=post.thread_id,
+            page=page if page > 1 else None,
+            _anchor=f"post-{post.id}",
+        )
+    )
+
+
+@bp.get("/posts/<int:post_id>/branch")
+def branch(post_id: int):
+    """One branch on a page of its own: the post, its replies, and the way back up."""
+    post = policy.get_post_or_404(post_id, current_user)
+    low, high = subtree_bounds(post.path)
+    subtree = db.session.scalars(
+        _posts_with_authors()
+        .where(
+            Post.thread_id == post.thread_id,
+            Post.path >= low,
+            Post.path < high,
+            Post.depth <= post.depth + current_app.config["INLINE_DEPTH"],
+        )
+        .order_by(Post.path)
+    ).all()
+    ancestors = db.session.scalars(
+        _posts_with_authors().where(Post.id.in_(ancestor_ids(post.path))).order_by(Post.path)
+    ).all()
+    return render_template(
+        "threads/branch.html",
+        thread=post.thread,
+        focus=build_tree(subtree)[0],
+        ancestors=ancestors,
+        reply_form=_reply_form_for(post),
+        inline_depth=post.depth + current_app.config["INLINE_DEPTH"],
+    )
+
+
+@bp.route("/posts/<int:post_id>/reply", methods=["GET", "POST"])
+@login_required
+def reply(post_id: int):
+    parent = policy.get_post_or_404(post_id, current_user)
+    policy.require(current_user, "post.reply", parent)
+    form = _new_form(ReplyForm)
+    if form.validate_on_submit():
+        try:
+            post = actions.reply(
+                parent,
+                by=current_user,
+                body=form.body.data,
+                language=form.language.data,
+                submission_id=form.submission_id.data,
+            )
+        except actions.NotAllowed:
+            abort(403)
+        except actions.TooDeep:
+            form.body.errors.append(
+                _("This branch is as deep as it can go. Reply to an earlier message instead.")
+            )
+        else:
+            flash(_("Your reply is posted."))
+            return redirect(url_for("threads.permalink", post_id=post.id))
+    status = 422 if form.errors else 200
+    return render_template(
+        "threads/reply.html", parent=parent, thread=parent.thread, form=form
+    ), status

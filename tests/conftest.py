@@ -1,0 +1,164 @@
+"""Test set-up: a fresh, migrated database per test, on SQLite and (when configured) PostgreSQL.
+
+FORUM_TEST_DATABASE_URL points at a PostgreSQL database the tests may wipe; without it the
+PostgreSQL half is skipped, unless FORUM_REQUIRE_POSTGRES=1 (as in CI), where that fails.
+"""
+
+import os
+import re
+import shutil
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+
+from forum import create_app  # noqa: E402
+from forum.config import normalise_database_url  # noqa: E402
+from forum.extensions import db  # noqa: E402
+from tests import factories  # noqa: E402
+
+POSTGRES_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
+REQUIRE_POSTGRES = os.environ.get("FORUM_REQUIRE_POSTGRES") == "1"
+BACKENDS = ["sqlite", "postgresql"]
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    "SERVER_NAME": None,
+}
+
+
+def _make_app(url: str):
+    return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+
+
+def _migrate(url: str) -> None:
+    app = _make_app(url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("db") / "template.sqlite3"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    if not POSTGRES_URL:
+        message = "no PostgreSQL: set FORUM_TEST_DATABASE_URL"
+        if REQUIRE_POSTGRES:
+            pytest.fail(message)
+        pytest.skip(message)
+    url = normalise_database_url(POSTGRES_URL)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    _migrate(url)
+    return url
+
+
+def _truncate_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        tables = [
+            row[0]
+            for row in connection.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'"
+                )
+            )
+        ]
+        if tables:
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        path = tmp_path / "forum.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_url")
+    _truncate_postgres(url)
+    return url
+
+
+@pytest.fixture
+def app(database_url):
+    app = _make_app(database_url)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make(app):
+    """Keyword-only factories that write through the real actions: make.user(), make.thread()."""
+    return factories.Factories()
+
+
+def hidden_value(html: str, name: str) -> str | None:
+    """The value of the first hidden input called `name` in the page."""
+    for tag in re.findall(r"<input[^>]*>", html):
+        if f'name="{name}"' in tag:
+            value = re.search(r'value="([^"]*)"', tag)
+            return value.group(1) if value else ""
+    return None
+
+
+def form_token(html: str) -> str:
+    token = hidden_value(html, "csrf_token")
+    assert token, "no CSRF token in the page"
+    return token
+
+
+class Auth:
+    """Signs in through the real form, reading the CSRF token as a browser would."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str, password: str = factories.PASSWORD, remember: bool = False):
+        page = self.client.get("/login")
+        data = {"csrf_token": form_token(page.text), "email": email, "password": password}
+        if remember:
+            data["remember"] = "y"
+        return self.client.post("/login", data=data)
+
+    def logout(self):
+        page = self.client.get("/")
+        return self.client.post("/logout", data={"csrf_token": form_token(page.text)})
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+def post_form(client, form_url: str, data: dict, *, action: str | None = None):
+    """GET a form page, then POST it with its CSRF token and one-time submission id."""
+    page = client.get(form_url)
+    assert page.status_code == 200, page.status_code
+    fields = {"csrf_token": form_token(page.text)}
+    submission = hidden_value(page.text, "submission_id")
+    if submission:
+        fields["submission_id"] = submission
+    fields.update(data)
+    return client.post(action or form_url, data=fields)
