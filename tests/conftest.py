@@ -4,11 +4,13 @@ FORUM_TEST_DATABASE_URL points at a PostgreSQL database the tests may wipe; with
 PostgreSQL half is skipped, unless FORUM_REQUIRE_POSTGRES=1 (as in CI), where that fails.
 """
 
+import contextvars
 import os
 import re
 import shutil
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -103,8 +105,20 @@ def app(database_url):
         db.engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request in an app context of its own, as in production: the test keeps its
+    own context (and database session) for factories and checks. After each request the test's
+    session ends its transaction, so that what the request wrote is read afresh."""
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.commit()
+        return response
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 
@@ -162,3 +176,33 @@ def post_form(client, form_url: str, data: dict, *, action: str | None = None):
         fields["submission_id"] = submission
     fields.update(data)
     return client.post(action or form_url, data=fields)
+
+
+class QueryCounter:
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        from sqlalchemy import event
+
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as queries: ...; queries.count is the number of SQL statements."""
+    return lambda: QueryCounter(db.engine)

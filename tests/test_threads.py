@@ -1,0 +1,242 @@
+"""Boards, threads and threaded replies, through the pages a member uses."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from forum.boards.models import Board
+from forum.extensions import db
+from forum.threads.models import Post, Thread
+from tests.conftest import post_form
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_member_starts_a_thread_and_replies_four_levels_deep(client, auth, make):
+    board = make.board()
+    member = make.user(email="aino@example.fi")
+    auth.login("aino@example.fi")
+    response = post_form(
+        client,
+        f"/boards/{board.slug}/new",
+        {"title": "Työkokeilun seuranta", "body": "Miten **seuraatte**?", "language": "fi"},
+    )
+    assert response.status_code == 302
+    thread_url = response.headers["Location"]
+    thread = db.session.scalar(select(Thread))
+    assert thread.author_id == member.id
+    parent = make.opening_post(thread)
+    for level in range(1, 5):
+        response = post_form(
+            client, f"/posts/{parent.id}/reply", {"body": f"Level {level}", "language": "en"}
+        )
+        assert response.status_code == 302
+        parent = db.session.scalar(select(Post).where(Post.depth == level))
+        assert parent.body_source == f"Level {level}"
+    page = client.get(thread_url).text
+    assert "<strong>seuraatte</strong>" in page
+    positions = [page.index(f"Level {level}") for level in range(1, 5)]
+    assert positions == sorted(positions)
+    # Each level is a list nested inside the one above it.
+    assert page.count('<ul class="replies">') == 4
+
+
+def test_siblings_are_in_time_order_and_children_follow_their_parent(app, client, make):
+    thread = make.thread(body="Opening")
+    opening = make.opening_post(thread)
+    first = make.reply(opening, body="First sibling")
+    second = make.reply(opening, body="Second sibling")
+    make.reply(first, body="Child of first")
+    make.reply(second, body="Child of second")
+    page = client.get(f"/threads/{thread.id}").text
+    order = ["First sibling", "Child of first", "Second sibling", "Child of second"]
+    positions = [page.index(text) for text in order]
+    assert positions == sorted(positions)
+
+
+def test_board_page_lists_pinned_first_then_latest_activity(client, make):
+    board = make.board()
+    old = make.thread(board, title="Old thread")
+    pinned = make.thread(board, title="Pinned thread")
+    recent = make.thread(board, title="Recent thread")
+    make.reply(make.opening_post(old), body="Bump")
+    db.session.execute(db.update(Thread).where(Thread.id == pinned.id).values(pinned=True))
+    db.session.commit()
+    page = client.get(f"/boards/{board.slug}").text
+    positions = [page.index(t) for t in ("Pinned thread", "Old thread", "Recent thread")]
+    assert positions == sorted(positions)
+    assert recent.title in page
+
+
+def test_board_page_is_paginated(app, client, make):
+    app.config["THREADS_PER_PAGE"] = 3
+    board = make.board()
+    author = make.user()
+    for number in range(7):
+        make.thread(board, author=author, title=f"Topic number {number}")
+    first = client.get(f"/boards/{board.slug}").text
+    third = client.get(f"/boards/{board.slug}?page=3").text
+    assert first.count("Topic number") == 3 and third.count("Topic number") == 1
+    assert 'aria-current="page"' in first
+    assert client.get(f"/boards/{board.slug}?page=4").status_code == 404
+
+
+def test_board_shows_reply_count_last_poster_and_activity(client, make):
+    board = make.board()
+    thread = make.thread(board, replies=2)
+    late = make.user(name="Late Replier")
+    make.reply(make.opening_post(thread), author=late)
+    page = client.get(f"/boards/{board.slug}").text
+    assert "Late Replier" in page
+    row = page[page.index(thread.title) :]
+    assert re.search(r'<td class="numeric">3</td>', row)
+    assert "<time datetime=" in row
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"title": "", "body": "My careful text"}, "Give the thread a title."),
+        ({"title": "Kept title", "body": "   "}, "Write a message."),
+        ({"title": "x" * 201, "body": "My careful text"}, "at most 200 characters"),
+        ({"title": "Kept title", "body": "y" * 20_001}, "at most 20000 characters"),
+    ],
+)
+def test_bad_thread_input_keeps_the_text_and_stores_nothing(client, auth, make, data, message):
+    board = make.board()
+    make.user(email="writer@example.fi")
+    auth.login("writer@example.fi")
+    response = post_form(client, f"/boards/{board.slug}/new", {**data, "language": "en"})
+    assert response.status_code == 422
+    assert message in response.text
+    assert response.text.count("There is a problem") == 1
+    assert "<title>Error:" in response.text
+    for value in data.values():
+        if value.strip() and len(value) < 1000:
+            assert value in response.text
+    assert _count(Thread) == 0 and _count(Post) == 0
+
+
+def test_bad_reply_keeps_the_text(client, auth, make):
+    thread = make.thread()
+    make.user(email="writer@example.fi")
+    auth.login("writer@example.fi")
+    opening = make.opening_post(thread)
+    response = post_form(client, f"/posts/{opening.id}/reply", {"body": "z" * 20_001})
+    assert response.status_code == 422
+    assert "z" * 20_001 in response.text
+    assert 'aria-describedby="body-hint body-error"' in response.text
+    assert _count(Post) == 1
+
+
+def test_double_submitted_reply_is_stored_once(client, auth, make):
+    thread = make.thread()
+    make.user(email="writer@example.fi")
+    auth.login("writer@example.fi")
+    opening = make.opening_post(thread)
+    form_page = client.get(f"/posts/{opening.id}/reply").text
+    from tests.conftest import form_token, hidden_value
+
+    data = {
+        "csrf_token": form_token(form_page),
+        "submission_id": hidden_value(form_page, "submission_id"),
+        "body": "Only once, please",
+        "language": "en",
+    }
+    first = client.post(f"/posts/{opening.id}/reply", data=data)
+    again = client.post(f"/posts/{opening.id}/reply", data=data)
+    assert first.headers["Location"] == again.headers["Location"]
+    assert _count(Post) == 2
+    assert db.session.get(Thread, thread.id).reply_count == 1
+
+
+def test_double_submitted_thread_is_stored_once(client, auth, make):
+    board = make.board()
+    make.user(email="writer@example.fi")
+    auth.login("writer@example.fi")
+    from tests.conftest import form_token, hidden_value
+
+    form_page = client.get(f"/boards/{board.slug}/new").text
+    data = {
+        "csrf_token": form_token(form_page),
+        "submission_id": hidden_value(form_page, "submission_id"),
+        "title": "Once",
+        "body": "Only one thread",
+        "language": "en",
+    }
+    first = client.post(f"/boards/{board.slug}/new", data=data)
+    again = client.post(f"/boards/{board.slug}/new", data=data)
+    assert first.headers["Location"] == again.headers["Location"]
+    assert _count(Thread) == 1
+    assert db.session.get(Board, board.id).thread_count == 1
+
+
+def test_counters_follow_every_write(make):
+    board = make.board()
+    thread = make.thread(board, replies=3)
+    opening = make.opening_post(thread)
+    child = make.reply(opening)
+    make.reply(child)
+    db.session.expire_all()
+    board = db.session.get(Board, board.id)
+    assert (board.thread_count, board.post_count) == (1, 6)
+    assert db.session.get(Thread, thread.id).reply_count == 5
+    assert db.session.get(Post, opening.id).reply_count == 4
+    assert db.session.get(Post, child.id).reply_count == 1
+
+
+def test_a_post_is_marked_with_its_language(client, make):
+    thread = make.thread(body="Svenska texten", language="sv")
+    opening = make.opening_post(thread)
+    page = client.get(f"/threads/{thread.id}", headers={"Accept-Language": "en"}).text
+    assert f'id="post-{opening.id}" lang="sv"' in page
+
+
+def test_post_language_defaults_to_the_ui_language(client, auth, make):
+    board = make.board()
+    make.user(email="sv@example.fi", locale="sv")
+    auth.login("sv@example.fi")
+    page = client.get(f"/boards/{board.slug}/new").text
+    assert '<option selected value="sv">' in page
+
+
+def test_reading_never_renders_markdown(client, make, monkeypatch):
+    thread = make.thread(body="**stored**")
+
+    def fail(source):
+        raise AssertionError("Markdown rendered on read")
+
+    monkeypatch.setattr("forum.markup.render", fail)
+    monkeypatch.setattr("forum.threads.actions.render", fail)
+    page = client.get(f"/threads/{thread.id}").text
+    assert "<strong>stored</strong>" in page
+
+
+def test_signed_out_reader_is_sent_to_sign_in_to_post(client, make):
+    board = make.board()
+    response = client.get(f"/boards/{board.slug}/new")
+    assert response.status_code == 302
+    assert "/login?next=" in response.headers["Location"]
+
+
+def test_archived_board_refuses_new_threads(client, auth, make):
+    board = make.board(archived=True)
+    make.user(email="writer@example.fi")
+    auth.login("writer@example.fi")
+    assert client.get(f"/boards/{board.slug}/new").status_code == 403
+    assert "archived" in client.get(f"/boards/{board.slug}").text
+
+
+def test_locked_thread_refuses_replies(client, auth, make):
+    thread = make.thread()
+    db.session.execute(db.update(Thread).where(Thread.id == thread.id).values(locked=True))
+    db.session.commit()
+    make.user(email="writer@example.fi")
+    auth.login("writer@example.fi")
+    opening = make.opening_post(thread)
+    assert client.get(f"/posts/{opening.id}/reply").status_code == 403
+    page = client.get(f"/threads/{thread.id}").text
+    assert "This thread is locked" in page and 'id="reply-form-heading"' not in page
