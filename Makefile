@@ -44,7 +44,7 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po
 update-catalogs: install
 	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext \
 		--no-location --sort-output -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete
 
 migrate: install translations
 	$(FLASK) db upgrade

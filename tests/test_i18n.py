@@ -1,0 +1,188 @@
+"""Three languages: complete catalogs, locale choice, the switcher, translated content."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+
+from forum.auth.models import User
+from forum.config import PROJECT_ROOT
+from forum.extensions import db
+from forum.i18n import LOCALE_COOKIE
+from tests.conftest import form_token
+
+TRANSLATIONS = PROJECT_ROOT / "translations"
+CATALOGS = {
+    locale: TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po" for locale in ("fi", "sv")
+}
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory) -> set[str]:
+    """The msgids in the code and templates now, extracted as `make update-catalogs` does."""
+    output = tmp_path_factory.mktemp("pot") / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
+         str(TRANSLATIONS / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "--no-location",
+         "-o", str(output), "."],
+        cwd=PROJECT_ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    return {entry.msgid for entry in polib.pofile(str(output))}
+
+
+@pytest.mark.parametrize("locale", CATALOGS)
+def test_catalog_is_complete(locale):
+    catalog = polib.pofile(str(CATALOGS[locale]))
+    problems = []
+    for entry in catalog:
+        if entry.obsolete:
+            continue
+        if "fuzzy" in entry.flags:
+            problems.append(("fuzzy", entry.msgid))
+        if entry.msgid_plural:
+            if not all(entry.msgstr_plural.get(i) for i in range(2)):
+                problems.append(("untranslated plural", entry.msgid))
+        elif not entry.msgstr:
+            problems.append(("untranslated", entry.msgid))
+    assert problems == []
+    assert "nplurals=2" in catalog.metadata["Plural-Forms"]
+
+
+@pytest.mark.parametrize("locale", CATALOGS)
+def test_catalog_has_every_message_of_the_code(locale, extracted):
+    catalog = {entry.msgid for entry in polib.pofile(str(CATALOGS[locale])) if not entry.obsolete}
+    assert extracted - catalog == set(), "run `make update-catalogs` and translate"
+
+
+def test_template_is_current(extracted):
+    template = {entry.msgid for entry in polib.pofile(str(TRANSLATIONS / "messages.pot"))}
+    assert template == extracted, "run `make update-catalogs`"
+
+
+@pytest.mark.parametrize("locale", CATALOGS)
+def test_placeholders_survive_translation(locale):
+    import re
+
+    for entry in polib.pofile(str(CATALOGS[locale])):
+        wanted = set(re.findall(r"%\(\w+\)[sd]", entry.msgid))
+        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        for text in translations:
+            assert set(re.findall(r"%\(\w+\)[sd]", text)) == wanted, entry.msgid
+
+
+@pytest.mark.parametrize("locale", CATALOGS)
+def test_compiled_catalog_is_newer_than_its_source(locale):
+    compiled = Path(str(CATALOGS[locale])[: -len(".po")] + ".mo")
+    assert compiled.exists(), "run `make translations`"
+    assert compiled.stat().st_mtime >= CATALOGS[locale].stat().st_mtime
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [("sv-FI,sv;q=0.9", "sv"), ("en-GB,en;q=0.8", "en"), ("fi", "fi"), ("pt-BR", "fi"), ("", "fi")],
+)
+def test_browser_language_is_used_when_nothing_was_chosen(client, accept, expected):
+    page = client.get("/", headers={"Accept-Language": accept})
+    assert f'<html lang="{expected}">' in page.text
+
+
+def test_cookie_choice_beats_the_browser(client):
+    client.set_cookie(LOCALE_COOKIE, "sv")
+    page = client.get("/", headers={"Accept-Language": "en"})
+    assert '<html lang="sv">' in page.text
+    assert "Diskussionsområden" in page.text
+
+
+def test_bad_cookie_value_is_ignored(client):
+    client.set_cookie(LOCALE_COOKIE, "xx")
+    assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "en"}).text
+
+
+def test_signed_in_preference_beats_cookie_and_browser(client, auth, make):
+    make.user(email="sv@example.fi", locale="sv")
+    auth.login("sv@example.fi")
+    client.set_cookie(LOCALE_COOKIE, "en")
+    assert '<html lang="sv">' in client.get("/", headers={"Accept-Language": "fi"}).text
+
+
+def test_switcher_remembers_the_choice_and_stays_on_site(client):
+    response = client.get("/language/sv?next=/boards/x")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/boards/x"
+    assert client.get_cookie(LOCALE_COOKIE).value == "sv"
+    for evil in ("https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:x"):
+        assert client.get("/language/fi", query_string={"next": evil}).headers["Location"] == "/"
+
+
+def test_switcher_updates_a_signed_in_preference(client, auth, make):
+    user = make.user(email="fi@example.fi", locale="fi")
+    auth.login("fi@example.fi")
+    client.get("/language/en?next=/")
+    assert db.session.get(User, user.id).locale == "en"
+    assert '<html lang="en">' in client.get("/").text
+
+
+def test_switcher_names_each_language_in_itself(client):
+    page = client.get("/", headers={"Accept-Language": "sv"}).text
+    assert 'lang="fi" hreflang="fi">Suomi</a>' in page
+    assert 'lang="sv" hreflang="sv" aria-current="true">Svenska</a>' in page
+    assert 'lang="en" hreflang="en">English</a>' in page
+
+
+@pytest.mark.parametrize(
+    ("locale", "name", "description"),
+    [("fi", "Alue", "Kuvaus"), ("sv", "Område", "Beskrivning"), ("en", "Board", "Description")],
+)
+def test_board_names_follow_the_reader(client, make, locale, name, description):
+    board = make.board()
+    page = client.get("/", headers={"Accept-Language": locale}).text
+    assert getattr(board, f"name_{locale}") in page and name in page
+    assert description in page
+
+
+@pytest.mark.parametrize(("locale", "date_text"), [("fi", "1.3.2026"), ("sv", "2026-03-01")])
+def test_dates_are_formatted_by_locale(client, make, locale, date_text):
+    from datetime import UTC, datetime
+
+    from forum.threads.models import Thread
+
+    thread = make.thread()
+    db.session.execute(
+        db.update(Thread)
+        .where(Thread.id == thread.id)
+        .values(created_at=datetime(2026, 3, 1, 10, 0, tzinfo=UTC))
+    )
+    db.session.commit()
+    page = client.get(f"/users/{thread.author_id}", headers={"Accept-Language": locale}).text
+    assert f'<time datetime="2026-03-01T10:00:00+00:00">{date_text}</time>' in page
+
+
+def test_plural_forms_in_finnish(client, make):
+    board = make.board()
+    make.thread(board)
+    page = client.get("/", headers={"Accept-Language": "fi"}).text
+    assert "1 ketju" in page and "1 viesti" in page
+    make.thread(board)
+    page = client.get("/", headers={"Accept-Language": "fi"}).text
+    assert "2 ketjua" in page and "2 viestiä" in page
+
+
+def test_form_errors_are_translated(client):
+    page = client.get("/login", headers={"Accept-Language": "sv"})
+    response = client.post(
+        "/login",
+        data={"csrf_token": form_token(page.text), "email": "", "password": ""},
+        headers={"Accept-Language": "sv"},
+    )
+    assert "Ange din e-postadress." in response.text
+    assert "<title>Fel:" in response.text
+
+
+def test_app_refuses_to_start_without_compiled_catalogs(monkeypatch, tmp_path):
+    from forum import create_app
+
+    monkeypatch.setenv("SECRET_KEY", "x")
+    with pytest.raises(RuntimeError, match="compiled catalogs missing"):
+        create_app({"BABEL_TRANSLATION_DIRECTORIES": str(tmp_path)})

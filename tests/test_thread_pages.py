@@ -1,0 +1,126 @@
+"""Big threads: constant queries, pages of whole branches, deep branches, permalinks."""
+
+import re
+
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.threads.models import Post
+
+
+def _post_ids(html: str) -> list[int]:
+    return [int(found) for found in re.findall(r'<article class="post" id="post-(\d+)"', html)]
+
+
+def _build_thread(make, *, branches: int, per_branch: int, depth: int = 3):
+    """A thread of `branches` top-level replies, each with a chain and siblings below it."""
+    thread = make.thread(title="Big thread")
+    author = make.user()
+    opening = make.opening_post(thread)
+    for branch in range(branches):
+        top = make.reply(opening, author=author, body=f"Branch {branch}")
+        parent = top
+        for number in range(per_branch):
+            child = make.reply(parent, author=author, body=f"Branch {branch} post {number}")
+            if child.depth < depth:
+                parent = child
+    return thread
+
+
+def test_thread_page_queries_stay_constant_as_the_thread_grows(app, client, make, count_queries):
+    app.config["BRANCHES_PER_PAGE"] = 100
+    small = _build_thread(make, branches=2, per_branch=2)
+    big = _build_thread(make, branches=50, per_branch=9)
+    assert db.session.scalar(select(db.func.count()).where(Post.thread_id == big.id)) == 501
+    small_url, big_url = f"/threads/{small.id}", f"/threads/{big.id}"
+    with count_queries() as small_queries:
+        small_page = client.get(small_url)
+    with count_queries() as big_queries:
+        big_page = client.get(big_url)
+    assert small_page.status_code == big_page.status_code == 200
+    assert len(_post_ids(big_page.text)) == 501
+    assert big_queries.count == small_queries.count
+    assert big_queries.count <= 6
+
+
+def test_signed_in_thread_page_queries_are_constant_too(app, client, auth, make, count_queries):
+    small = _build_thread(make, branches=2, per_branch=2)
+    big = _build_thread(make, branches=10, per_branch=20)
+    make.user(email="reader@example.fi")
+    auth.login("reader@example.fi")
+    small_url, big_url = f"/threads/{small.id}", f"/threads/{big.id}"
+    with count_queries() as small_queries:
+        client.get(small_url)
+    with count_queries() as big_queries:
+        client.get(big_url)
+    assert big_queries.count == small_queries.count
+
+
+def test_pages_hold_whole_branches(app, client, make):
+    app.config["BRANCHES_PER_PAGE"] = 3
+    thread = _build_thread(make, branches=7, per_branch=4)
+    seen: list[int] = []
+    for page_number in (1, 2, 3):
+        html = client.get(f"/threads/{thread.id}?page={page_number}").text
+        ids = _post_ids(html)
+        seen.extend(ids[1:])  # the opening post heads every page
+        branches = re.findall(r"<p>Branch (\d+)</p>", html)
+        expected = list(range((page_number - 1) * 3, min(page_number * 3, 7)))
+        assert [int(b) for b in branches] == expected
+        for branch in expected:
+            assert html.count(f"Branch {branch} post") == 4  # no branch is cut
+    all_replies = db.session.scalars(
+        select(Post.id).where(Post.thread_id == thread.id, Post.depth > 0)
+    ).all()
+    assert sorted(seen) == sorted(all_replies)
+    assert client.get(f"/threads/{thread.id}?page=4").status_code == 404
+
+
+def test_deep_branches_continue_on_their_own_page(app, client, make):
+    app.config["INLINE_DEPTH"] = 4
+    thread = make.thread()
+    parent = make.opening_post(thread)
+    chain = []
+    for level in range(1, 9):
+        parent = make.reply(parent, body=f"Depth {level}")
+        chain.append(parent)
+    page = client.get(f"/threads/{thread.id}").text
+    assert "Depth 4" in page and "Depth 5" not in page
+    assert "Continue this branch (1 reply)" in page
+    link = f"/posts/{chain[3].id}/branch"
+    assert link in page
+    branch = client.get(link).text
+    # The branch page shows the way back up, the branch, and its replies below.
+    assert all(f"Depth {level}" in branch for level in range(1, 9))
+    assert branch.index("Depth 3") < branch.index("Depth 4") < branch.index("Depth 8")
+
+
+def test_permalinks_find_the_page_and_the_post(app, client, make):
+    app.config["BRANCHES_PER_PAGE"] = 2
+    app.config["INLINE_DEPTH"] = 3
+    thread = make.thread()
+    opening = make.opening_post(thread)
+    tops = [make.reply(opening, body=f"Top {n}") for n in range(5)]
+    child = make.reply(tops[4], body="Child of the last")
+    deep = make.reply(make.reply(make.reply(child)), body="Very deep")
+    response = client.get(f"/posts/{child.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/threads/{thread.id}?page=3#post-{child.id}")
+    assert (
+        client.get(f"/posts/{tops[0].id}")
+        .headers["Location"]
+        .endswith(f"/threads/{thread.id}#post-{tops[0].id}")
+    )
+    assert client.get(f"/posts/{deep.id}").headers["Location"].endswith(f"/posts/{deep.id}/branch")
+    page = client.get(response.headers["Location"].split("#")[0]).text
+    assert f'id="post-{child.id}"' in page
+
+
+def test_reply_headings_name_who_answered_whom(client, make):
+    thread = make.thread(author=make.user(name="Matti"))
+    anna = make.user(name="Anna")
+    make.reply(make.opening_post(thread), author=anna)
+    page = client.get(f"/threads/{thread.id}", headers={"Accept-Language": "en"}).text
+    assert re.search(r"<h3[^>]*>\s*Anna replied to Matti\s*</h3>", page)
+    fi_page = client.get(f"/threads/{thread.id}", headers={"Accept-Language": "fi"}).text
+    assert "Anna vastasi käyttäjälle Matti" in fi_page
