@@ -119,7 +119,10 @@ class IsolatedClient(FlaskClient):
 @pytest.fixture
 def client(app):
     app.test_client_class = IsolatedClient
-    return app.test_client()
+    client = app.test_client()
+    # English unless a test says otherwise: assertions read in the source language.
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture

@@ -28,7 +28,11 @@ def _unknown_user_hash() -> str:
 
 
 class EmailTaken(Exception):
-    pass
+    """Another account has this email address."""
+
+
+class WrongPassword(Exception):
+    """The current password given does not match."""
 
 
 def normalise_email(email: str) -> str:
@@ -108,8 +112,12 @@ def load_session_user(token: str) -> User | None:
     return user
 
 
-def change_password(user: User, *, new_password: str, remember: bool = False) -> str:
+def change_password(
+    user: User, *, current_password: str, new_password: str, remember: bool = False
+) -> str:
     """Set a new password, end every session of the user, and return a fresh one for this one."""
+    if not check_password_hash(user.password_hash, current_password):
+        raise WrongPassword
     begin_write()
     user.password_hash = _hash_password(new_password)
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))

@@ -15,7 +15,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.config import COOKIE_NAME
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
-from werkzeug.security import check_password_hash
 
 from forum import policy
 from forum.auth import actions
@@ -159,15 +158,19 @@ def save_preferences():
 def change_password():
     form = PasswordChangeForm(prefix="password")
     if form.validate_on_submit():
-        if check_password_hash(current_user.password_hash, form.current_password.data):
-            remembered = (
-                current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
-            )
+        remembered = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
+        try:
             actions.change_password(
-                current_user, new_password=form.password.data, remember=remembered
+                current_user,
+                current_password=form.current_password.data,
+                new_password=form.password.data,
+                remember=remembered,
             )
-            login_user(current_user, remember=remembered)
+        except actions.WrongPassword:
+            form.current_password.errors.append(_("The current password is not correct."))
+        else:
+            # The user object itself: given the proxy, Flask-Login would point it at itself.
+            login_user(current_user._get_current_object(), remember=remembered)
             flash(_("Your password is changed. You were signed out everywhere else."))
             return redirect(url_for("auth.account"))
-        form.current_password.errors.append(_("The current password is not correct."))
     return _account_page(password=form)
