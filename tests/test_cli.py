@@ -1,0 +1,59 @@
+"""Command-line tasks: the demo forum and re-rendering stored posts."""
+
+from sqlalchemy import func, select
+
+from forum.auth.models import User
+from forum.boards.models import Board
+from forum.extensions import db
+from forum.regions.models import Organisation, Region
+from forum.threads.models import Post, Thread
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_seed_demo_builds_the_pilot_forum(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "demo-salasana-2026" in result.output and "admin@example.fi" in result.output
+    db.session.commit()
+    regions = db.session.scalars(select(Region).order_by(Region.position)).all()
+    assert [r.name_en for r in regions] == ["Pirkanmaa", "South Ostrobothnia", "Uusimaa"]
+    assert _count(Organisation) == 12
+    assert {u.role for u in db.session.scalars(select(User))} == {"member", "moderator", "admin"}
+    boards = db.session.scalars(select(Board)).all()
+    assert all(b.name_fi and b.name_sv and b.name_en for b in boards)
+    assert {p.language for p in db.session.scalars(select(Post))} == {"fi", "sv", "en"}
+    assert db.session.scalar(select(func.max(Post.depth))) >= 4
+    assert _count(Thread) >= 3
+
+
+def test_seed_demo_leaves_a_database_with_data_alone(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    posts = _count(Post)
+    again = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert again.exit_code == 0 and "not loaded" in again.output
+    assert runner.invoke(args=["seed-demo"]).exit_code != 0
+    db.session.commit()
+    assert _count(Post) == posts
+
+
+def test_demo_forum_pages_render_in_every_language(app, client):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    for locale in ("fi", "sv", "en"):
+        for url in ("/", "/boards/yleinen", "/threads/1", "/posts/2/branch", "/users/1"):
+            response = client.get(url, headers={"Accept-Language": locale})
+            assert response.status_code == 200, (locale, url)
+
+
+def test_rerender_posts_applies_the_current_sanitiser(app, make):
+    thread = make.thread(body="**bold**")
+    post = make.opening_post(thread)
+    post.body_html = "<p>stale<script>x</script></p>"
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["rerender-posts"])
+    assert result.exit_code == 0 and "1 posts re-rendered" in result.output
+    db.session.commit()
+    assert db.session.get(Post, post.id).body_html == "<p><strong>bold</strong></p>"

@@ -1,0 +1,126 @@
+"""The second wall: headers, CSRF on every form, cookie flags, translated error pages."""
+
+import re
+
+import pytest
+
+from forum import create_app
+from forum.security import CONTENT_SECURITY_POLICY
+
+
+def test_every_response_carries_the_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert csp == CONTENT_SECURITY_POLICY
+    for directive in ("script-src 'self'", "object-src 'none'", "base-uri 'none'",
+                      "frame-ancestors 'self'"):  # fmt: skip
+        assert directive in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get("/nowhere").headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_templates_have_no_inline_script_or_style(client, make):
+    make.thread()
+    for url in ("/", "/login", "/register", "/threads/1"):
+        html = client.get(url).text
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
+        assert " style=" not in html and "<style" not in html, url
+        assert not re.search(r"\son[a-z]+=", html), url
+
+
+def _post_rules(app):
+    for rule in app.url_map.iter_rules():
+        if "POST" in rule.methods:
+            arguments = {name: "1" for name in rule.arguments}
+            if "slug" in arguments:
+                arguments["slug"] = "x"
+            if "code" in arguments:
+                arguments["code"] = "fi"
+            yield rule.endpoint, rule.rule, arguments
+
+
+def test_every_post_refuses_a_missing_csrf_token(app, client, auth, make):
+    make.user(email="aino@example.fi")
+    auth.login("aino@example.fi")
+    rules = list(_post_rules(app))
+    assert {endpoint for endpoint, _rule, _args in rules} >= {
+        "auth.login", "auth.logout", "auth.register", "threads.start", "threads.reply",
+        "auth.save_preferences", "auth.change_password",
+    }  # fmt: skip
+    for endpoint, rule, arguments in rules:
+        url = rule
+        for name, value in arguments.items():
+            url = re.sub(rf"<(?:\w+:)?{name}>", value, url)
+        response = client.post(url, data={"title": "t", "body": "b"})
+        assert response.status_code == 400, endpoint
+        assert "Your form had expired" in response.text, endpoint
+
+
+def test_csrf_error_hands_back_the_users_text(client, auth, make):
+    board = make.board()
+    make.user(email="aino@example.fi")
+    auth.login("aino@example.fi")
+    response = client.post(
+        f"/boards/{board.slug}/new", data={"title": "My title", "body": "Long careful text"}
+    )
+    assert response.status_code == 400
+    assert "Long careful text</textarea>" in response.text
+    assert "My title</textarea>" in response.text
+
+
+def test_cookies_are_http_only_and_lax(client, auth, make):
+    make.user(email="aino@example.fi")
+    auth.login("aino@example.fi", remember=True)
+    for name in ("session", "remember_token"):
+        cookie = client.get_cookie(name)
+        assert cookie.http_only and cookie.same_site == "Lax", name
+
+
+def test_production_cookies_are_secure(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nowhere.invalid/forum")
+    monkeypatch.setenv("SECRET_KEY", "production-like")
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+
+
+def test_secret_key_is_generated_once_into_instance(monkeypatch, tmp_path):
+    from forum.config import build_config
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = build_config(tmp_path)["SECRET_KEY"]
+    second = build_config(tmp_path)["SECRET_KEY"]
+    assert first == second and len(first) >= 40
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [("fi", "Sivua ei löydy"), ("sv", "Sidan hittades inte"), ("en", "Page not found")],
+)
+def test_not_found_page_is_translated(client, locale, text):
+    response = client.get("/no/such/page", headers={"Accept-Language": locale})
+    assert response.status_code == 404
+    assert text in response.text
+
+
+def test_forbidden_page_is_translated(client, auth, make):
+    board = make.board(archived=True)
+    make.user(email="aino@example.fi", locale="sv")
+    auth.login("aino@example.fi")
+    response = client.get(f"/boards/{board.slug}/new")
+    assert response.status_code == 403
+    assert "Inte tillåtet" in response.text
+
+
+def test_server_error_page_is_translated(app, client):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    response = client.get("/boom", headers={"Accept-Language": "fi"})
+    assert response.status_code == 500
+    assert "Jokin meni vikaan" in response.text
