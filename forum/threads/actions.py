@@ -4,6 +4,8 @@ Counters are raised by SQL increments in the same transaction as the insert, nev
 Python and written back, so concurrent writers in several processes cannot lose an update.
 """
 
+from datetime import datetime
+
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -13,7 +15,7 @@ from forum.boards.models import Board
 from forum.config import SUPPORTED_LOCALES
 from forum.database import begin_write, utcnow
 from forum.extensions import db
-from forum.markup import render
+from forum.markup import Rendered, render
 from forum.threads.models import PATH_SEGMENT, Post, Thread, path_segment
 
 TITLE_MAX_LENGTH = 200
@@ -49,19 +51,45 @@ def _already_submitted(submission_id: str | None) -> Post | None:
     return db.session.scalar(select(Post).where(Post.submission_id == submission_id))
 
 
-def _insert_post(post: Post) -> Post | None:
-    """Flush a new post. When its form was sent twice at once and the other request stored it
-    first, roll back and return that earlier post instead."""
+def _store_post(
+    *,
+    thread_id: int,
+    parent: Post | None,
+    by: User,
+    body: str,
+    rendered: Rendered,
+    language: str,
+    submission_id: str | None,
+    now: datetime,
+) -> tuple[Post, bool]:
+    """Insert a post with its place in the tree; (post, True) when it is new.
+
+    When the same form was sent twice at once and the other request stored it first, the
+    transaction is rolled back and that earlier post comes back as (post, False).
+    """
+    post = Post(
+        thread_id=thread_id,
+        parent_id=parent.id if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+        author_id=by.id,
+        language=language,
+        body_source=body,
+        body_html=rendered.html,
+        body_text=rendered.text,
+        created_at=now,
+        submission_id=submission_id,
+    )
     db.session.add(post)
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        earlier = _already_submitted(post.submission_id)
+        earlier = _already_submitted(submission_id)
         if earlier is None:
             raise
-        return earlier
-    return None
+        return earlier, False
+    post.path = (parent.path if parent else "") + path_segment(post.id)
+    return post, True
 
 
 def start_thread(
@@ -77,6 +105,7 @@ def start_thread(
     title = _check_text(title, limit=TITLE_MAX_LENGTH)
     body = _check_text(body, limit=BODY_MAX_LENGTH)
     language = _check_language(language)
+    # Rendered before the write transaction, which on SQLite holds the database's write lock.
     rendered = render(body)
     begin_write()
     if (earlier := _already_submitted(submission_id)) is not None:
@@ -96,21 +125,12 @@ def start_thread(
     )
     db.session.add(thread)
     db.session.flush()
-    post = Post(
-        thread_id=thread.id,
-        parent_id=None,
-        depth=0,
-        author_id=by.id,
-        language=language,
-        body_source=body,
-        body_html=rendered.html,
-        body_text=rendered.text,
-        created_at=now,
-        submission_id=submission_id,
-    )
-    if (earlier := _insert_post(post)) is not None:
-        return earlier.thread
-    post.path = path_segment(post.id)
+    opening, is_new = _store_post(
+        thread_id=thread.id, parent=None, by=by, body=body, rendered=rendered,
+        language=language, submission_id=submission_id, now=now,
+    )  # fmt: skip
+    if not is_new:
+        return opening.thread
     db.session.execute(
         update(Board)
         .where(Board.id == board.id)
@@ -130,6 +150,7 @@ def reply(
     """Reply to a post (the opening post: to the thread). A resubmitted form returns its post."""
     body = _check_text(body, limit=BODY_MAX_LENGTH)
     language = _check_language(language)
+    # Rendered before the write transaction, which on SQLite holds the database's write lock.
     rendered = render(body)
     begin_write()
     if (earlier := _already_submitted(submission_id)) is not None:
@@ -143,21 +164,12 @@ def reply(
         db.session.rollback()
         raise TooDeep
     now = utcnow()
-    post = Post(
-        thread_id=parent.thread_id,
-        parent_id=parent.id,
-        depth=parent.depth + 1,
-        author_id=by.id,
-        language=language,
-        body_source=body,
-        body_html=rendered.html,
-        body_text=rendered.text,
-        created_at=now,
-        submission_id=submission_id,
-    )
-    if (earlier := _insert_post(post)) is not None:
-        return earlier
-    post.path = parent.path + path_segment(post.id)
+    post, is_new = _store_post(
+        thread_id=parent.thread_id, parent=parent, by=by, body=body, rendered=rendered,
+        language=language, submission_id=submission_id, now=now,
+    )  # fmt: skip
+    if not is_new:
+        return post
     db.session.execute(
         update(Post).where(Post.id == parent.id).values(reply_count=Post.reply_count + 1)
     )
