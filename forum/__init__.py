@@ -49,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
 
+    from forum.admin.views import bp as admin_bp
     from forum.auth.views import bp as auth_bp
     from forum.boards.views import bp as boards_bp
     from forum.threads.views import bp as threads_bp
@@ -56,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(boards_bp)
     app.register_blueprint(threads_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
     i18n.init_app(app)
     policy.init_app(app)
     security.init_app(app)

@@ -4,9 +4,12 @@ import click
 from sqlalchemy import select
 
 from forum import demo
+from forum.auth import actions as auth_actions
+from forum.config import DEFAULT_LOCALE
 from forum.database import begin_write
 from forum.extensions import db
 from forum.markup import render
+from forum.regions.models import ORGANISATION_KINDS, Organisation, Region
 from forum.threads.models import Post
 
 RERENDER_BATCH = 500
@@ -27,6 +30,44 @@ def seed_demo(if_empty: bool) -> None:
     )
     for email, name, _organisation, role, _locale in demo.USERS:
         click.echo(f"  {role:10} {email:28} {name}")
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", "display_name", prompt="Display name")
+@click.option("--organisation", prompt="Organisation (exact name)")
+@click.password_option()
+def create_admin(email: str, display_name: str, organisation: str, password: str) -> None:
+    """Create the first administrator of a fresh install."""
+    found = db.session.scalar(select(Organisation).where(Organisation.name == organisation))
+    if found is None:
+        raise click.ClickException(f"no organisation called {organisation!r}")
+    try:
+        user = auth_actions.register(
+            display_name=display_name, email=email, password=password,
+            organisation_id=found.id, locale=DEFAULT_LOCALE,
+        )  # fmt: skip
+    except auth_actions.EmailTaken:
+        raise click.ClickException("an account with that email exists already") from None
+    auth_actions.make_admin(user)
+    click.echo(f"Administrator {user.email} created.")
+
+
+@click.command("create-organisation")
+@click.option("--region", "region_name", prompt="Region (name in Finnish)")
+@click.option("--name", prompt="Organisation name")
+@click.option("--kind", type=click.Choice(ORGANISATION_KINDS), default="public_agency")
+def create_organisation(region_name: str, name: str, kind: str) -> None:
+    """Create an organisation (and its region, if new) on a fresh install."""
+    begin_write()
+    region = db.session.scalar(select(Region).where(Region.name_fi == region_name))
+    if region is None:
+        slug = "-".join(region_name.lower().split())
+        region = Region(slug=slug, name_fi=region_name, name_sv=region_name, name_en=region_name)
+        db.session.add(region)
+    db.session.add(Organisation(name=name, kind=kind, region=region))
+    db.session.commit()
+    click.echo(f"Organisation {name} created in {region.name_fi}.")
 
 
 @click.command("rerender-posts")
@@ -54,3 +95,5 @@ def rerender_posts() -> None:
 def init_app(app) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(rerender_posts)
+    app.cli.add_command(create_admin)
+    app.cli.add_command(create_organisation)

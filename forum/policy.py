@@ -13,50 +13,87 @@ from sqlalchemy import ColumnElement, Select, or_, select, true
 from sqlalchemy.orm import contains_eager
 
 from forum.auth.models import User
-from forum.boards.models import Board
+from forum.boards.models import Board, ModerationScope
 from forum.extensions import db
 from forum.threads.models import Post, Thread
-
-STAFF_ROLES = ("moderator", "admin")
 
 
 def _signed_in(user) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
-def is_staff(user) -> bool:
-    return _signed_in(user) and user.role in STAFF_ROLES
+def is_admin(user) -> bool:
+    return _signed_in(user) and user.role == "admin"
+
+
+def moderation_scope(user) -> tuple[frozenset[int], frozenset[int]]:
+    """The boards and regions a moderator moderates (loaded once per request and user)."""
+    if not _signed_in(user) or user.role != "moderator":
+        return frozenset(), frozenset()
+    cached = getattr(user, "_moderation_scope", None)
+    if cached is None:
+        rows = db.session.execute(
+            select(ModerationScope.board_id, ModerationScope.region_id).where(
+                ModerationScope.user_id == user.id
+            )
+        ).all()
+        cached = (
+            frozenset(row.board_id for row in rows if row.board_id is not None),
+            frozenset(row.region_id for row in rows if row.region_id is not None),
+        )
+        user._moderation_scope = cached
+    return cached
+
+
+def _moderates(user, board: Board) -> bool:
+    if is_admin(user):
+        return True
+    boards, regions = moderation_scope(user)
+    return board.id in boards or (board.region_id is not None and board.region_id in regions)
+
+
+def _in_region(user, board: Board) -> bool:
+    return board.region_id is not None and board.region_id == user.region_id
 
 
 def board_visibility_clause(user) -> ColumnElement[bool]:
     """The SQL condition on Board that selects the boards this user may read."""
-    if is_staff(user):
+    if is_admin(user):
         return true()
     if not _signed_in(user):
         return Board.visibility == "public"
-    return or_(
-        Board.visibility.in_(("public", "members")),
-        Board.region_id == user.region_id,
-    )
+    allowed = [Board.visibility.in_(("public", "members")), Board.region_id == user.region_id]
+    boards, regions = moderation_scope(user)
+    if boards:
+        allowed.append(Board.id.in_(boards))
+    if regions:
+        allowed.append(Board.region_id.in_(regions))
+    return or_(*allowed)
 
 
 def _may_read_board(user, board: Board) -> bool:
-    if is_staff(user) or board.visibility == "public":
+    if board.visibility == "public":
         return True
     if not _signed_in(user):
         return False
-    return board.visibility == "members" or board.region_id == user.region_id
+    if board.visibility == "members":
+        return True
+    return _in_region(user, board) or _moderates(user, board)
 
 
 def _may_write_in_board(user, board: Board) -> bool:
     """Posting follows the board's scope: a regional board takes posts from its region."""
     if not _signed_in(user) or board.archived or not _may_read_board(user, board):
         return False
-    return is_staff(user) or board.region_id is None or board.region_id == user.region_id
+    return board.region_id is None or _in_region(user, board) or _moderates(user, board)
 
 
 def _may_reply(user, thread: Thread) -> bool:
     return not thread.locked and _may_write_in_board(user, thread.board)
+
+
+def _may_administer(user, _obj=None) -> bool:
+    return is_admin(user)
 
 
 _RULES: dict[str, Callable[[User, object], bool]] = {
@@ -66,6 +103,8 @@ _RULES: dict[str, Callable[[User, object], bool]] = {
     "thread.reply": _may_reply,
     "post.view": lambda user, post: _may_read_board(user, post.thread.board),
     "post.reply": lambda user, post: _may_reply(user, post.thread),
+    "board.moderate": lambda user, board: _signed_in(user) and _moderates(user, board),
+    "forum.administer": _may_administer,
 }
 
 

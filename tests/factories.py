@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from forum.auth import actions as auth_actions
 from forum.auth.models import User
-from forum.boards.models import Board
+from forum.boards.models import Board, ModerationScope
 from forum.database import begin_write
 from forum.extensions import db
 from forum.regions.models import Organisation, Region
@@ -88,6 +88,16 @@ class Factories:
             position=number,
         )
         return self._save(board)
+
+    def scope(self, user: User, *, board: Board | None = None, region: Region | None = None):
+        """Make `user` moderate one board or every board of one region."""
+        return self._save(
+            ModerationScope(
+                user_id=user.id,
+                board_id=board.id if board else None,
+                region_id=region.id if region else None,
+            )
+        )
 
     def thread(
         self,

@@ -4,51 +4,79 @@ import pytest
 from flask_login import AnonymousUserMixin
 
 from forum import policy
+from forum.extensions import db
 from tests.conftest import Auth
 
-# (board visibility, whose region) -> who may read it
-READERS = {
-    ("public", None): {"outsider", "member", "other_region", "moderator"},
-    ("members", None): {"member", "other_region", "moderator"},
-    ("region", "home"): {"member", "moderator"},
-    ("public", "home"): {"outsider", "member", "other_region", "moderator"},
-}
-# Posting follows the scope: a regional board takes posts from its own region (and staff).
-WRITERS = {
-    ("public", None): {"member", "other_region", "moderator"},
-    ("members", None): {"member", "other_region", "moderator"},
-    ("region", "home"): {"member", "moderator"},
-    ("public", "home"): {"member", "moderator"},
-}
-ROLES = ("outsider", "member", "other_region", "moderator")
+EVERYONE = {"outsider", "member", "other_region", "mod_board", "mod_region", "mod_elsewhere",
+            "admin"}  # fmt: skip
+SIGNED_IN = EVERYONE - {"outsider"}
+# Who may do what, by board: (visibility, region: home or None, archived).
+# view: read the board; write: start threads and reply; moderate: act as its moderator.
+MATRIX = {
+    ("public", None, False): {
+        "view": EVERYONE, "write": SIGNED_IN, "moderate": {"admin"},
+    },
+    ("members", None, False): {
+        "view": SIGNED_IN, "write": SIGNED_IN, "moderate": {"admin"},
+    },
+    ("region", "home", False): {
+        "view": {"member", "mod_board", "mod_region", "admin"},
+        "write": {"member", "mod_board", "mod_region", "admin"},
+        "moderate": {"mod_board", "mod_region", "admin"},
+    },
+    ("public", "home", False): {
+        "view": EVERYONE,
+        "write": {"member", "mod_region", "admin"},
+        "moderate": {"mod_region", "admin"},
+    },
+    ("members", "home", True): {
+        "view": SIGNED_IN, "write": set(), "moderate": {"mod_region", "admin"},
+    },
+}  # fmt: skip
+ROLES = sorted(EVERYONE)
 
 
 @pytest.fixture
 def world(make):
     home, away = make.region(), make.region()
+    boards = {}
+    for visibility, region, archived in MATRIX:
+        board = make.board(visibility=visibility, region=home if region else None)
+        boards[(visibility, region, archived)] = board
+    elsewhere = make.board(visibility="region", region=away)
     users = {
         "member": make.user(region=home, email="member@example.fi"),
         "other_region": make.user(region=away, email="other@example.fi"),
-        "moderator": make.user(region=away, role="moderator", email="mod@example.fi"),
+        "mod_board": make.user(region=away, role="moderator", email="modb@example.fi"),
+        "mod_region": make.user(region=away, role="moderator", email="modr@example.fi"),
+        "mod_elsewhere": make.user(region=away, role="moderator", email="mode@example.fi"),
+        "admin": make.user(region=away, role="admin", email="admin@example.fi"),
     }
-    boards = {}
-    for visibility, region in READERS:
-        board = make.board(visibility=visibility, region=home if region else None)
-        thread = make.thread(board, author=users["member"], title=f"Secret {board.slug}")
-        boards[(visibility, region)] = (board, thread)
-    return users, boards
+    make.scope(users["mod_board"], board=boards[("region", "home", False)])
+    make.scope(users["mod_region"], region=home)
+    make.scope(users["mod_elsewhere"], board=elsewhere)
+    threads = {
+        key: make.thread(board, author=users["admin"], title=f"Secret {board.slug}")
+        for key, board in boards.items()
+    }
+    for (_visibility, _region, archived), board in boards.items():
+        board.archived = archived  # after its thread was written
+    db.session.commit()
+    return users, {key: (boards[key], threads[key]) for key in boards}
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("scope", list(READERS))
+@pytest.mark.parametrize("scope", list(MATRIX))
 def test_permission_matrix(world, role, scope):
     users, boards = world
     board, thread = boards[scope]
     actor = users.get(role) or AnonymousUserMixin()
-    assert policy.can(actor, "board.view", board) == (role in READERS[scope])
-    assert policy.can(actor, "thread.view", thread) == (role in READERS[scope])
-    assert policy.can(actor, "thread.start", board) == (role in WRITERS[scope])
-    assert policy.can(actor, "thread.reply", thread) == (role in WRITERS[scope])
+    expected = MATRIX[scope]
+    assert policy.can(actor, "board.view", board) == (role in expected["view"])
+    assert policy.can(actor, "thread.view", thread) == (role in expected["view"])
+    assert policy.can(actor, "thread.start", board) == (role in expected["write"])
+    assert policy.can(actor, "thread.reply", thread) == (role in expected["write"])
+    assert policy.can(actor, "board.moderate", board) == (role in expected["moderate"])
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -57,9 +85,9 @@ def test_hidden_boards_leak_nowhere(app, client, make, world, role):
     if role != "outsider":
         Auth(client).login(users[role].email)
     index = client.get("/").text
-    profile = client.get(f"/users/{users['member'].id}").text
+    profile = client.get(f"/users/{users['admin'].id}").text  # the author of every thread
     for scope, (board, thread) in boards.items():
-        visible = role in READERS[scope]
+        visible = role in MATRIX[scope]["view"]
         status = 200 if visible else 404
         post = make.opening_post(thread)
         assert client.get(f"/boards/{board.slug}").status_code == status, scope
@@ -72,7 +100,7 @@ def test_hidden_boards_leak_nowhere(app, client, make, world, role):
 
 def test_a_hidden_post_cannot_be_replied_to(client, world, make):
     _users, boards = world
-    _board, thread = boards[("region", "home")]
+    _board, thread = boards[("region", "home", False)]
     post = make.opening_post(thread)
     # Signed out, every reply address asks for sign-in alike, existing or not.
     assert client.get(f"/posts/{post.id}/reply").status_code == 302
@@ -82,6 +110,6 @@ def test_a_hidden_post_cannot_be_replied_to(client, world, make):
 
 def test_unknown_action_fails_closed(world):
     users, boards = world
-    board, _thread = boards[("public", None)]
+    board, _thread = boards[("public", None, False)]
     with pytest.raises(LookupError):
         policy.can(users["member"], "board.delete_everything", board)

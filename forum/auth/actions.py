@@ -120,18 +120,30 @@ def change_password(
         raise WrongPassword
     begin_write()
     user.password_hash = _hash_password(new_password)
-    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    end_all_sessions(user)
     token = _add_session(user, remember=remember)
     db.session.commit()
     user.session_token = token
     return token
 
 
+def end_all_sessions(user: User) -> None:
+    """Sign the user out everywhere, in the caller's transaction."""
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+
+
 def deactivate(user: User) -> None:
     """Close an account: it can no longer sign in, and its open sessions end now."""
     begin_write()
     user.active = False
-    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    end_all_sessions(user)
+    db.session.commit()
+
+
+def make_admin(user: User) -> None:
+    """Give the administrator role: the first admin of a fresh install is made this way."""
+    begin_write()
+    user.role = "admin"
     db.session.commit()
 
 

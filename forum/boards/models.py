@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.database import UTCDateTime
@@ -32,3 +32,17 @@ class Board(db.Model):
     last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     region: Mapped[Region | None] = relationship()
+
+
+class ModerationScope(db.Model):
+    """A moderator's reach: one board, or every board of one region."""
+
+    __table_args__ = (
+        CheckConstraint("(board_id IS NULL) <> (region_id IS NULL)", name="board_or_region"),
+        UniqueConstraint("user_id", "board_id", "region_id", name="uq_moderation_scope"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    board_id: Mapped[int | None] = mapped_column(ForeignKey("board.id", ondelete="CASCADE"))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"))

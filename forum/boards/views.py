@@ -1,5 +1,6 @@
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
+from sqlalchemy import case
 from sqlalchemy.orm import joinedload
 
 from forum import policy
@@ -15,11 +16,18 @@ bp = Blueprint("boards", __name__)
 
 @bp.get("/")
 def index():
+    own_region = current_user.region_id if current_user.is_authenticated else None
     boards = db.session.scalars(
         policy.visible_boards(current_user)
         .outerjoin(Board.region)
         .options(joinedload(Board.region))
-        .order_by(Region.position.nulls_first(), Board.position, Board.id)
+        .order_by(
+            # The reader's own region first, then the national boards, then other regions.
+            case((Board.region_id == own_region, 0), (Board.region_id.is_(None), 1), else_=2),
+            Region.position,
+            Board.position,
+            Board.id,
+        )
     ).all()
     groups: list[tuple[Region | None, list[Board]]] = []
     for board in boards:

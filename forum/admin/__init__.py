@@ -1,0 +1,1 @@
+"""Administration in the browser: regions, organisations, boards and members."""

@@ -1,0 +1,141 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+
+from forum.forms import ForumForm
+
+SLUG = Regexp(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    message=_l("Use lower-case letters a–z, digits and single hyphens, e.g. uusimaa-verkosto."),
+)
+
+
+def _name(label):
+    return StringField(
+        label,
+        validators=[
+            DataRequired(message=_l("Enter the name in every language.")),
+            Length(max=120, message=_l("The name can be at most %(max)d characters long.")),
+        ],
+    )
+
+
+def _description(label):
+    return TextAreaField(
+        label,
+        validators=[
+            Length(max=1000, message=_l("The description can be at most %(max)d characters long."))
+        ],
+    )
+
+
+def _slug_field():
+    return StringField(
+        _l("Address name"),
+        validators=[
+            DataRequired(message=_l("Enter an address name.")),
+            Length(max=64, message=_l("The address name can be at most %(max)d characters long.")),
+            SLUG,
+        ],
+        description=_l("Used in the page address; the same in every language."),
+    )
+
+
+def _position_field():
+    return IntegerField(
+        _l("Order"),
+        default=0,
+        validators=[
+            InputRequired(message=_l("Enter a whole number.")),
+            NumberRange(min=0, max=10_000, message=_l("Enter a number from 0 to 10000.")),
+        ],
+        description=_l("Smaller numbers come first."),
+    )
+
+
+class RegionForm(ForumForm):
+    slug = _slug_field()
+    name_fi = _name(_l("Name in Finnish"))
+    name_sv = _name(_l("Name in Swedish"))
+    name_en = _name(_l("Name in English"))
+    position = _position_field()
+
+
+ORGANISATION_KIND_LABELS = {
+    "municipality": _l("Municipality"),
+    "company": _l("Company"),
+    "association": _l("Association"),
+    "public_agency": _l("Public agency"),
+    "foundation": _l("Foundation"),
+}
+
+
+class OrganisationForm(ForumForm):
+    name = StringField(
+        _l("Name"),
+        validators=[
+            DataRequired(message=_l("Enter the organisation's name.")),
+            Length(max=200, message=_l("The name can be at most %(max)d characters long.")),
+        ],
+    )
+    kind = SelectField(
+        _l("Kind"), choices=lambda: [(k, str(v)) for k, v in ORGANISATION_KIND_LABELS.items()]
+    )
+    region = SelectField(_l("Region"), coerce=int)
+
+
+VISIBILITY_LABELS = {
+    "public": _l("Public: anyone, also signed-out readers"),
+    "members": _l("Members: any signed-in member"),
+    "region": _l("Region: members of the board's region, and its moderators"),
+}
+
+
+class BoardForm(ForumForm):
+    slug = _slug_field()
+    name_fi = _name(_l("Name in Finnish"))
+    name_sv = _name(_l("Name in Swedish"))
+    name_en = _name(_l("Name in English"))
+    description_fi = _description(_l("Description in Finnish"))
+    description_sv = _description(_l("Description in Swedish"))
+    description_en = _description(_l("Description in English"))
+    region = SelectField(
+        _l("Scope"), coerce=int, description=_l("A national board, or one region's board.")
+    )
+    visibility = SelectField(
+        _l("Who may read it"),
+        choices=lambda: [(k, str(v)) for k, v in VISIBILITY_LABELS.items()],
+    )
+    position = _position_field()
+    archived = BooleanField(_l("Archived: can be read but not written to"))
+
+
+ROLE_LABELS = {
+    "member": _l("Member (coordinator)"),
+    "moderator": _l("Moderator"),
+    "admin": _l("Administrator (programme staff)"),
+}
+
+
+class MemberForm(ForumForm):
+    role = SelectField(_l("Role"), choices=lambda: [(k, str(v)) for k, v in ROLE_LABELS.items()])
+    organisation = SelectField(_l("Organisation"), coerce=int)
+    moderated_boards = SelectMultipleField(
+        _l("Moderates these boards"), coerce=int, description=_l("Only for moderators.")
+    )
+    moderated_regions = SelectMultipleField(
+        _l("Moderates every board of these regions"),
+        coerce=int,
+        description=_l("Only for moderators."),
+    )
+    active = BooleanField(
+        _l("Active: can sign in"),
+        description=_l("Clearing this deactivates the account and signs it out everywhere."),
+    )

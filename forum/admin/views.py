@@ -1,0 +1,249 @@
+"""Administration pages. Every view of this blueprint is refused to non-admins in one place."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from forum import policy
+from forum.admin import actions
+from forum.admin.forms import (
+    ORGANISATION_KIND_LABELS,
+    ROLE_LABELS,
+    VISIBILITY_LABELS,
+    BoardForm,
+    MemberForm,
+    OrganisationForm,
+    RegionForm,
+)
+from forum.audit.models import AuditEntry
+from forum.auth.models import User
+from forum.auth.views import organisation_choices
+from forum.boards.models import Board, ModerationScope
+from forum.extensions import db, login_manager
+from forum.i18n import localized
+from forum.pagination import requested_page
+from forum.regions.models import Organisation, Region
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+MEMBERS_PER_PAGE = 50
+AUDIT_PER_PAGE = 50
+
+
+@bp.before_request
+def _admins_only():
+    # One guard for the whole blueprint, so that no admin page can forget its check.
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not policy.can(current_user, "forum.administer", None):
+        abort(403)
+    return None
+
+
+@bp.context_processor
+def _labels():
+    return {
+        "ORGANISATION_KIND_LABELS": ORGANISATION_KIND_LABELS,
+        "VISIBILITY_LABELS": VISIBILITY_LABELS,
+        "ROLE_LABELS": ROLE_LABELS,
+    }
+
+
+@bp.get("/")
+def dashboard():
+    return render_template("admin/dashboard.html")
+
+
+# Regions, organisations and boards share one list-and-form pattern; only their fields differ.
+_KINDS = {
+    "regions": (Region, RegionForm, _l("Regions"), _l("New region")),
+    "organisations": (Organisation, OrganisationForm, _l("Organisations"), _l("New organisation")),
+    "boards": (Board, BoardForm, _l("Boards"), _l("New board")),
+}
+
+
+def _kind(kind: str):
+    if kind not in _KINDS:
+        abort(404)
+    return _KINDS[kind]
+
+
+def _region_choices(*, national: bool):
+    regions = db.session.scalars(select(Region).order_by(Region.position, Region.id)).all()
+    choices = [(region.id, localized(region, "name")) for region in regions]
+    return [(0, _("National"))] + choices if national else choices
+
+
+def _prepare(form, kind: str):
+    if kind == "organisations":
+        form.region.choices = _region_choices(national=False)
+    elif kind == "boards":
+        form.region.choices = _region_choices(national=True)
+
+
+def _values(form, kind: str) -> dict:
+    values = {
+        name: field.data
+        for name, field in form._fields.items()
+        if name not in ("csrf_token", "region")
+    }
+    if kind in ("organisations", "boards"):
+        values["region_id"] = form.region.data or None
+    return values
+
+
+def _listing(kind: str):
+    model = _kind(kind)[0]
+    statement = select(model)
+    if kind == "organisations":
+        statement = statement.options(joinedload(Organisation.region)).order_by(Organisation.name)
+    elif kind == "boards":
+        statement = statement.options(joinedload(Board.region)).order_by(Board.position, Board.id)
+    else:
+        statement = statement.order_by(Region.position, Region.id)
+    return db.session.scalars(statement).all()
+
+
+@bp.get("/<kind>")
+def listing(kind: str):
+    _model, _form, title, new_label = _kind(kind)
+    return render_template(
+        f"admin/{kind}.html", items=_listing(kind), title=title, new_label=new_label, kind=kind
+    )
+
+
+@bp.route("/<kind>/new", methods=["GET", "POST"])
+def create(kind: str):
+    model, form_class, _title, new_label = _kind(kind)
+    form = form_class()
+    _prepare(form, kind)
+    if form.validate_on_submit():
+        try:
+            actions.create(model, _values(form, kind), by=current_user)
+        except actions.Conflict:
+            _conflict(form)
+        else:
+            flash(_("Saved."))
+            return redirect(url_for("admin.listing", kind=kind))
+    return _form_page(form, new_label, kind)
+
+
+@bp.route("/<kind>/<int:item_id>", methods=["GET", "POST"])
+def edit(kind: str, item_id: int):
+    model, form_class, _title, _new = _kind(kind)
+    item = db.session.get(model, item_id) or abort(404)
+    form = form_class(obj=item)
+    _prepare(form, kind)
+    if request.method == "GET" and kind in ("organisations", "boards"):
+        form.region.data = item.region_id or 0
+    if form.validate_on_submit():
+        try:
+            actions.update(item, _values(form, kind), by=current_user)
+        except actions.Conflict:
+            _conflict(form)
+        else:
+            flash(_("Saved."))
+            return redirect(url_for("admin.listing", kind=kind))
+    title = item.name if kind == "organisations" else localized(item, "name")
+    return _form_page(form, title, kind)
+
+
+def _conflict(form) -> None:
+    field = form.slug if hasattr(form, "slug") else form.name
+    field.errors.append(_("This name is already in use. Choose another one."))
+
+
+def _form_page(form, title, kind):
+    status = 422 if form.errors else 200
+    return render_template("admin/form.html", form=form, title=title, kind=kind), status
+
+
+@bp.get("/members")
+def members():
+    query = request.args.get("q", "").strip()
+    statement = select(User)
+    if query:
+        pattern = f"%{query.lower()}%"
+        statement = statement.where(
+            or_(func.lower(User.display_name).like(pattern), User.email.like(pattern))
+        )
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    page = requested_page(total, MEMBERS_PER_PAGE)
+    people = db.session.scalars(
+        statement.order_by(User.display_name, User.id).offset(page.offset).limit(page.per_page)
+    ).all()
+    return render_template("admin/members.html", people=people, page=page, query=query)
+
+
+@bp.route("/members/<int:member_id>", methods=["GET", "POST"])
+def member(member_id: int):
+    person = db.session.get(User, member_id) or abort(404)
+    scopes = db.session.scalars(
+        select(ModerationScope).where(ModerationScope.user_id == person.id)
+    ).all()
+    form = MemberForm(
+        data={
+            "role": person.role,
+            "organisation": person.organisation_id,
+            "active": person.active,
+            "moderated_boards": [scope.board_id for scope in scopes if scope.board_id],
+            "moderated_regions": [scope.region_id for scope in scopes if scope.region_id],
+        }
+    )
+    form.organisation.choices = organisation_choices()
+    form.moderated_boards.choices = [
+        (board.id, localized(board, "name"))
+        for board in db.session.scalars(select(Board).order_by(Board.position, Board.id))
+    ]
+    form.moderated_regions.choices = _region_choices(national=False)
+    if form.validate_on_submit():
+        try:
+            actions.update_member(
+                person,
+                by=current_user,
+                role=form.role.data,
+                organisation_id=form.organisation.data,
+                active=form.active.data,
+                board_ids=set(form.moderated_boards.data),
+                region_ids=set(form.moderated_regions.data),
+            )
+        except actions.SelfLockout:
+            form.role.errors.append(_("You cannot remove your own administrator role or account."))
+        else:
+            flash(_("Saved."))
+            return redirect(url_for("admin.members"))
+    status = 422 if form.errors else 200
+    return render_template("admin/member.html", form=form, person=person), status
+
+
+@bp.get("/audit")
+def audit():
+    action = request.args.get("action", "").strip()
+    actor = request.args.get("actor", type=int)
+    statement = select(AuditEntry)
+    if action:
+        statement = statement.where(AuditEntry.action.startswith(action))
+    if actor:
+        statement = statement.where(AuditEntry.actor_id == actor)
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    page = requested_page(total, AUDIT_PER_PAGE)
+    entries = db.session.scalars(
+        statement.options(joinedload(AuditEntry.actor))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .offset(page.offset)
+        .limit(page.per_page)
+    ).all()
+    actions_seen = db.session.scalars(
+        select(AuditEntry.action).distinct().order_by(AuditEntry.action)
+    ).all()
+    return render_template(
+        "admin/audit.html",
+        entries=entries,
+        page=page,
+        action=action,
+        actor=actor,
+        actions_seen=actions_seen,
+    )

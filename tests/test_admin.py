@@ -1,0 +1,239 @@
+"""Administration in the browser: every change recorded, non-admins refused everywhere."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from forum.audit.models import AuditEntry
+from forum.auth.models import User
+from forum.boards.models import Board, ModerationScope
+from forum.extensions import db
+from forum.regions.models import Organisation, Region
+from tests.conftest import Auth, form_token, post_form
+
+
+@pytest.fixture
+def admin(client, make):
+    user = make.user(role="admin", email="admin@example.fi", name="Admin")
+    Auth(client).login("admin@example.fi")
+    return user
+
+
+def _entries(action: str) -> list[AuditEntry]:
+    return db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
+
+
+def _admin_urls(app, ids: dict) -> list[str]:
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("admin.") and "GET" in rule.methods:
+            url = rule.rule
+            for name in rule.arguments:
+                url = re.sub(rf"<(?:\w+:)?{name}>", str(ids[name]), url)
+            urls.append(url)
+    return urls
+
+
+@pytest.mark.parametrize("role", ["outsider", "member", "moderator"])
+def test_every_admin_page_refuses_non_admins(app, client, make, role):
+    region = make.region()
+    target = make.user(region=region)
+    ids = {"kind": "regions", "item_id": region.id, "member_id": target.id}
+    if role != "outsider":
+        make.user(email="someone@example.fi", role=role)
+        Auth(client).login("someone@example.fi")
+    urls = _admin_urls(app, ids)
+    assert len(urls) >= 6
+    for url in urls:
+        response = client.get(url)
+        expected = 302 if role == "outsider" else 403
+        assert response.status_code == expected, url
+        token_page = client.get("/login" if role == "outsider" else "/").text
+        posted = client.post(url, data={"csrf_token": form_token(token_page), "slug": "x"})
+        assert posted.status_code in (expected, 405), url
+    assert db.session.scalars(select(AuditEntry)).all() == []
+
+
+def test_admin_creates_and_edits_a_board_in_three_languages(client, admin, make):
+    region = make.region()
+    response = post_form(
+        client,
+        "/admin/boards/new",
+        {
+            "slug": "tyopajat", "name_fi": "Työpajat", "name_sv": "Workshoppar",
+            "name_en": "Workshops", "description_fi": "Kuvaus", "description_sv": "Beskrivning",
+            "description_en": "Description", "region": str(region.id), "visibility": "region",
+            "position": "5",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    board = db.session.scalar(select(Board).where(Board.slug == "tyopajat"))
+    assert (board.name_sv, board.region_id, board.visibility) == (
+        "Workshoppar",
+        region.id,
+        "region",
+    )
+    response = post_form(
+        client,
+        f"/admin/boards/{board.id}",
+        {
+            "slug": "tyopajat", "name_fi": "Alueen työpajat", "name_sv": "Workshoppar",
+            "name_en": "Workshops", "description_fi": "Kuvaus", "description_sv": "Beskrivning",
+            "description_en": "Description", "region": "0", "visibility": "public",
+            "position": "5", "archived": "y",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    db.session.refresh(board)
+    assert board.region_id is None and board.archived and board.name_fi == "Alueen työpajat"
+    created, updated = _entries("board.create"), _entries("board.update")
+    assert len(created) == 1 and created[0].actor_id == admin.id
+    assert "name_fi: 'Työpajat' → 'Alueen työpajat'" in updated[0].details
+    assert "archived: False → True" in updated[0].details
+
+
+def test_a_taken_address_name_is_a_form_error(client, admin, make):
+    make.board(slug="taken")
+    response = post_form(
+        client,
+        "/admin/boards/new",
+        {
+            "slug": "taken", "name_fi": "A", "name_sv": "B", "name_en": "C",
+            "region": "0", "visibility": "public", "position": "1",
+        },
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert "This name is already in use." in response.text
+    assert 'value="A"' in response.text
+
+
+def test_missing_translation_is_refused(client, admin):
+    response = post_form(
+        client,
+        "/admin/regions/new",
+        {"slug": "lappi", "name_fi": "Lappi", "name_sv": "", "name_en": "Lapland",
+         "position": "4"},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert "Enter the name in every language." in response.text
+    assert db.session.scalar(select(Region).where(Region.slug == "lappi")) is None
+
+
+def test_admin_manages_regions_and_organisations(client, admin):
+    post_form(
+        client,
+        "/admin/regions/new",
+        {"slug": "lappi", "name_fi": "Lappi", "name_sv": "Lappland", "name_en": "Lapland",
+         "position": "4"},
+    )  # fmt: skip
+    region = db.session.scalar(select(Region).where(Region.slug == "lappi"))
+    response = post_form(
+        client,
+        "/admin/organisations/new",
+        {"name": "Tunturin kunta", "kind": "municipality", "region": str(region.id)},
+    )
+    assert response.status_code == 302
+    organisation = db.session.scalar(
+        select(Organisation).where(Organisation.name == "Tunturin kunta")
+    )
+    assert organisation.region_id == region.id
+    listing = client.get("/admin/organisations").text
+    assert "Tunturin kunta" in listing and "Municipality" in listing
+    assert {e.action for e in db.session.scalars(select(AuditEntry))} == {
+        "region.create", "organisation.create"
+    }  # fmt: skip
+
+
+def test_admin_moves_a_member_and_makes_a_moderator(client, admin, make):
+    person = make.user(name="Maija")
+    new_home = make.organisation()
+    board = make.board()
+    region = make.region()
+    response = post_form(
+        client,
+        f"/admin/members/{person.id}",
+        {"role": "moderator", "organisation": str(new_home.id), "active": "y",
+         "moderated_boards": [str(board.id)], "moderated_regions": [str(region.id)]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    db.session.refresh(person)
+    assert person.role == "moderator" and person.organisation_id == new_home.id
+    scopes = db.session.scalars(select(ModerationScope)).all()
+    assert {(s.board_id, s.region_id) for s in scopes} == {(board.id, None), (None, region.id)}
+    details = _entries("member.update")[0].details
+    assert "role: 'member' → 'moderator'" in details and "moderated boards" in details
+
+
+def test_deactivating_a_member_signs_them_out(app, client, admin, make):
+    person = make.user(email="leaving@example.fi", name="Leaving")
+    theirs = app.test_client()
+    Auth(theirs).login("leaving@example.fi")
+    assert "Leaving" in theirs.get("/").text
+    response = post_form(
+        client,
+        f"/admin/members/{person.id}",
+        {"role": "member", "organisation": str(person.organisation_id)},
+    )
+    assert response.status_code == 302
+    assert "Leaving" not in theirs.get("/").text
+    assert db.session.get(User, person.id).active is False
+    assert len(_entries("member.deactivate")) == 1
+
+
+def test_admin_cannot_lock_themselves_out(client, admin):
+    response = post_form(
+        client,
+        f"/admin/members/{admin.id}",
+        {"role": "member", "organisation": str(admin.organisation_id), "active": "y"},
+    )
+    assert response.status_code == 422
+    assert db.session.get(User, admin.id).role == "admin"
+
+
+def test_member_list_never_shows_email_outside_admin(client, admin, make):
+    person = make.user(email="private@example.fi")
+    assert "private@example.fi" in client.get("/admin/members?q=private").text
+    assert "private@example.fi" not in client.get(f"/users/{person.id}").text
+
+
+def test_audit_trail_is_browsable_and_filterable(client, admin, make):
+    person = make.user()
+    post_form(
+        client,
+        f"/admin/members/{person.id}",
+        {"role": "moderator", "organisation": str(person.organisation_id), "active": "y"},
+    )
+    post_form(
+        client,
+        "/admin/regions/new",
+        {"slug": "x", "name_fi": "X", "name_sv": "X", "name_en": "X", "position": "1"},
+    )
+    page = client.get("/admin/audit").text
+    assert "member.update" in page and "region.create" in page
+    filtered = client.get("/admin/audit?action=region").text
+    assert "region.create" in filtered and "<td>member.update</td>" not in filtered
+
+
+def test_board_index_puts_the_readers_region_first(client, make):
+    home, away = make.region(), make.region()
+    make.board(region=away)
+    make.board(region=home)
+    make.board()
+    make.user(region=home, email="reader@example.fi")
+    Auth(client).login("reader@example.fi")
+    page = client.get("/").text
+    headings = re.findall(r'<h2 id="group-([\w-]+)"', page)
+    assert headings == [home.slug, "national", away.slug]
+
+
+def test_create_admin_command(app, make):
+    organisation = make.organisation(name="Ohjelmatoimisto")
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "--email", "first@example.fi", "--name", "First Admin",
+              "--organisation", "Ohjelmatoimisto", "--password", "a long admin passphrase"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    db.session.commit()
+    user = db.session.scalar(select(User).where(User.email == "first@example.fi"))
+    assert user.role == "admin" and user.organisation_id == organisation.id
