@@ -23,7 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     from forum import cli, errors, i18n, policy, security
     from forum.auth.actions import load_session_user
     from forum.database import configure_engine, render_migration_item
-    from forum.extensions import babel, csrf, db, login_manager, migrate
+    from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(
@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
         render_item=render_migration_item,
     )
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(
         app,
         locale_selector=i18n.select_locale,
@@ -52,12 +53,14 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.admin.views import bp as admin_bp
     from forum.auth.views import bp as auth_bp
     from forum.boards.views import bp as boards_bp
+    from forum.moderation.views import bp as moderation_bp
     from forum.threads.views import bp as threads_bp
 
     app.register_blueprint(boards_bp)
     app.register_blueprint(threads_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(moderation_bp)
     i18n.init_app(app)
     policy.init_app(app)
     security.init_app(app)

@@ -64,6 +64,10 @@ def build_config(instance_path: Path) -> dict:
         "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,
         "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",
         "MAX_CONTENT_LENGTH": 256 * 1024,
+        # Shared by every process with Redis (redis://host:6379/0); per process in memory.
+        "RATELIMIT_STORAGE_URI": os.environ.get("FORUM_RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_ENABLED": _env_flag("FORUM_RATELIMIT_ENABLED", True),
         "THREADS_PER_PAGE": 25,
         "BRANCHES_PER_PAGE": 10,
         # Replies deeper than this below the page's top post continue on a branch page.

@@ -15,6 +15,10 @@ MESSAGES = {
     ),
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
     413: (_l("Too large"), _l("What you sent is too large.")),
+    429: (
+        _l("Too many attempts"),
+        _l("You have tried this too many times in a short while. Wait a moment and try again."),
+    ),
     500: (
         _l("Something went wrong"),
         _l("An unexpected error happened on our side. Please try again in a moment."),

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 from sqlalchemy.orm import contains_eager
 
 from forum.auth.models import User
@@ -56,6 +56,21 @@ def _in_region(user, board: Board) -> bool:
     return board.region_id is not None and board.region_id == user.region_id
 
 
+def _may_write(user) -> bool:
+    """Signed in, and not suspended: a suspended member can read but not post or flag."""
+    return _signed_in(user) and not user.is_suspended
+
+
+def moderation_clause(user) -> ColumnElement[bool]:
+    """The SQL condition on Board that selects the boards this user moderates."""
+    if is_admin(user):
+        return true()
+    boards, regions = moderation_scope(user)
+    if not boards and not regions:
+        return false()
+    return or_(Board.id.in_(boards), Board.region_id.in_(regions))
+
+
 def board_visibility_clause(user) -> ColumnElement[bool]:
     """The SQL condition on Board that selects the boards this user may read."""
     if is_admin(user):
@@ -83,13 +98,94 @@ def _may_read_board(user, board: Board) -> bool:
 
 def _may_write_in_board(user, board: Board) -> bool:
     """Posting follows the board's scope: a regional board takes posts from its region."""
-    if not _signed_in(user) or board.archived or not _may_read_board(user, board):
+    if not _may_write(user) or board.archived or not _may_read_board(user, board):
         return False
     return board.region_id is None or _in_region(user, board) or _moderates(user, board)
 
 
+def _may_moderate(user, board: Board) -> bool:
+    return _signed_in(user) and _moderates(user, board)
+
+
+def _may_see_thread(user, thread: Thread) -> bool:
+    if not _may_read_board(user, thread.board):
+        return False
+    return not thread.removed or _may_moderate(user, thread.board)
+
+
 def _may_reply(user, thread: Thread) -> bool:
-    return not thread.locked and _may_write_in_board(user, thread.board)
+    return (
+        not thread.locked
+        and _may_see_thread(user, thread)
+        and _may_write_in_board(user, thread.board)
+    )
+
+
+def _is_author(user, post: Post) -> bool:
+    return _signed_in(user) and post.author_id == user.id
+
+
+def _may_read_post(user, post: Post) -> bool:
+    """May the user read this post's text (rather than a placeholder)?"""
+    if not _may_see_thread(user, post.thread):
+        return False
+    if post.is_visible or _may_moderate(user, post.thread.board):
+        return True
+    # Authors see their hidden posts, and why they were hidden.
+    return post.status != "deleted" and _is_author(user, post)
+
+
+def _may_reply_to_post(user, post: Post) -> bool:
+    return _may_reply(user, post.thread) and (
+        post.is_visible or _may_moderate(user, post.thread.board)
+    )
+
+
+def _may_flag(user, post: Post) -> bool:
+    return (
+        _may_write(user)
+        and post.is_visible
+        and not _is_author(user, post)
+        and _may_see_thread(user, post.thread)
+    )
+
+
+def _may_edit(user, post: Post) -> bool:
+    if _may_moderate(user, post.thread.board):
+        return True
+    return (
+        _is_author(user, post)
+        and _may_write(user)
+        and post.status != "deleted"
+        and not post.thread.locked
+        and not post.thread.board.archived
+        and _may_see_thread(user, post.thread)
+    )
+
+
+def _may_delete(user, post: Post) -> bool:
+    if post.status == "deleted":
+        return False
+    return _may_moderate(user, post.thread.board) or (
+        _is_author(user, post) and _may_write(user) and _may_see_thread(user, post.thread)
+    )
+
+
+def _moderates_post(user, post: Post) -> bool:
+    return _may_moderate(user, post.thread.board)
+
+
+def _moderates_thread(user, thread: Thread) -> bool:
+    return _may_moderate(user, thread.board)
+
+
+def _may_review(user, _obj=None) -> bool:
+    """Admins, and moderators with at least one board or region, have a review queue."""
+    return is_admin(user) or any(moderation_scope(user))
+
+
+def _may_suspend(user, member: User) -> bool:
+    return _may_review(user) and member.id != user.id and member.role != "admin"
 
 
 def _may_administer(user, _obj=None) -> bool:
@@ -98,12 +194,25 @@ def _may_administer(user, _obj=None) -> bool:
 
 _RULES: dict[str, Callable[[User, object], bool]] = {
     "board.view": _may_read_board,
+    "board.moderate": _may_moderate,
     "thread.start": _may_write_in_board,
-    "thread.view": lambda user, thread: _may_read_board(user, thread.board),
+    "thread.view": _may_see_thread,
     "thread.reply": _may_reply,
-    "post.view": lambda user, post: _may_read_board(user, post.thread.board),
-    "post.reply": lambda user, post: _may_reply(user, post.thread),
-    "board.moderate": lambda user, board: _signed_in(user) and _moderates(user, board),
+    "thread.lock": _moderates_thread,
+    "thread.pin": _moderates_thread,
+    "thread.move": _moderates_thread,
+    "post.read": _may_read_post,
+    "post.reply": _may_reply_to_post,
+    "post.flag": _may_flag,
+    "post.edit": _may_edit,
+    "post.delete": _may_delete,
+    "post.hide": _moderates_post,
+    "post.unhide": _moderates_post,
+    "post.restore": _moderates_post,
+    "post.history": _moderates_post,
+    "revision.purge": _moderates_post,
+    "member.suspend": _may_suspend,
+    "moderation.review": _may_review,
     "forum.administer": _may_administer,
 }
 
@@ -121,12 +230,41 @@ def visible_boards(user) -> Select:
     return select(Board).where(board_visibility_clause(user))
 
 
+def _thread_shown(user) -> ColumnElement[bool]:
+    return or_(Thread.removed.is_(False), moderation_clause(user))
+
+
 def visible_threads(user) -> Select:
-    return select(Thread).join(Thread.board).where(board_visibility_clause(user))
+    """Threads on boards the user may read, less removed ones unless the user moderates them."""
+    return (
+        select(Thread).join(Thread.board).where(board_visibility_clause(user), _thread_shown(user))
+    )
 
 
 def visible_posts(user) -> Select:
-    return select(Post).join(Post.thread).join(Thread.board).where(board_visibility_clause(user))
+    """Posts whose text the user may read in listings: hidden and deleted ones only for
+    their moderators."""
+    return (
+        select(Post)
+        .join(Post.thread)
+        .join(Thread.board)
+        .where(
+            board_visibility_clause(user),
+            or_(
+                and_(Post.status == "visible", Thread.removed.is_(False)),
+                moderation_clause(user),
+            ),
+        )
+    )
+
+
+def _posts_in_visible_threads(user) -> Select:
+    return (
+        select(Post)
+        .join(Post.thread)
+        .join(Thread.board)
+        .where(board_visibility_clause(user), _thread_shown(user))
+    )
 
 
 def _first_or_404(statement: Select):
@@ -146,7 +284,9 @@ def get_thread_or_404(thread_id: int, user) -> Thread:
 
 
 def get_post_or_404(post_id: int, user) -> Post:
-    statement = visible_posts(user).where(Post.id == post_id)
+    """A post in a thread the user may see, whatever its status: a hidden post keeps its place
+    in the tree, and pages decide with can("post.read") whether to show its text."""
+    statement = _posts_in_visible_threads(user).where(Post.id == post_id)
     return _first_or_404(
         statement.options(contains_eager(Post.thread).contains_eager(Thread.board))
     )

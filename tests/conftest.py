@@ -29,6 +29,8 @@ TEST_CONFIG = {
     "TESTING": True,
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     "SERVER_NAME": None,
+    # Rate limits are tested on their own; elsewhere they would only make tests order-dependent.
+    "RATELIMIT_ENABLED": False,
 }
 
 
@@ -110,8 +112,16 @@ class IsolatedClient(FlaskClient):
     own context (and database session) for factories and checks. After each request the test's
     session ends its transaction, so that what the request wrote is read afresh."""
 
+    _inside = False
+
     def open(self, *args, **kwargs):
-        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if self._inside:  # a followed redirect: already in the request's own context
+            return super().open(*args, **kwargs)
+        self._inside = True
+        try:
+            response = contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            self._inside = False
         db.session.commit()
         return response
 
@@ -170,13 +180,14 @@ def auth(client):
 
 
 def post_form(client, form_url: str, data: dict, *, action: str | None = None):
-    """GET a form page, then POST it with its CSRF token and one-time submission id."""
+    """GET a form page, then POST it with its CSRF token and hidden fields, as a browser would."""
     page = client.get(form_url)
     assert page.status_code == 200, page.status_code
     fields = {"csrf_token": form_token(page.text)}
-    submission = hidden_value(page.text, "submission_id")
-    if submission:
-        fields["submission_id"] = submission
+    for name in ("submission_id", "version"):  # the hidden fields a browser would send back
+        value = hidden_value(page.text, name)
+        if value:
+            fields[name] = value
     fields.update(data)
     return client.post(action or form_url, data=fields)
 

@@ -14,7 +14,7 @@ def record(actor: User, action: str, target, *, details: str = "", reason: str =
         target_type=type(target).__tablename__,
         target_id=target.id,
         details=details,
-        reason=reason,
+        reason=(reason or "").strip(),
         created_at=utcnow(),
     )
     db.session.add(entry)

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.database import UTCDateTime, utcnow
@@ -23,6 +23,9 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(String(16), default="member")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A suspended member can read but not post or flag until this moment.
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspension_reason: Mapped[str] = mapped_column(Text, default="")
 
     organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
 
@@ -45,8 +48,8 @@ class User(db.Model):
         return self.organisation.region_id
 
     @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > utcnow()
 
 
 class UserSession(db.Model):

@@ -20,7 +20,7 @@ from forum import policy
 from forum.auth import actions
 from forum.auth.forms import LoginForm, PasswordChangeForm, PreferencesForm, RegistrationForm
 from forum.auth.models import User
-from forum.extensions import db
+from forum.extensions import db, limiter
 from forum.i18n import current_locale, localized, safe_next
 from forum.regions.models import Organisation, Region
 from forum.threads.models import Post, Thread
@@ -51,7 +51,12 @@ def _sign_in(user: User, *, remember: bool) -> None:
     refresh()
 
 
+def _login_email() -> str:
+    return request.form.get("email", "").strip().lower()
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("boards.index"))
@@ -80,6 +85,8 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit("20 per hour", methods=["POST"], key_func=_login_email)
 def login():
     target = safe_next(request.args.get("next"), url_for("boards.index"))
     if current_user.is_authenticated:

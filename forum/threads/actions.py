@@ -10,13 +10,14 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from forum import policy
+from forum.audit.actions import record
 from forum.auth.models import User
 from forum.boards.models import Board
 from forum.config import SUPPORTED_LOCALES
 from forum.database import begin_write, utcnow
 from forum.extensions import db
 from forum.markup import Rendered, render
-from forum.threads.models import PATH_SEGMENT, Post, Thread, path_segment
+from forum.threads.models import PATH_SEGMENT, Post, PostRevision, Thread, path_segment
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
@@ -185,3 +186,125 @@ def reply(
     )
     db.session.commit()
     return post
+
+
+class EditConflict(Exception):
+    """Someone else saved the post since this edit began; nothing was overwritten."""
+
+    def __init__(self, current: Post):
+        super().__init__("post changed since the edit began")
+        self.current = current
+
+
+def _lock_post(post: Post) -> Post:
+    """Read the post again inside the write transaction, locked against concurrent changes."""
+    return db.session.scalars(
+        select(Post)
+        .where(Post.id == post.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def change_status(post: Post, status: str, *, by: User, reason: str, action: str) -> bool:
+    """Set a post's status inside the caller's write transaction, keeping every counter exact.
+
+    Counters count what members see: a reply leaving view lowers its thread's and board's
+    counts; an opening post leaving view removes the whole thread from members' listings.
+    Returns False when the post already had that status (nothing is recorded then).
+    """
+    post = _lock_post(post)
+    if post.status == status:
+        return False
+    reason = (reason or "").strip()
+    delta = int(status == "visible") - int(post.is_visible)
+    post.status, post.status_reason, post.status_by_id = status, reason, by.id
+    if delta and post.depth == 0:
+        replies = select(Thread.reply_count).where(Thread.id == post.thread_id).scalar_subquery()
+        db.session.execute(
+            update(Thread).where(Thread.id == post.thread_id).values(removed=delta < 0)
+        )
+        db.session.execute(
+            update(Board)
+            .where(Board.id == post.thread.board_id)
+            .values(
+                thread_count=Board.thread_count + delta,
+                post_count=Board.post_count + delta * (replies + 1),
+            )
+        )
+    elif delta:
+        db.session.execute(
+            update(Thread)
+            .where(Thread.id == post.thread_id)
+            .values(reply_count=Thread.reply_count + delta)
+        )
+        db.session.execute(
+            update(Post)
+            .where(Post.id == post.parent_id)
+            .values(reply_count=Post.reply_count + delta)
+        )
+        db.session.execute(
+            update(Board)
+            .where(Board.id == post.thread.board_id)
+            .values(post_count=Board.post_count + delta)
+        )
+    record(by, action, post, reason=reason)
+    return True
+
+
+def delete_post(post: Post, *, by: User, reason: str = "") -> None:
+    """Soft-delete: the post stays in the tree as a placeholder."""
+    begin_write()
+    if not policy.can(by, "post.delete", post):
+        db.session.rollback()
+        raise NotAllowed
+    change_status(post, "deleted", by=by, reason=reason, action="post.delete")
+    db.session.commit()
+
+
+def edit_post(
+    post: Post,
+    *,
+    by: User,
+    body: str,
+    expected_version: int,
+    reason: str = "",
+    title: str | None = None,
+) -> Post:
+    """Save a new version of a post, keeping the old one as a revision.
+
+    Refused with EditConflict when the post changed after `expected_version` was read.
+    """
+    body = _check_text(body, limit=BODY_MAX_LENGTH)
+    if title is not None:
+        title = _check_text(title, limit=TITLE_MAX_LENGTH)
+    rendered = render(body)
+    begin_write()
+    current = _lock_post(post)
+    if not policy.can(by, "post.edit", current):
+        db.session.rollback()
+        raise NotAllowed
+    if current.version != expected_version:
+        db.session.commit()
+        raise EditConflict(current)
+    now = utcnow()
+    db.session.add(
+        PostRevision(
+            post_id=current.id,
+            body_source=current.body_source,
+            body_html=current.body_html,
+            written_at=current.edited_at or current.created_at,
+            replaced_by_id=by.id,
+            replaced_at=now,
+            reason=reason,
+        )
+    )
+    current.body_source, current.body_html, current.body_text = body, rendered.html, rendered.text
+    current.edited_at = now
+    current.version += 1
+    if title is not None and current.depth == 0:
+        current.thread.title = title
+    if by.id != current.author_id:
+        record(by, "post.edit", current, reason=reason)
+    db.session.commit()
+    return current

@@ -61,3 +61,31 @@ class ThreadForm(_SubmittedOnce):
 class ReplyForm(_SubmittedOnce):
     body = _body_field()
     language = _language_field()
+
+
+class EditForm(ForumForm):
+    # The version the edit began from: a save over a newer version is refused.
+    version = HiddenField(
+        validators=[Regexp(re.compile(r"^\d+$"), message=_l("Not a valid form."))]
+    )
+    body = _body_field()
+    reason = TextAreaField(
+        _l("Reason for the edit"),
+        validators=[
+            Length(max=1000, message=_l("The reason can be at most %(max)d characters long."))
+        ],
+        description=_l("Optional. Shown to moderators with the earlier version."),
+    )
+
+
+class OpeningPostEditForm(EditForm):
+    title = StringField(
+        _l("Title"),
+        validators=[
+            DataRequired(message=_l("Give the thread a title.")),
+            Length(
+                max=TITLE_MAX_LENGTH,
+                message=_l("The title can be at most %(max)d characters long."),
+            ),
+        ],
+    )

@@ -43,6 +43,8 @@ class Thread(db.Model):
     reply_count: Mapped[int] = mapped_column(default=0)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_poster_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    # Set while the opening post is hidden or deleted: the thread leaves members' listings.
+    removed: Mapped[bool] = mapped_column(default=False)
 
     board: Mapped[Board] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
@@ -75,7 +77,35 @@ class Post(db.Model):
     reply_count: Mapped[int] = mapped_column(default=0)
     # The form's one-time token: a resent or double-clicked form finds its first post here.
     submission_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # visible, hidden (by a moderator, or pending review of a flag) or deleted (soft).
+    status: Mapped[str] = mapped_column(String(16), default="visible")
+    # Why it was hidden or deleted; shown to its author and to moderators.
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    status_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Raised by every edit: a save made from an older version is refused, never overwrites.
+    version: Mapped[int] = mapped_column(default=1)
 
     thread: Mapped[Thread] = relationship()
-    author: Mapped[User] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
     parent: Mapped["Post | None"] = relationship(remote_side=[id])
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == "visible"
+
+
+class PostRevision(db.Model):
+    """An earlier version of an edited post. Only staff see these; staff can purge one."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    # When this version was written, and who replaced it, when and why.
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    replaced_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    replaced_by: Mapped[User] = relationship()

@@ -1,3 +1,5 @@
+import difflib
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -5,11 +7,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from forum import policy
-from forum.extensions import db
+from forum.extensions import db, limiter
 from forum.i18n import current_locale
 from forum.pagination import requested_page
 from forum.threads import actions
-from forum.threads.forms import ReplyForm, ThreadForm
+from forum.threads.forms import EditForm, OpeningPostEditForm, ReplyForm, ThreadForm
 from forum.threads.models import Post, ancestor_ids, subtree_bounds
 from forum.threads.tree import build_tree
 
@@ -30,8 +32,17 @@ def _new_form(form_class, **defaults):
     return form
 
 
+def _writer() -> str:
+    return str(current_user.id)
+
+
+# Generous for people, low enough to stop a script flooding the forum.
+WRITE_LIMIT = "20 per minute;300 per day"
+
+
 @bp.route("/boards/<slug>/new", methods=["GET", "POST"])
 @login_required
+@limiter.limit(WRITE_LIMIT, methods=["POST"], key_func=_writer)
 def start(slug: str):
     board = policy.get_board_or_404(slug, current_user)
     policy.require(current_user, "thread.start", board)
@@ -155,6 +166,7 @@ def branch(post_id: int):
 
 @bp.route("/posts/<int:post_id>/reply", methods=["GET", "POST"])
 @login_required
+@limiter.limit(WRITE_LIMIT, methods=["POST"], key_func=_writer)
 def reply(post_id: int):
     parent = policy.get_post_or_404(post_id, current_user)
     policy.require(current_user, "post.reply", parent)
@@ -181,3 +193,53 @@ def reply(post_id: int):
     return render_template(
         "threads/reply.html", parent=parent, thread=parent.thread, form=form
     ), status
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+@limiter.limit(WRITE_LIMIT, methods=["POST"], key_func=_writer)
+def edit(post_id: int):
+    post = policy.get_post_or_404(post_id, current_user)
+    policy.require(current_user, "post.edit", post)
+    form_class = OpeningPostEditForm if post.depth == 0 else EditForm
+    form = form_class(data={"version": str(post.version), "body": post.body_source,
+                            "title": post.thread.title})  # fmt: skip
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            actions.edit_post(
+                post,
+                by=current_user,
+                body=form.body.data,
+                title=form.title.data if post.depth == 0 else None,
+                reason=form.reason.data,
+                expected_version=int(form.version.data),
+            )
+        except actions.NotAllowed:
+            abort(403)
+        except actions.EditConflict as error:
+            # Someone saved first: keep this text, show what changed, and let the user merge.
+            conflict = error.current
+            form.version.data = str(conflict.version)
+            form.body.errors.append(
+                _("Someone else saved this message while you were editing it. Your text is "
+                  "kept below; compare it with the saved version and save again.")
+            )  # fmt: skip
+        else:
+            flash(_("Your changes are saved."))
+            return redirect(url_for("threads.permalink", post_id=post.id))
+    status = 409 if conflict else (422 if form.errors else 200)
+    difference = _difference(conflict.body_source, form.body.data) if conflict else None
+    return render_template(
+        "threads/edit.html", form=form, post=post, conflict=conflict, difference=difference
+    ), status
+
+
+def _difference(saved: str, mine: str) -> list[tuple[str, str]]:
+    """Line by line: ("same"|"saved"|"mine", text), for the edit-conflict page."""
+    kinds = {" ": "same", "-": "saved", "+": "mine"}
+    return [
+        (kinds[line[0]], line[2:])
+        for line in difflib.ndiff(saved.splitlines(), (mine or "").splitlines())
+        if line[0] in kinds
+    ]

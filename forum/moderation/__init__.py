@@ -1,0 +1,1 @@
+"""Moderation: flags, the review queue, staff tools on posts, threads and members."""

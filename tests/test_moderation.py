@@ -1,0 +1,364 @@
+"""Moderation: flags, the review queue, staff tools, authors' edits, and the audit trail."""
+
+import re
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from forum.audit.models import AuditEntry
+from forum.auth.models import User
+from forum.boards.models import Board
+from forum.extensions import db
+from forum.moderation import actions
+from forum.moderation.models import Flag
+from forum.threads.actions import NotAllowed
+from forum.threads.models import Post, PostRevision, Thread
+from tests.conftest import Auth, form_token, post_form
+
+
+@pytest.fixture
+def forum(make):
+    """A board with a moderator, another board with its own moderator, and a thread."""
+    board, other_board = make.board(), make.board()
+    people = {
+        "author": make.user(email="author@example.fi", name="Author"),
+        "reader": make.user(email="reader@example.fi", name="Reader"),
+        "moderator": make.user(email="mod@example.fi", name="Mod", role="moderator"),
+        "other_moderator": make.user(email="othermod@example.fi", role="moderator"),
+        "admin": make.user(email="admin@example.fi", role="admin"),
+    }
+    make.scope(people["moderator"], board=board)
+    make.scope(people["other_moderator"], board=other_board)
+    thread = make.thread(board, author=people["author"], title="A thread", body="Opening text")
+    opening = make.opening_post(thread)
+    reply = make.reply(opening, author=people["author"], body="Sensitive reply text")
+    return {"board": board, "other_board": other_board, "thread": thread, "opening": opening,
+            "reply": reply, **people}  # fmt: skip
+
+
+def _audit(action: str) -> list[AuditEntry]:
+    return db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
+
+
+def _fresh(model, obj_id):
+    db.session.commit()
+    return db.session.get(model, obj_id)
+
+
+def test_member_flags_a_post_once(client, forum):
+    Auth(client).login("reader@example.fi")
+    reply = forum["reply"]
+    response = post_form(client, f"/posts/{reply.id}/flag", {"reason": "spam"})
+    assert response.status_code == 302
+    again = post_form(client, f"/posts/{reply.id}/flag", {"reason": "inappropriate"})
+    assert again.status_code == 302
+    assert "already flagged" in client.get(again.headers["Location"], follow_redirects=True).text
+    assert db.session.scalar(select(func.count()).select_from(Flag)) == 1
+    assert _fresh(Post, reply.id).status == "visible"
+
+
+def test_other_reason_needs_a_note_and_keeps_the_choice(client, forum):
+    Auth(client).login("reader@example.fi")
+    response = post_form(client, f"/posts/{forum['reply'].id}/flag", {"reason": "other"})
+    assert response.status_code == 422
+    assert "Tell the moderators what is wrong." in response.text
+    assert re.search(r'<input checked[^>]*value="other"', response.text)
+
+
+def test_health_data_flag_hides_the_post_at_once(client, forum):
+    Auth(client).login("reader@example.fi")
+    reply = forum["reply"]
+    post_form(client, f"/posts/{reply.id}/flag", {"reason": "personal_data"})
+    assert _fresh(Post, reply.id).status == "pending"
+    assert _fresh(Thread, forum["thread"].id).reply_count == 0
+    page = client.get(f"/threads/{forum['thread'].id}").text
+    assert "Sensitive reply text" not in page
+    assert "Hidden while a moderator reviews a flag." in page
+    assert "0 replies" in page
+
+
+def test_author_sees_their_hidden_post_and_why(client, forum):
+    actions.moderate_post(forum["reply"], "hide", by=forum["moderator"], reason="Names a person")
+    Auth(client).login("author@example.fi")
+    page = client.get(f"/threads/{forum['thread'].id}").text
+    assert "Sensitive reply text" in page and "Names a person" in page
+
+
+def test_moderator_queue_shows_own_boards_oldest_first(client, make, forum):
+    elsewhere = make.thread(forum["other_board"], author=forum["author"], body="Elsewhere text")
+    first = forum["reply"]
+    second = forum["opening"]
+    for post in (first, second, make.opening_post(elsewhere)):
+        actions.flag_post(post, by=forum["reader"], reason="spam")
+    Auth(client).login("mod@example.fi")
+    page = client.get("/moderation/").text
+    assert "Sensitive reply text" in page and "Opening text" in page
+    assert "Elsewhere text" not in page
+    assert page.index("Sensitive reply text") < page.index("Opening text")
+    assert forum["reader"].email not in page and forum["author"].email not in page
+
+
+def test_admin_queue_shows_every_board(client, make, forum):
+    elsewhere = make.thread(forum["other_board"], author=forum["author"], body="Elsewhere text")
+    actions.flag_post(make.opening_post(elsewhere), by=forum["reader"], reason="spam")
+    Auth(client).login("admin@example.fi")
+    assert "Elsewhere text" in client.get("/moderation/").text
+
+
+def test_members_have_no_queue(client, forum):
+    Auth(client).login("reader@example.fi")
+    assert client.get("/moderation/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("decision", "status"), [("dismiss", "visible"), ("hide", "hidden"), ("delete", "deleted")]
+)
+def test_resolving_a_flag(client, forum, decision, status):
+    reply = forum["reply"]
+    flag = actions.flag_post(reply, by=forum["reader"], reason="personal_data")
+    Auth(client).login("mod@example.fi")
+    page = client.get("/moderation/")
+    response = client.post(
+        f"/moderation/flags/{flag.id}",
+        data={"csrf_token": form_token(page.text), "decision": decision, "reason": "Checked"},
+    )
+    assert response.status_code == 302
+    assert _fresh(Post, reply.id).status == status
+    assert _fresh(Flag, flag.id).status == decision
+    assert len(_audit(f"flag.{decision}")) == 1
+    expected_replies = 1 if status == "visible" else 0
+    assert _fresh(Thread, forum["thread"].id).reply_count == expected_replies
+
+
+def test_two_moderators_on_one_flag_leave_one_outcome(app, forum):
+    flag = actions.flag_post(forum["reply"], by=forum["reader"], reason="personal_data")
+    flag_id, reply_id = flag.id, forum["reply"].id
+    ids = {"moderator": forum["moderator"].id, "admin": forum["admin"].id}
+    decisions = {"moderator": "dismiss", "admin": "delete"}
+    outcomes: dict[str, str] = {}
+    barrier = threading.Barrier(2)
+
+    def act(who: str) -> None:
+        with app.app_context():
+            moderator = db.session.get(User, ids[who])
+            found = db.session.get(Flag, flag_id)
+            barrier.wait()
+            try:
+                actions.resolve_flag(found, by=moderator, decision=decisions[who], reason="x")
+                outcomes[who] = "done"
+            except actions.AlreadyResolved:
+                outcomes[who] = "refused"
+            finally:
+                db.session.remove()
+
+    workers = [threading.Thread(target=act, args=(who,)) for who in decisions]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=30)
+    assert sorted(outcomes.values()) == ["done", "refused"]
+    winner = next(who for who, outcome in outcomes.items() if outcome == "done")
+    post = _fresh(Post, reply_id)
+    assert post.status == {"dismiss": "visible", "delete": "deleted"}[decisions[winner]]
+    assert _fresh(Flag, flag_id).status == decisions[winner]
+    expected = 1 if post.status == "visible" else 0
+    assert _fresh(Thread, forum["thread"].id).reply_count == expected
+
+
+STAFF_ACTIONS = {
+    "hide": lambda f, by: actions.moderate_post(f["reply"], "hide", by=by, reason="r"),
+    "delete": lambda f, by: actions.moderate_post(f["reply"], "delete", by=by, reason="r"),
+    "lock": lambda f, by: actions.moderate_thread(f["thread"], "lock", by=by),
+    "pin": lambda f, by: actions.moderate_thread(f["thread"], "pin", by=by),
+    "move": lambda f, by: actions.move_thread(f["thread"], by=by, to=f["other_board"]),
+    "resolve": lambda f, by: actions.resolve_flag(
+        actions.flag_post(f["opening"], by=f["reader"], reason="spam"),
+        by=by, decision="hide", reason="r",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", STAFF_ACTIONS)
+def test_a_moderator_of_another_board_cannot_act(forum, name):
+    with pytest.raises(NotAllowed):
+        STAFF_ACTIONS[name](forum, forum["other_moderator"])
+    assert db.session.scalars(select(AuditEntry)).all() == []
+
+
+@pytest.mark.parametrize("name", STAFF_ACTIONS)
+def test_every_staff_action_is_audited(forum, name):
+    by = forum["admin"] if name == "move" else forum["moderator"]
+    STAFF_ACTIONS[name](forum, by)
+    entries = db.session.scalars(select(AuditEntry)).all()
+    assert entries and all(
+        entry.actor_id == by.id for entry in entries if entry.action != "post.hide_pending"
+    )
+
+
+def test_staff_tools_through_the_pages(client, forum):
+    Auth(client).login("mod@example.fi")
+    thread, reply = forum["thread"], forum["reply"]
+    page = client.get(f"/threads/{thread.id}")
+    token = form_token(page.text)
+    client.post(f"/posts/{reply.id}/moderate", data={"csrf_token": token, "verb": "hide",
+                                                     "reason": "Too personal"})  # fmt: skip
+    page = client.get(f"/threads/{thread.id}").text
+    assert "Hidden by a moderator." in page and "Too personal" in page  # marked, still there
+    client.post(f"/posts/{reply.id}/moderate", data={"csrf_token": token, "verb": "unhide"})
+    client.post(f"/threads/{thread.id}/moderate", data={"csrf_token": token, "verb": "lock"})
+    client.post(f"/threads/{thread.id}/moderate", data={"csrf_token": token, "verb": "pin"})
+    thread = _fresh(Thread, thread.id)
+    assert thread.locked and thread.pinned and _fresh(Post, reply.id).status == "visible"
+    assert [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))] == [
+        "post.hide", "post.unhide", "thread.lock", "thread.pin"
+    ]  # fmt: skip
+
+
+def test_locked_thread_refuses_replies_but_moderators_can_unlock(client, forum):
+    actions.moderate_thread(forum["thread"], "lock", by=forum["moderator"])
+    Auth(client).login("reader@example.fi")
+    assert client.get(f"/posts/{forum['opening'].id}/reply").status_code == 403
+
+
+def test_move_keeps_counters_exact(forum):
+    actions.move_thread(forum["thread"], by=forum["admin"], to=forum["other_board"])
+    source, target = _fresh(Board, forum["board"].id), _fresh(Board, forum["other_board"].id)
+    assert (source.thread_count, source.post_count) == (0, 0)
+    assert (target.thread_count, target.post_count) == (1, 2)
+
+
+def test_move_page_offers_only_boards_the_moderator_moderates(client, make, forum):
+    make.scope(forum["moderator"], board=forum["other_board"])
+    unrelated = make.board()
+    Auth(client).login("mod@example.fi")
+    page = client.get(f"/threads/{forum['thread'].id}/move").text
+    assert forum["other_board"].name_en in page and unrelated.name_en not in page
+    response = post_form(
+        client,
+        f"/threads/{forum['thread'].id}/move",
+        {"board": str(forum["other_board"].id), "reason": "Better fit"},
+    )
+    assert response.status_code == 302
+    assert _fresh(Thread, forum["thread"].id).board_id == forum["other_board"].id
+
+
+def test_suspended_member_reads_but_cannot_post_or_flag(client, forum):
+    Auth(client).login("mod@example.fi")
+    response = post_form(client, f"/users/{forum['reader'].id}/suspend",
+                         {"until": "2099-01-01", "reason": "Cooling off"})  # fmt: skip
+    assert response.status_code == 302
+    Auth(client).logout()
+    Auth(client).login("reader@example.fi")
+    thread_page = client.get(f"/threads/{forum['thread'].id}")
+    assert thread_page.status_code == 200 and "Opening text" in thread_page.text
+    assert client.get(f"/posts/{forum['reply'].id}/reply").status_code == 403
+    assert client.get(f"/posts/{forum['reply'].id}/flag").status_code == 403
+    assert client.get(f"/boards/{forum['board'].slug}/new").status_code == 403
+    assert "Cooling off" in client.get(f"/users/{forum['reader'].id}").text
+    assert len(_audit("member.suspend")) == 1
+
+
+def test_members_cannot_suspend_and_nobody_suspends_an_admin(client, forum):
+    Auth(client).login("reader@example.fi")
+    assert client.get(f"/users/{forum['author'].id}/suspend").status_code == 403
+    Auth(client).logout()
+    Auth(client).login("mod@example.fi")
+    assert client.get(f"/users/{forum['admin'].id}/suspend").status_code == 403
+
+
+def test_author_edits_and_the_old_version_is_kept_for_staff(client, forum):
+    Auth(client).login("author@example.fi")
+    reply = forum["reply"]
+    response = post_form(
+        client,
+        f"/posts/{reply.id}/edit",
+        {"body": "Rewritten without details", "reason": "Too specific"},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/threads/{forum['thread'].id}").text
+    assert "Rewritten without details" in page and "edited" in page
+    assert "Sensitive reply text" not in page
+    assert client.get(f"/posts/{reply.id}/history").status_code == 403  # authors do not see it
+    revisions = db.session.scalars(select(PostRevision)).all()
+    assert [r.body_source for r in revisions] == ["Sensitive reply text"]
+    Auth(client).logout()
+    Auth(client).login("mod@example.fi")
+    history = client.get(f"/posts/{reply.id}/history").text
+    assert "Sensitive reply text" in history and "Too specific" in history
+
+
+def test_staff_purge_an_earlier_version_for_good(client, forum):
+    from forum.threads.actions import edit_post
+
+    edit_post(forum["reply"], by=forum["author"], body="Clean text", expected_version=1)
+    revision = db.session.scalar(select(PostRevision))
+    Auth(client).login("mod@example.fi")
+    page = client.get(f"/posts/{forum['reply'].id}/history")
+    response = client.post(
+        f"/revisions/{revision.id}/purge",
+        data={"csrf_token": form_token(page.text), "reason": "Health data"},
+    )
+    assert response.status_code == 302
+    assert db.session.scalars(select(PostRevision)).all() == []
+    assert "Sensitive reply text" not in client.get(f"/posts/{forum['reply'].id}/history").text
+    assert _audit("revision.purge")[0].reason == "Health data"
+
+
+def test_concurrent_edits_refuse_the_second_save_and_keep_its_text(app, client, forum):
+    reply = forum["reply"]
+    Auth(client).login("author@example.fi")
+    form_page = client.get(f"/posts/{reply.id}/edit").text
+    # Meanwhile a moderator saves an edit of the same post.
+    moderator_client = app.test_client()
+    Auth(moderator_client).login("mod@example.fi")
+    post_form(moderator_client, f"/posts/{reply.id}/edit",
+              {"body": "Moderator's version", "reason": "Removed a name"})  # fmt: skip
+    from tests.conftest import hidden_value
+
+    response = client.post(
+        f"/posts/{reply.id}/edit",
+        data={"csrf_token": form_token(form_page), "version": hidden_value(form_page, "version"),
+              "body": "Author's careful version", "reason": ""},
+    )  # fmt: skip
+    assert response.status_code == 409
+    assert "Someone else saved this message" in response.text
+    assert "Author&#39;s careful version</textarea>" in response.text
+    assert "<strong>saved:</strong> Moderator&#39;s version" in response.text
+    assert _fresh(Post, reply.id).body_source == "Moderator's version"
+
+
+def test_author_deletes_own_post_and_the_tree_stays(client, make, forum):
+    child = make.reply(forum["reply"], author=forum["reader"], body="A reply below")
+    Auth(client).login("author@example.fi")
+    page = client.get(f"/threads/{forum['thread'].id}")
+    client.post(f"/posts/{forum['reply'].id}/moderate",
+                data={"csrf_token": form_token(page.text), "verb": "delete"})  # fmt: skip
+    page = client.get(f"/threads/{forum['thread'].id}").text
+    assert "Deleted by its author." in page and "Sensitive reply text" not in page
+    assert "A reply below" in page and f'id="post-{child.id}"' in page
+    assert _fresh(Thread, forum["thread"].id).reply_count == 1
+
+
+def test_hidden_content_is_gone_from_members_listings(client, make, forum):
+    actions.moderate_post(forum["reply"], "hide", by=forum["moderator"], reason="r")
+    actions.moderate_post(forum["opening"], "hide", by=forum["moderator"], reason="r")
+    board = _fresh(Board, forum["board"].id)
+    assert (board.thread_count, board.post_count) == (0, 0)
+    Auth(client).login("reader@example.fi")
+    assert "A thread" not in client.get(f"/boards/{board.slug}").text
+    assert client.get(f"/threads/{forum['thread'].id}").status_code == 404
+    profile = client.get(f"/users/{forum['author'].id}").text
+    assert "A thread" not in profile and "Sensitive reply text" not in profile
+    Auth(client).logout()
+    Auth(client).login("mod@example.fi")
+    page = client.get(f"/threads/{forum['thread'].id}").text
+    assert "This thread is removed" in page and "Sensitive reply text" in page
+
+
+def test_restoring_brings_counters_back(forum):
+    actions.moderate_post(forum["opening"], "delete", by=forum["moderator"], reason="r")
+    actions.moderate_post(forum["opening"], "restore", by=forum["moderator"], reason="r")
+    board = _fresh(Board, forum["board"].id)
+    assert (board.thread_count, board.post_count) == (1, 2)
+    assert _fresh(Thread, forum["thread"].id).removed is False
