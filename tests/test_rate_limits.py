@@ -57,3 +57,42 @@ def test_posting_flood_keeps_the_text(limited_client):
     assert [r.status_code for r in responses[:20]] == [302] * 20
     assert responses[20].status_code == 429
     assert "Message 20</textarea>" in responses[20].text
+
+
+def test_redis_storage_is_shared_between_processes(database_url):
+    """With Redis configured, every app process counts against the same limit."""
+    import redis
+
+    from forum import create_app
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    config = {**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
+              "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": url}  # fmt: skip
+    first, second = create_app(config), create_app(config)
+    clients = []
+    for app in (first, second):
+        app.test_client_class = IsolatedClient
+        clients.append(app.test_client())
+    statuses = []
+    for attempt in range(12):
+        client = clients[attempt % 2]  # alternate between the two "processes"
+        app = (first, second)[attempt % 2]
+        with app.app_context():
+            page = client.get("/login").text
+            statuses.append(
+                client.post(
+                    "/login",
+                    data={"csrf_token": form_token(page), "email": "x@example.fi",
+                          "password": "wrong"},
+                ).status_code
+            )  # fmt: skip
+            db.session.remove()
+    for app in (first, second):
+        with app.app_context():
+            db.engine.dispose()
+    assert statuses[:10] == [422] * 10 and statuses[10:] == [429, 429]
+    redis.Redis.from_url(url).flushdb()
