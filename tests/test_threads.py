@@ -41,7 +41,7 @@ def test_member_starts_a_thread_and_replies_four_levels_deep(client, auth, make)
     positions = [page.index(f"Level {level}") for level in range(1, 5)]
     assert positions == sorted(positions)
     # Each level is a list nested inside the one above it.
-    assert page.count('<ul class="replies">') == 4
+    assert page.count('<ul class="replies"') == 4
 
 
 def test_siblings_are_in_time_order_and_children_follow_their_parent(app, client, make):
@@ -192,7 +192,7 @@ def test_a_post_is_marked_with_its_language(client, make):
     thread = make.thread(body="Svenska texten", language="sv")
     opening = make.opening_post(thread)
     page = client.get(f"/threads/{thread.id}", headers={"Accept-Language": "en"}).text
-    assert f'id="post-{opening.id}" lang="sv"' in page
+    assert re.search(rf'<article[^>]*id="post-{opening.id}"[^>]*lang="sv"', page)
 
 
 def test_post_language_defaults_to_the_ui_language(client, auth, make):

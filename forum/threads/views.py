@@ -1,12 +1,21 @@
 import difflib
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from forum import policy
+from forum import markup, policy
 from forum.extensions import db, limiter
 from forum.i18n import current_locale
 from forum.pagination import requested_page
@@ -243,3 +252,12 @@ def _difference(saved: str, mine: str) -> list[tuple[str, str]]:
         for line in difflib.ndiff(saved.splitlines(), (mine or "").splitlines())
         if line[0] in kinds
     ]
+
+
+@bp.post("/preview")
+@login_required
+@limiter.limit("60 per minute", key_func=_writer)
+def preview():
+    """The sanitised HTML a message would have: the Markdown preview of the post forms."""
+    body = request.form.get("body", "")[: actions.BODY_MAX_LENGTH]
+    return markup.render(body).html, 200, {"Content-Type": "text/html; charset=utf-8"}

@@ -1,8 +1,170 @@
 // Progressive enhancement only: every page works without this file.
-document.addEventListener("DOMContentLoaded", function () {
-  // Move focus to the error summary after a failed submit, so it is read out first.
-  var summary = document.querySelector("[data-autofocus]");
-  if (summary) {
-    summary.focus();
+(function () {
+  "use strict";
+
+  function csrfToken(form) {
+    var field = (form || document).querySelector("input[name=csrf_token]");
+    return field ? field.value : "";
   }
-});
+
+  // After a failed submit, move focus to the error summary so it is read out first.
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-autofocus]");
+    if (summary) {
+      summary.focus();
+    }
+  }
+
+  // Nested reply lists get a real button that hides and shows them.
+  function setUpCollapsing() {
+    document.querySelectorAll("ul.replies[data-hide-label]").forEach(function (list) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "collapse-toggle";
+      button.setAttribute("aria-controls", list.id);
+      button.setAttribute("aria-expanded", "true");
+      button.textContent = list.dataset.hideLabel;
+      button.addEventListener("click", function () {
+        setExpanded(list, list.hidden);
+      });
+      list.parentNode.insertBefore(button, list);
+    });
+  }
+
+  function setExpanded(list, expanded) {
+    var button = document.querySelector('[aria-controls="' + list.id + '"]');
+    list.hidden = !expanded;
+    if (button) {
+      button.setAttribute("aria-expanded", String(expanded));
+      button.textContent = expanded ? list.dataset.hideLabel : list.dataset.showLabel;
+    }
+  }
+
+  // A permalink opens any collapsed branch around its post and moves focus to it.
+  function revealTarget() {
+    if (!location.hash || location.hash.indexOf("#post-") !== 0) {
+      return;
+    }
+    var target = document.getElementById(location.hash.slice(1));
+    if (!target) {
+      return;
+    }
+    for (var node = target.parentElement; node; node = node.parentElement) {
+      if (node.matches && node.matches("ul.replies[hidden]")) {
+        setExpanded(node, true);
+      }
+    }
+    target.focus();
+  }
+
+  function newSubmissionId() {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  // "Reply" opens a reply form under the post instead of a new page.
+  function setUpReplyInPlace() {
+    var template = document.querySelector("form.js-reply-form");
+    if (!template) {
+      return;
+    }
+    document.querySelectorAll("a.reply-link").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var article = document.getElementById("post-" + link.dataset.postId);
+        if (!article) {
+          return;
+        }
+        event.preventDefault();
+        var existing = article.querySelector("form.in-place");
+        if (existing) {
+          existing.querySelector("textarea").focus();
+          return;
+        }
+        article.appendChild(buildInPlaceForm(template, link.dataset.postId, link));
+        article.querySelector("form.in-place textarea").focus();
+      });
+    });
+  }
+
+  function buildInPlaceForm(template, postId, link) {
+    var form = template.cloneNode(true);
+    form.classList.add("in-place");
+    form.action = template.dataset.actionTemplate.replace(/0\/reply$/, postId + "/reply");
+    form.querySelector("input[name=submission_id]").value = newSubmissionId();
+    form.querySelectorAll("[id]").forEach(function (element) {
+      element.id = element.id + "-" + postId;
+    });
+    form.querySelectorAll("label[for]").forEach(function (label) {
+      label.htmlFor = label.htmlFor + "-" + postId;
+    });
+    form.querySelectorAll("[aria-describedby]").forEach(function (element) {
+      var ids = element.getAttribute("aria-describedby").split(" ").map(function (id) {
+        return id + "-" + postId;
+      });
+      element.setAttribute("aria-describedby", ids.join(" "));
+    });
+    form.querySelector("textarea").value = "";
+    var heading = document.createElement("p");
+    heading.className = "in-place__heading";
+    heading.textContent = template.dataset.inPlaceHeading;
+    form.insertBefore(heading, form.firstChild);
+    var cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "button button--secondary";
+    cancel.textContent = template.dataset.cancelLabel;
+    cancel.addEventListener("click", function () {
+      form.remove();
+      link.focus();
+    });
+    form.appendChild(cancel);
+    setUpPreview(form);
+    return form;
+  }
+
+  // A Markdown preview, rendered by the same sanitiser that stores posts.
+  function setUpPreview(scope) {
+    scope.querySelectorAll(".preview").forEach(function (preview) {
+      var form = preview.closest("form");
+      var button = preview.querySelector(".js-preview");
+      var output = preview.querySelector(".preview__output");
+      preview.hidden = false;
+      button.addEventListener("click", function () {
+        var body = form.querySelector("textarea[name=body]").value;
+        if (!body.trim()) {
+          output.textContent = output.dataset.emptyLabel;
+          return;
+        }
+        var data = new URLSearchParams();
+        data.append("body", body);
+        data.append("csrf_token", csrfToken(form));
+        fetch(preview.dataset.previewUrl, {
+          method: "POST",
+          body: data,
+          credentials: "same-origin",
+          headers: { "X-CSRFToken": csrfToken(form) },
+        })
+          .then(function (response) {
+            return response.ok ? response.text() : Promise.reject(response.status);
+          })
+          .then(function (html) {
+            output.innerHTML = html; // sanitised on the server, as every stored post is
+          })
+          .catch(function () {
+            output.textContent = "";
+          });
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary();
+    setUpCollapsing();
+    setUpReplyInPlace();
+    setUpPreview(document);
+    revealTarget();
+    window.addEventListener("hashchange", revealTarget);
+  });
+})();

@@ -1,0 +1,143 @@
+"""The main journeys, as a person does them in a real browser."""
+
+import re
+import uuid
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+
+
+def test_register_and_start_a_thread_and_reply_in_a_branch(page, live_server):
+    email = f"new-{uuid.uuid4().hex[:8]}@example.fi"
+    page.goto(f"{live_server}/register")
+    page.fill("#display_name", "Uusi Koordinaattori")
+    page.fill("#email", email)
+    page.fill("#password", "hyvä pitkä salasana")
+    page.fill("#password_confirm", "hyvä pitkä salasana")
+    page.select_option("#organisation", label="Kuusikylän kunta")
+    page.select_option("#locale", "fi")
+    page.click("form.narrow-form button[type=submit]")
+    expect(page.locator("html")).to_have_attribute("lang", "fi")
+    expect(page.locator(".flash")).to_contain_text("Tervetuloa")
+
+    page.click("text=Yleinen keskustelu")
+    page.click("text=Aloita uusi ketju")
+    page.fill("#title", "Työkokeilun päättyminen")
+    page.fill("#body", "Miten **päätätte** työkokeilun?")
+    page.click("main form button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Työkokeilun päättyminen")
+    expect(page.locator(".post__body strong")).to_have_text("päätätte")
+
+    page.fill("#body", "Ensimmäinen vastaus")
+    page.click("main form.js-reply-form button[type=submit]")
+    expect(page.locator("text=Ensimmäinen vastaus")).to_be_visible()
+    # Reply in place to the reply, four levels deep.
+    for level in range(2, 5):
+        page.locator("a.reply-link").last.click()
+        form = page.locator("form.in-place")
+        form.locator("textarea").fill(f"Vastaus tasolla {level}")
+        form.locator("button[type=submit]").click()
+        expect(page.locator(f"text=Vastaus tasolla {level}")).to_be_visible()
+    page.reload()
+    for level in range(2, 5):
+        expect(page.locator(f"text=Vastaus tasolla {level}")).to_be_visible()
+    assert page.locator("ul.replies ul.replies ul.replies").count() >= 1
+
+
+def test_switch_language(page, live_server):
+    page.goto(live_server)
+    page.click("a[hreflang=sv]")
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    expect(page.locator("h1")).to_have_text("Diskussionsområden")
+    expect(page.locator("a[hreflang=sv]")).to_have_attribute("aria-current", "true")
+    page.click("a[hreflang=fi]")
+    expect(page.locator("h1")).to_have_text("Keskustelualueet")
+
+
+def test_collapse_and_expand_a_branch(page, live_server):
+    page.goto(f"{live_server}/threads/1")
+    toggle = page.locator("button.collapse-toggle").first
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    controlled = page.locator(f"#{toggle.get_attribute('aria-controls')}")
+    label = toggle.inner_text()
+    assert re.search(r"\d", label), "the button's label carries the count"
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(controlled).to_be_hidden()
+    toggle.click()
+    expect(controlled).to_be_visible()
+
+
+def test_permalink_opens_a_collapsed_branch_and_focuses_the_post(page, live_server):
+    page.goto(f"{live_server}/threads/1")
+    page.locator("button.collapse-toggle").first.click()
+    deep = page.locator("ul.replies ul.replies article.post").first
+    post_id = deep.get_attribute("id")
+    page.evaluate(f"location.hash = '#{post_id}'")
+    expect(page.locator(f"#{post_id}")).to_be_visible()
+    expect(page.locator(f"#{post_id}")).to_be_focused()
+
+
+def test_markdown_preview(page, live_server):
+    sign_in(page, live_server, "coordinator@example.fi")
+    page.goto(f"{live_server}/boards/yleinen/new")
+    page.fill("#body", "Some **strong** words <script>alert(1)</script>")
+    page.click("button.js-preview")
+    output = page.locator(".preview__output")
+    expect(output.locator("strong")).to_have_text("strong")
+    assert output.locator("script").count() == 0
+
+
+def test_flag_a_post_and_moderate_it(browser, live_server):
+    member = browser.new_context(locale="en-GB")
+    page = member.new_page()
+    sign_in(page, live_server, "coordinator@example.fi")
+    page.goto(f"{live_server}/threads/2")
+    post = page.locator("article.post").nth(1)
+    post_id = post.get_attribute("id")
+    text = post.locator(".post__body").inner_text()
+    post.locator("text=Flag").click()
+    page.check("input[value=personal_data]")
+    page.click("text=Send to the moderators")
+    expect(page.locator(".flash")).to_contain_text("A moderator will look")
+    expect(page.locator(f"#{post_id}")).to_contain_text("Hidden while a moderator reviews")
+    member.close()
+
+    staff = browser.new_context(locale="en-GB")
+    page = staff.new_page()
+    sign_in(page, live_server, "admin@example.fi")  # prefers Finnish
+    page.click("text=Tarkistusjono")
+    card = page.locator(".flag-card", has_text=text[:30])
+    card.locator("input[value=dismiss]").check()
+    card.locator("textarea").fill("Nothing identifying after all")
+    card.locator("button[type=submit]").click()
+    expect(page.locator(".flash")).to_contain_text("Päätös tallennettu")
+    page.goto(f"{live_server}/threads/2")
+    expect(page.locator(f"#{post_id} .post__body")).to_contain_text(text[:30])
+    staff.close()
+
+
+def test_xss_payloads_do_not_run(page, live_server):
+    payloads = [
+        '<img src=x onerror="window.__xss=1">',
+        '<svg onload="window.__xss=1">',
+        "[click](javascript:window.__xss=1)",
+        '<a href="javascript:window.__xss=1">x</a>',
+        '<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
+        '<details open ontoggle="window.__xss=1">',
+        '<math><mtext><table><mglyph><style><img src=x onerror="window.__xss=1">',
+    ]
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    sign_in(page, live_server, "coordinator@example.fi")
+    page.goto(f"{live_server}/boards/yleinen/new")
+    page.fill("#title", "XSS probes")
+    page.fill("#body", "\n\n".join(payloads))
+    page.click("main form button[type=submit]")
+    expect(page.locator("h1")).to_have_text("XSS probes")
+    for link in page.locator(".post__body a").all():
+        assert not (link.get_attribute("href") or "").lower().startswith("javascript")
+        link.click()
+    assert page.evaluate("window.__xss") is None
+    assert dialogs == []
