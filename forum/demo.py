@@ -4,7 +4,7 @@ threads in Finnish, Swedish and English. No real person or organisation appears 
 from sqlalchemy import func, select
 
 from forum.auth import actions as auth_actions
-from forum.boards.models import Board
+from forum.boards.models import Board, ModerationScope
 from forum.database import begin_write
 from forum.extensions import db
 from forum.regions.models import Organisation, Region
@@ -121,6 +121,7 @@ USERS = [
     ),
     ("admin@example.fi", "Antti Ylläpito", "Ohjelman koordinaatiotiimi (demo)", "admin", "fi"),
 ]
+MODERATED_BOARDS = ("yleinen", "hyvat-kaytannot", "pilotit")
 DEMO_PASSWORD = "demo-salasana-2026"  # noqa: S105 - printed and in the README on purpose
 
 # A thread: board, author, language, title, body, then its replies in the order they were
@@ -238,6 +239,13 @@ def seed() -> None:
             begin_write()
             user.role = role
             db.session.commit()
+    # The demo moderator looks after the national boards.
+    begin_write()
+    db.session.add_all(
+        ModerationScope(user_id=users["moderaattori@example.fi"].id, board_id=boards[slug].id)
+        for slug in MODERATED_BOARDS
+    )
+    db.session.commit()
 
     for board, author, language, title, body, replies in THREADS:
         thread = thread_actions.start_thread(
