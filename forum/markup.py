@@ -5,8 +5,8 @@ release, so the allowlist stays small and boring: every historic bleach bypass n
 svg, math, style, noscript, iframe or form, and none of them is allowed here.
 """
 
-import html
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import bleach
 import markdown
@@ -58,7 +58,36 @@ _cleaner = bleach.Cleaner(
     strip_comments=True,
     filters=[lambda source: LinkifyFilter(source, callbacks=[_set_rel], skip_tags={"pre", "code"})],
 )
-_text_cleaner = bleach.Cleaner(tags=set(), attributes={}, strip=True, strip_comments=True)
+
+
+# Elements that separate words; inline ones (strong, em, a, code, del) do not.
+_BLOCK_TAGS = frozenset({"p", "br", "hr", "pre", "blockquote", "ul", "ol", "li", "h4", "h5", "h6"})
+
+
+class _TextCollector(HTMLParser):
+    """The text of HTML that the sanitiser has already made well-formed."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+
+def _plain_text(safe_html: str) -> str:
+    collector = _TextCollector()
+    collector.feed(safe_html)
+    collector.close()
+    return " ".join("".join(collector.parts).split())
 
 
 def render(source: str) -> Rendered:
@@ -68,5 +97,4 @@ def render(source: str) -> Rendered:
         output_format="html",
     )
     safe_html = _cleaner.clean(converter.convert(source))
-    text = html.unescape(_text_cleaner.clean(safe_html))
-    return Rendered(html=safe_html, text=" ".join(text.split()))
+    return Rendered(html=safe_html, text=_plain_text(safe_html))

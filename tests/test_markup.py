@@ -68,3 +68,7 @@ def test_existing_rel_is_replaced():
 def test_plain_text_for_snippets():
     rendered = markup.render("**Työkyky** & <b>kuntoutus</b>\n\n- yksi\n- kaksi")
     assert rendered.text == "Työkyky & kuntoutus yksi kaksi"
+
+
+def test_plain_text_keeps_words_whole():
+    assert markup.render("**työ**kyky and `code`s").text == "työkyky and codes"

@@ -13,7 +13,7 @@ from forum.boards.models import Board
 from forum.database import begin_write, utcnow
 from forum.extensions import db
 from forum.moderation.models import FLAG_DECISIONS, FLAG_REASONS, HIDING_REASONS, Flag
-from forum.threads.actions import NotAllowed, change_status
+from forum.threads.actions import NotAllowed, change_status, update_row
 from forum.threads.models import Post, PostRevision, Thread
 
 # What a moderator's decision on a flag does to the post.
@@ -133,14 +133,10 @@ def move_thread(thread: Thread, *, by: User, to: Board, reason: str = "") -> Non
     visible = not thread.removed
     posts = (thread.reply_count + 1) if visible else 0
     for board, sign in ((source, -1), (to, 1)):
-        db.session.execute(
-            update(Board)
-            .where(Board.id == board.id)
-            .values(
-                thread_count=Board.thread_count + sign * int(visible),
-                post_count=Board.post_count + sign * posts,
-            )
-        )
+        update_row(
+            Board, board.id, thread_count=Board.thread_count + sign * int(visible),
+            post_count=Board.post_count + sign * posts,
+        )  # fmt: skip
     thread.board_id = to.id
     record(by, "thread.move", thread, reason=reason,
            details=f"board: {source.slug!r} → {to.slug!r}")  # fmt: skip

@@ -33,6 +33,20 @@ class TooDeep(Exception):
     """The reply would go deeper than a path can hold."""
 
 
+def update_row(model, row_id: int, **values) -> None:
+    """UPDATE one row in SQL (counter = counter + 1), in the caller's transaction.
+
+    Counters are never read into Python and written back: across worker processes that loses
+    updates. The session's copies are not synchronised; the commit that follows expires them.
+    """
+    db.session.execute(
+        update(model)
+        .where(model.id == row_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _check_text(value: str, *, limit: int) -> str:
     value = value.strip()
     if not value or len(value) > limit:
@@ -132,15 +146,10 @@ def start_thread(
     )  # fmt: skip
     if not is_new:
         return opening.thread
-    db.session.execute(
-        update(Board)
-        .where(Board.id == board.id)
-        .values(
-            thread_count=Board.thread_count + 1,
-            post_count=Board.post_count + 1,
-            last_activity_at=now,
-        )
-    )
+    update_row(
+        Board, board.id, thread_count=Board.thread_count + 1,
+        post_count=Board.post_count + 1, last_activity_at=now,
+    )  # fmt: skip
     db.session.commit()
     return thread
 
@@ -171,19 +180,12 @@ def reply(
     )  # fmt: skip
     if not is_new:
         return post
-    db.session.execute(
-        update(Post).where(Post.id == parent.id).values(reply_count=Post.reply_count + 1)
-    )
-    db.session.execute(
-        update(Thread)
-        .where(Thread.id == parent.thread_id)
-        .values(reply_count=Thread.reply_count + 1, last_activity_at=now, last_poster_id=by.id)
-    )
-    db.session.execute(
-        update(Board)
-        .where(Board.id == parent.thread.board_id)
-        .values(post_count=Board.post_count + 1, last_activity_at=now)
-    )
+    update_row(Post, parent.id, reply_count=Post.reply_count + 1)
+    update_row(
+        Thread, parent.thread_id, reply_count=Thread.reply_count + 1,
+        last_activity_at=now, last_poster_id=by.id,
+    )  # fmt: skip
+    update_row(Board, parent.thread.board_id, post_count=Board.post_count + 1, last_activity_at=now)
     db.session.commit()
     return post
 
@@ -221,33 +223,15 @@ def change_status(post: Post, status: str, *, by: User, reason: str, action: str
     post.status, post.status_reason, post.status_by_id = status, reason, by.id
     if delta and post.depth == 0:
         replies = select(Thread.reply_count).where(Thread.id == post.thread_id).scalar_subquery()
-        db.session.execute(
-            update(Thread).where(Thread.id == post.thread_id).values(removed=delta < 0)
-        )
-        db.session.execute(
-            update(Board)
-            .where(Board.id == post.thread.board_id)
-            .values(
-                thread_count=Board.thread_count + delta,
-                post_count=Board.post_count + delta * (replies + 1),
-            )
-        )
+        update_row(Thread, post.thread_id, removed=delta < 0)
+        update_row(
+            Board, post.thread.board_id, thread_count=Board.thread_count + delta,
+            post_count=Board.post_count + delta * (replies + 1),
+        )  # fmt: skip
     elif delta:
-        db.session.execute(
-            update(Thread)
-            .where(Thread.id == post.thread_id)
-            .values(reply_count=Thread.reply_count + delta)
-        )
-        db.session.execute(
-            update(Post)
-            .where(Post.id == post.parent_id)
-            .values(reply_count=Post.reply_count + delta)
-        )
-        db.session.execute(
-            update(Board)
-            .where(Board.id == post.thread.board_id)
-            .values(post_count=Board.post_count + delta)
-        )
+        update_row(Thread, post.thread_id, reply_count=Thread.reply_count + delta)
+        update_row(Post, post.parent_id, reply_count=Post.reply_count + delta)
+        update_row(Board, post.thread.board_id, post_count=Board.post_count + delta)
     record(by, action, post, reason=reason)
     return True
 
