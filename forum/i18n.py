@@ -3,8 +3,10 @@
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, request, url_for
-from flask_babel import format_date, format_datetime, get_locale
+import flask_babel
+from babel import dates
+from flask import Blueprint, current_app, g, redirect, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -70,16 +72,45 @@ def switch(code: str):
     return response
 
 
+def refresh() -> None:
+    """Forget this request's locale and translations, after the user changed language."""
+    flask_babel.refresh()
+    g.pop("_translations", None)
+    g.pop("_locale_and_zone", None)
+
+
+def _request_translations():
+    # Looked up once per request: a page calls gettext hundreds of times.
+    translations = g.get("_translations")
+    if translations is None:
+        translations = g._translations = flask_babel.get_translations()
+    return translations
+
+
+def _locale_and_zone():
+    cached = g.get("_locale_and_zone")
+    if cached is None:
+        cached = g._locale_and_zone = (flask_babel.get_locale(), flask_babel.get_timezone())
+    return cached
+
+
 def _time_tag(value: datetime, text: str) -> Markup:
     return Markup('<time datetime="%s">%s</time>') % (value.isoformat(), escape(text))
 
 
 def date_filter(value: datetime | None) -> Markup:
-    return Markup("") if value is None else _time_tag(value, format_date(value, "short"))
+    """<time> with the reader's short date: 5.3.2026 in Finnish, 2026-03-05 in Swedish."""
+    if value is None:
+        return Markup("")
+    locale, zone = _locale_and_zone()
+    return _time_tag(value, dates.format_date(value.astimezone(zone), "short", locale=locale))
 
 
 def datetime_filter(value: datetime | None) -> Markup:
-    return Markup("") if value is None else _time_tag(value, format_datetime(value, "short"))
+    if value is None:
+        return Markup("")
+    locale, zone = _locale_and_zone()
+    return _time_tag(value, dates.format_datetime(value, "short", tzinfo=zone, locale=locale))
 
 
 def init_app(app) -> None:
@@ -89,3 +120,8 @@ def init_app(app) -> None:
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["current_locale"] = current_locale
+    app.jinja_env.install_gettext_callables(
+        lambda string: _request_translations().ugettext(string),
+        lambda singular, plural, n: _request_translations().ungettext(singular, plural, n),
+        newstyle=True,
+    )

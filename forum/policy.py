@@ -6,6 +6,7 @@ forgotten check shows nothing rather than a private board's content.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import abort
 from flask_login import current_user
@@ -215,6 +216,49 @@ _RULES: dict[str, Callable[[User, object], bool]] = {
     "moderation.review": _may_review,
     "forum.administer": _may_administer,
 }
+
+
+@dataclass(frozen=True, slots=True)
+class PostPermissions:
+    read: bool
+    reply: bool
+    edit: bool
+    flag: bool
+    delete: bool
+    moderate: bool
+
+
+class ThreadPermissions:
+    """The rules above for every post of one thread, with the per-thread part worked out once.
+
+    A page of a thousand posts asks six questions of each; this answers them from a few flags.
+    tests/test_policy.py checks that it agrees with can() for every post, user and action.
+    """
+
+    def __init__(self, user, thread: Thread):
+        board = thread.board
+        self.user_id = user.id if _signed_in(user) else None
+        self.moderates = _may_moderate(user, board)
+        self.may_reply = _may_reply(user, thread)
+        self.sees_thread = _may_see_thread(user, thread)
+        writer = _may_write(user) and self.sees_thread
+        self.author_may_edit = writer and not thread.locked and not board.archived
+        self.author_may_delete = writer
+
+    def for_post(self, post: Post) -> PostPermissions:
+        visible = post.status == "visible"
+        own = self.user_id is not None and post.author_id == self.user_id
+        if not self.sees_thread:
+            return PostPermissions(False, False, False, False, False, False)
+        deleted = post.status == "deleted"
+        return PostPermissions(
+            read=visible or self.moderates or (own and not deleted),
+            reply=self.may_reply and (visible or self.moderates),
+            edit=self.moderates or (own and not deleted and self.author_may_edit),
+            flag=visible and not own and self.author_may_delete,
+            delete=not deleted and (self.moderates or (own and self.author_may_delete)),
+            moderate=self.moderates,
+        )
 
 
 def can(user, action: str, obj) -> bool:

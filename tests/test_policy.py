@@ -113,3 +113,36 @@ def test_unknown_action_fails_closed(world):
     board, _thread = boards[("public", None, False)]
     with pytest.raises(LookupError):
         policy.can(users["member"], "board.delete_everything", board)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_thread_permissions_agree_with_can(world, make, role):
+    """The per-page shortcut gives the same answer as the rules for every post and action."""
+    from forum.moderation import actions as moderation
+
+    users, boards = world
+    actor = users.get(role) or AnonymousUserMixin()
+    for board, thread in boards.values():
+        if board.archived:
+            continue  # nobody writes there; the other boards cover every rule
+        opening = make.opening_post(thread)
+        posts = [opening]
+        for status in ("visible", "hidden", "deleted"):
+            post = make.reply(opening, author=users["member" if status != "deleted" else "admin"])
+            if status != "visible":
+                verb = {"hidden": "hide", "deleted": "delete"}[status]
+                moderation.moderate_post(post, verb, by=users["admin"], reason="")
+            posts.append(post)
+        db.session.commit()
+        permissions = policy.ThreadPermissions(actor, thread)
+        for post in posts:
+            shortcut = permissions.for_post(post)
+            for field, action in (("read", "post.read"), ("reply", "post.reply"),
+                                  ("edit", "post.edit"), ("flag", "post.flag"),
+                                  ("delete", "post.delete"), ("moderate", "post.hide")):  # fmt: skip
+                assert getattr(shortcut, field) == policy.can(actor, action, post), (
+                    role,
+                    board.slug,
+                    post.status,
+                    field,
+                )

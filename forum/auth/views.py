@@ -10,7 +10,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.config import COOKIE_NAME
 from sqlalchemy import select
@@ -21,7 +20,7 @@ from forum.auth import actions
 from forum.auth.forms import LoginForm, PasswordChangeForm, PreferencesForm, RegistrationForm
 from forum.auth.models import User
 from forum.extensions import db, limiter
-from forum.i18n import current_locale, localized, safe_next
+from forum.i18n import current_locale, localized, refresh, safe_next
 from forum.regions.models import Organisation, Region
 from forum.threads.models import Post, Thread
 

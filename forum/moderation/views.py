@@ -39,6 +39,7 @@ from forum.moderation.models import Flag
 from forum.pagination import requested_page
 from forum.threads.actions import NotAllowed
 from forum.threads.models import Post, PostRevision, Thread
+from forum.threads.rendering import post_context
 
 bp = Blueprint("moderation", __name__)
 
@@ -72,7 +73,9 @@ def flag(post_id: int):
             flash(_("Thank you. A moderator will look at the message."))
         return _back_to(post)
     status = 422 if form.errors else 200
-    return render_template("moderation/flag.html", form=form, post=post), status
+    return render_template(
+        "moderation/flag.html", form=form, post=post, **post_context(current_user, post.thread)
+    ), status
 
 
 def _open_flags(user):

@@ -22,6 +22,7 @@ from forum.pagination import requested_page
 from forum.threads import actions
 from forum.threads.forms import EditForm, OpeningPostEditForm, ReplyForm, ThreadForm
 from forum.threads.models import Post, ancestor_ids, subtree_bounds
+from forum.threads.rendering import post_context
 from forum.threads.tree import build_tree
 
 bp = Blueprint("threads", __name__)
@@ -109,6 +110,7 @@ def show(thread_id: int):
         page=page,
         reply_form=_reply_form_for(roots[0].post),
         inline_depth=current_app.config["INLINE_DEPTH"],
+        **post_context(current_user, thread),
     )
 
 
@@ -170,6 +172,7 @@ def branch(post_id: int):
         ancestors=ancestors,
         reply_form=_reply_form_for(post),
         inline_depth=post.depth + current_app.config["INLINE_DEPTH"],
+        **post_context(current_user, post.thread),
     )
 
 
@@ -200,7 +203,11 @@ def reply(post_id: int):
             return redirect(url_for("threads.permalink", post_id=post.id))
     status = 422 if form.errors else 200
     return render_template(
-        "threads/reply.html", parent=parent, thread=parent.thread, form=form
+        "threads/reply.html",
+        parent=parent,
+        thread=parent.thread,
+        form=form,
+        **post_context(current_user, parent.thread),
     ), status
 
 

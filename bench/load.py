@@ -1,0 +1,288 @@
+"""Load benchmark: the forum and a bare-Flask ceiling under gunicorn (2 sync workers), measured
+with wrk, each page reported as a fraction of the ceiling; then replies through the real form.
+
+    python -m bench.load --database sqlite:////abs/path/forum.sqlite3 [--duration 10]
+
+The database must hold the standard data set (python -m bench.dataset). Run from the repository
+root with the project's virtualenv; needs wrk (apt-get install wrk).
+"""
+
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+CONNECTIONS = (16, 64)
+PASSWORD = "bench-password-123"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(app: str, env: dict, workers: int = 2):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app],
+        cwd=ROOT, env={**os.environ, **env},
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/", timeout=2)  # noqa: S310 - loopback only
+            break
+        except urllib.error.HTTPError:
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError(f"{app} did not start") from None
+            time.sleep(0.2)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Session:
+    """A browser-like client: cookies, CSRF tokens from forms."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
+        )
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with self.opener.open(self.base + path, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, ""
+
+    def post(self, path: str, data: dict) -> int:
+        body = urllib.parse.urlencode(data).encode()
+        try:
+            with self.opener.open(self.base + path, data=body, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def token(self, path: str) -> str:
+        _status, html = self.get(path)
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"',
+                         html).group(1)  # fmt: skip
+
+    def sign_in(self, email: str) -> None:
+        status = self.post("/login", {"csrf_token": self.token("/login"), "email": email,
+                                      "password": PASSWORD})  # fmt: skip
+        if status != 302:
+            raise RuntimeError(f"sign-in failed: {status}")
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.jar)
+
+
+def wrk(url: str, connections: int, duration: int, cookie: str | None = None) -> dict:
+    command = ["wrk", "--threads", "2", "--connections", str(connections),
+               "--duration", f"{duration}s", "--latency", url]  # fmt: skip
+    if cookie:
+        command[1:1] = ["--header", f"Cookie: {cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency.get("50"),
+        "p99": latency.get("99"),
+        "bad_responses": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
+
+
+def pages(ids: dict) -> list[tuple[str, str, str]]:
+    """(name, path, text the page must contain)."""
+    return [
+        ("board index", "/", f"/boards/{ids['board_slug']}"),
+        ("board page", f"/boards/{ids['board_slug']}", "Ketju"),
+        ("5-post thread", f"/threads/{ids['small_thread_id']}", "Benchmark marker"),
+        ("1,000-post thread, page 1", f"/threads/{ids['big_thread_id']}", "Benchmark marker"),
+        ("deep-branch page", f"/posts/{ids['deep_post_id']}/branch", "Benchmark marker"),
+    ]
+
+
+def find_ids(database: str) -> dict:
+    os.environ.setdefault("SECRET_KEY", "benchmark")
+    from sqlalchemy import func, select
+
+    from forum import create_app
+    from forum.boards.models import Board
+    from forum.extensions import db
+    from forum.threads.models import Post, Thread
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database})
+    with app.app_context():
+        big = db.session.scalar(select(Thread).order_by(Thread.reply_count.desc()).limit(1))
+        small = db.session.scalar(
+            select(Thread).where(Thread.reply_count == 4).order_by(Thread.id).limit(1)
+        )
+        deep = db.session.scalar(
+            select(Post.id).where(Post.thread_id == big.id, Post.depth == 3).order_by(Post.id)
+        )
+        board = db.session.scalar(select(Board).order_by(Board.position).limit(1))
+        posts = db.session.scalar(select(func.count()).select_from(Post))
+        ids = {"board_slug": board.slug, "big_thread_id": big.id, "small_thread_id": small.id,
+               "deep_post_id": deep, "posts": posts}  # fmt: skip
+        db.engine.dispose()
+    return ids
+
+
+def write_benchmark(base: str, ids: dict, *, sequential: int, writers: int, each: int) -> dict:
+    path = f"/posts/{ids['small_post_id']}/reply"
+
+    def writer(email: str) -> tuple[Session, str]:
+        session = Session(base)
+        session.sign_in(email)
+        return session, session.token(path)
+
+    session, token = writer("author1@example.fi")
+    started = time.perf_counter()
+    statuses = [
+        session.post(
+            path,
+            {
+                "csrf_token": token,
+                "submission_id": uuid.uuid4().hex,
+                "body": f"Sequential reply {n}",
+                "language": "fi",
+            },
+        )  # fmt: skip
+        for n in range(sequential)
+    ]
+    sequential_rate = sequential / (time.perf_counter() - started)
+    sequential_errors = sum(status != 302 for status in statuses)
+
+    clients = [writer(f"author{n + 2}@example.fi") for n in range(writers)]
+    results: list[int] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(writers)
+
+    def run(client: Session, client_token: str) -> None:
+        barrier.wait()
+        for n in range(each):
+            status = client.post(path, {"csrf_token": client_token,
+                                        "submission_id": uuid.uuid4().hex,
+                                        "body": f"Concurrent reply {n}", "language": "fi"})  # fmt: skip
+            with lock:
+                results.append(status)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=run, args=client) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    concurrent_rate = len(results) / (time.perf_counter() - started)
+    return {
+        "sequential_per_second": round(sequential_rate, 1),
+        "sequential_errors": sequential_errors,
+        "concurrent_writers": writers,
+        "concurrent_per_second": round(concurrent_rate, 1),
+        "concurrent_errors": sum(status != 302 for status in results),
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--skip-writes", action="store_true")
+    args = parser.parse_args(argv)
+
+    ids = find_ids(args.database)
+    env = {"DATABASE_URL": args.database, "SECRET_KEY": "benchmark",
+           "FORUM_SECURE_COOKIES": "0", "FORUM_RATELIMIT_ENABLED": "0"}  # fmt: skip
+    from bench import baseline
+
+    baseline.prepare()
+    rows = []
+    with gunicorn("bench.baseline:app", {"BASELINE_DATABASE": baseline.DATABASE}) as base:
+        ceiling = {c: wrk(base + "/", c, args.duration) for c in CONNECTIONS}
+    for connections, result in ceiling.items():
+        rows.append(("bare Flask ceiling", "-", connections, result, 1.0))
+
+    with gunicorn("app:app", env) as base:
+        member = Session(base)
+        member.sign_in("author0@example.fi")
+        for name, path, expected in pages(ids):
+            for signed_in in (False, True):
+                client = member if signed_in else Session(base)
+                status, html = client.get(path)
+                if status != 200 or expected not in html:
+                    raise RuntimeError(f"{path} answered {status} without {expected!r}")
+                for connections in CONNECTIONS:
+                    cookie = member.cookie_header() if signed_in else None
+                    result = wrk(base + path, connections, args.duration, cookie)
+                    fraction = result["rps"] / ceiling[connections]["rps"]
+                    rows.append((name, "in" if signed_in else "out", connections, result,
+                                 fraction))  # fmt: skip
+        writes = None
+        if not args.skip_writes:
+            from sqlalchemy import create_engine, text
+
+            engine = create_engine(args.database)
+            with engine.connect() as connection:
+                ids["small_post_id"] = connection.execute(
+                    text("SELECT id FROM post WHERE thread_id = :t AND depth = 0"),
+                    {"t": ids["small_thread_id"]},
+                ).scalar()
+            engine.dispose()
+            writes = write_benchmark(base, ids, sequential=300, writers=16, each=20)
+
+    print(f"\n{ids['posts']} posts; {os.cpu_count()} cores; wrk {args.duration}s per run\n")
+    print("| page | signed | conns | req/s | p50 | p99 | of ceiling |")
+    print("|---|---|---|---|---|---|---|")
+    for name, signed, connections, result, fraction in rows:
+        print(f"| {name} | {signed} | {connections} | {result['rps']:.0f} | {result['p50']} | "
+              f"{result['p99']} | {fraction:.0%} |")  # fmt: skip
+    if writes:
+        print(f"\nwrites: {json.dumps(writes)}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "load.json").write_text(
+        json.dumps(
+            {"ids": ids, "rows": [[n, s, c, r, f] for n, s, c, r, f in rows], "writes": writes},
+            indent=2,
+        )  # fmt: skip
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""What the post macros need, prepared once per page rather than once per post.
+
+A thread page shows up to hundreds of posts; translating the same labels and building the same
+URLs for each of them was most of its time. Labels here are translated once per request, and
+post URLs are built from prefixes that url_for makes once.
+"""
+
+from types import SimpleNamespace
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from forum import policy
+from forum.i18n import current_locale
+
+
+def post_ui() -> SimpleNamespace:
+    posts = url_for("threads.permalink", post_id=0).removesuffix("0")
+    return SimpleNamespace(
+        locale=current_locale(),
+        posts_prefix=posts,
+        users_prefix=url_for("auth.profile", user_id=0).removesuffix("0"),
+        reply=_("Reply"),
+        edit=_("Edit"),
+        flag=_("Flag"),
+        earlier_versions=_("Earlier versions"),
+        permalink=_("Permanent link to this message"),
+        removed_message=_("A removed message"),
+    )
+
+
+def post_context(user, thread) -> dict:
+    """The template arguments every page that shows posts of `thread` passes to the macros."""
+    return {"perms": policy.ThreadPermissions(user, thread), "ui": post_ui()}
