@@ -33,7 +33,31 @@ PRESETS = {
     "large": Preset(threads=20_000, posts=100_000),
 }
 
-WORDS = ["työkyky", "työkokeilu", "kuntoutus", "palkkatuki", "esihenkilö", "työterveyshuolto", "alkukartoitus", "tavoite", "seuranta", "koordinaattori", "osatyökykyinen", "työpaikka", "muutos", "sopimus", "tuki", "arbetsprövning", "rehabilitering", "arbetsförmåga", "adjustment", "workplace", "support", "plan", "goal"]
+WORDS = [
+    "työkyky",
+    "työkokeilu",
+    "kuntoutus",
+    "palkkatuki",
+    "esihenkilö",
+    "työterveyshuolto",
+    "alkukartoitus",
+    "tavoite",
+    "seuranta",
+    "koordinaattori",
+    "osatyökykyinen",
+    "työpaikka",
+    "muutos",
+    "sopimus",
+    "tuki",
+    "arbetsprövning",
+    "rehabilitering",
+    "arbetsförmåga",
+    "adjustment",
+    "workplace",
+    "support",
+    "plan",
+    "goal",
+]
 MARKER = "Benchmark marker"
 
 

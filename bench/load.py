@@ -96,8 +96,8 @@ class Session:
 
     def token(self, path: str) -> str:
         _status, html = self.get(path)
-        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"',
-                         html).group(1)  # fmt: skip
+        tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', html).group(0)
+        return re.search(r'value="([^"]+)"', tag).group(1)
 
     def sign_in(self, email: str) -> None:
         status = self.post("/login", {"csrf_token": self.token("/login"), "email": email,
@@ -197,9 +197,9 @@ def write_benchmark(base: str, ids: dict, *, sequential: int, writers: int, each
     def run(client: Session, client_token: str) -> None:
         barrier.wait()
         for n in range(each):
-            status = client.post(path, {"csrf_token": client_token,
-                                        "submission_id": uuid.uuid4().hex,
-                                        "body": f"Concurrent reply {n}", "language": "fi"})  # fmt: skip
+            form = {"csrf_token": client_token, "submission_id": uuid.uuid4().hex,
+                    "body": f"Concurrent reply {n}", "language": "fi"}  # fmt: skip
+            status = client.post(path, form)
             with lock:
                 results.append(status)
 

@@ -115,6 +115,12 @@ def test_unknown_action_fails_closed(world):
         policy.can(users["member"], "board.delete_everything", board)
 
 
+SHORTCUT_ACTIONS = [
+    ("read", "post.read"), ("reply", "post.reply"), ("edit", "post.edit"),
+    ("flag", "post.flag"), ("delete", "post.delete"), ("moderate", "post.hide"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_thread_permissions_agree_with_can(world, make, role):
     """The per-page shortcut gives the same answer as the rules for every post and action."""
@@ -137,9 +143,7 @@ def test_thread_permissions_agree_with_can(world, make, role):
         permissions = policy.ThreadPermissions(actor, thread)
         for post in posts:
             shortcut = permissions.for_post(post)
-            for field, action in (("read", "post.read"), ("reply", "post.reply"),
-                                  ("edit", "post.edit"), ("flag", "post.flag"),
-                                  ("delete", "post.delete"), ("moderate", "post.hide")):  # fmt: skip
+            for field, action in SHORTCUT_ACTIONS:
                 assert getattr(shortcut, field) == policy.can(actor, action, post), (
                     role,
                     board.slug,
