@@ -4,6 +4,7 @@ from sqlalchemy import case
 from sqlalchemy.orm import joinedload
 
 from forum import policy
+from forum.auth.models import User
 from forum.boards.models import Board
 from forum.extensions import db
 from forum.i18n import localized
@@ -44,7 +45,11 @@ def show(slug: str):
     threads = db.session.scalars(
         policy.visible_threads(current_user)
         .where(Thread.board_id == board.id)
-        .options(joinedload(Thread.author), joinedload(Thread.last_poster))
+        # Names only: the listing needs no organisations, which users otherwise bring along.
+        .options(
+            joinedload(Thread.author, innerjoin=True).lazyload(User.organisation),
+            joinedload(Thread.last_poster, innerjoin=True).lazyload(User.organisation),
+        )
         .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
         .offset(page.offset)
         .limit(page.per_page)

@@ -183,6 +183,7 @@ def reply(
     update_row(Post, parent.id, reply_count=Post.reply_count + 1)
     update_row(
         Thread, parent.thread_id, reply_count=Thread.reply_count + 1,
+        branch_count=Thread.branch_count + int(parent.depth == 0),
         last_activity_at=now, last_poster_id=by.id,
     )  # fmt: skip
     update_row(Board, parent.thread.board_id, post_count=Board.post_count + 1, last_activity_at=now)

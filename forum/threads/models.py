@@ -41,6 +41,8 @@ class Thread(db.Model):
     locked: Mapped[bool] = mapped_column(default=False)
     # Counters, kept by SQL increments in the transaction that adds a reply.
     reply_count: Mapped[int] = mapped_column(default=0)
+    # Top-level replies, whatever their status: pages of the thread are runs of these branches.
+    branch_count: Mapped[int] = mapped_column(default=0)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_poster_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
     # Set while the opening post is hidden or deleted: the thread leaves members' listings.

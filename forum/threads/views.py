@@ -12,7 +12,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import joinedload
 
 from forum import markup, policy
@@ -78,19 +78,21 @@ def start(slug: str):
 def show(thread_id: int):
     thread = policy.get_thread_or_404(thread_id, current_user)
     per_page = current_app.config["BRANCHES_PER_PAGE"]
-    top_level = select(Post.path).where(Post.thread_id == thread.id, Post.depth == 1)
-    total = db.session.scalar(select(func.count()).select_from(top_level.subquery()))
-    page = requested_page(total, per_page)
-    # A page is a run of whole top-level branches, and a run of branches is a range of paths.
-    bounds = db.session.scalars(
-        top_level.order_by(Post.path).offset(page.offset).limit(per_page + 1)
-    ).all()
-    in_page = Post.depth == 0
-    if bounds:
+    page = requested_page(thread.branch_count, per_page)
+    in_page = true()
+    if page.pages > 1:
+        # A page is a run of whole top-level branches, and a run of branches is a range of paths.
+        bounds = db.session.scalars(
+            select(Post.path)
+            .where(Post.thread_id == thread.id, Post.depth == 1)
+            .order_by(Post.path)
+            .offset(page.offset)
+            .limit(per_page + 1)
+        ).all()
         in_range = Post.path >= bounds[0]
         if len(bounds) > per_page:
             in_range &= Post.path < bounds[per_page]
-        in_page |= in_range
+        in_page = (Post.depth == 0) | in_range
     posts = db.session.scalars(
         _posts_with_authors()
         .where(
