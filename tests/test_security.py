@@ -124,3 +124,20 @@ def test_server_error_page_is_translated(app, client):
     response = client.get("/boom", headers={"Accept-Language": "fi"})
     assert response.status_code == 500
     assert "Jokin meni vikaan" in response.text
+
+
+def test_static_files_are_fingerprinted_and_cached_long(client):
+    page = client.get("/").text
+    css = re.search(r'href="(/static/css/forum\.css\?v=[0-9a-f]{12})"', page).group(1)
+    response = client.get(css)
+    response.close()
+    assert response.status_code == 200
+    assert response.cache_control.max_age == 365 * 24 * 3600
+
+
+def test_pages_answer_conditional_gets(client, make):
+    make.board()
+    first = client.get("/")
+    assert first.headers.get("ETag")
+    again = client.get("/", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""

@@ -1,0 +1,71 @@
+"""Growth: queries and in-process latency per page on data sets of different sizes.
+
+    python -m bench.growth sqlite:////abs/standard.sqlite3 sqlite:////abs/large.sqlite3
+
+A page whose query count or latency grows with the data set is a bug. Latency here is the best
+of several batches through Flask's test client (no HTTP, no worker processes), so it isolates
+the page's own work.
+"""
+
+import os
+import sys
+import time
+
+from sqlalchemy import event
+
+PAGES = ("board index", "board page", "5-post thread", "1,000-post thread, page 1",
+         "deep-branch page")  # fmt: skip
+
+
+def measure(database: str) -> dict[str, tuple[int, float]]:
+    os.environ.setdefault("SECRET_KEY", "benchmark")
+    from bench.load import find_ids, pages
+    from forum import create_app
+    from forum.extensions import db
+
+    ids = find_ids(database)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    results = {"posts": (ids["posts"], 0.0)}
+    with app.app_context():
+        engine = db.engine
+    for name, path, expected in pages(ids):
+        statements = []
+
+        def count(*_args, statements=statements):
+            statements.append(1)
+
+        response = client.get(path)
+        assert response.status_code == 200 and expected in response.text, path
+        event.listen(engine, "before_cursor_execute", count)
+        client.get(path)
+        event.remove(engine, "before_cursor_execute", count)
+        best = float("inf")
+        for _ in range(5):
+            started = time.perf_counter()
+            for _ in range(20):
+                client.get(path)
+            best = min(best, (time.perf_counter() - started) / 20)
+        results[name] = (len(statements), best * 1000)
+    with app.app_context():
+        db.engine.dispose()
+    return results
+
+
+def main(argv=None) -> int:
+    databases = (argv or sys.argv[1:]) or []
+    if not databases:
+        print(__doc__)
+        return 2
+    measured = [measure(database) for database in databases]
+    header = " | ".join(f"{m['posts'][0]:,} posts: queries, ms" for m in measured)
+    print(f"| page | {header} |")
+    print("|---|" + "---|" * len(measured))
+    for name in PAGES:
+        cells = " | ".join(f"{m[name][0]}, {m[name][1]:.1f}" for m in measured)
+        print(f"| {name} | {cells} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Static files with fingerprinted URLs, so browsers may keep them for a year."""
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from flask import current_app, request, url_for
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+@cache
+def _fingerprint(path: Path, _modified: float) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def static_url(filename: str) -> str:
+    """url_for('static', ...) with a content hash: a changed file gets a new address."""
+    path = Path(current_app.static_folder) / filename
+    return url_for("static", filename=filename, v=_fingerprint(path, path.stat().st_mtime))
+
+
+def init_app(app) -> None:
+    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", ONE_YEAR)
+    app.jinja_env.globals["static_url"] = static_url
+
+    @app.after_request
+    def _conditional_get(response):
+        # Pages are small; hashing one is cheaper than sending it again to a browser that has it.
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and response.mimetype == "text/html"
+            and not response.is_streamed
+        ):
+            response.add_etag()
+            response.make_conditional(request)
+        return response
