@@ -8,6 +8,7 @@ from forum.boards.models import Board, ModerationScope
 from forum.database import begin_write
 from forum.extensions import db
 from forum.regions.models import Organisation, Region
+from forum.tags.models import Tag
 from forum.threads import actions as thread_actions
 from forum.threads.models import Post
 
@@ -192,6 +193,14 @@ THREADS = [
 ]  # fmt: skip
 
 
+# Tags of the demo threads, by title (the taxonomy itself comes with the migrations).
+THREAD_TAGS = {
+    "Miten järjestitte työkokeilun osatyökykyiselle?": ["tyokokeilu", "tyopaikka", "suunnittelu"],
+    "Mentorskap för nya medarbetare med partiell arbetsförmåga": ["tyopaikka", "toteutus"],
+    "Finding information on wage subsidies": ["palkkatuki", "tyollisyyspalvelut"],
+}
+
+
 def is_empty() -> bool:
     return not db.session.scalar(select(func.count()).select_from(Region))
 
@@ -248,8 +257,9 @@ def seed() -> None:
     db.session.commit()
 
     for board, author, language, title, body, replies in THREADS:
+        tags = db.session.scalars(select(Tag).where(Tag.slug.in_(THREAD_TAGS.get(title, [])))).all()
         thread = thread_actions.start_thread(
-            boards[board], by=users[author], title=title, body=body, language=language
+            boards[board], by=users[author], title=title, body=body, language=language, tags=tags
         )
         opening = db.session.scalar(
             select(Post).where(Post.thread_id == thread.id, Post.depth == 0)

@@ -180,6 +180,18 @@ def _moderates_thread(user, thread: Thread) -> bool:
     return _may_moderate(user, thread.board)
 
 
+def _may_tag(user, thread: Thread) -> bool:
+    """Authors and moderators change a thread's tags."""
+    if _may_moderate(user, thread.board):
+        return True
+    return (
+        _signed_in(user)
+        and thread.author_id == user.id
+        and _may_write_in_board(user, thread.board)
+        and _may_see_thread(user, thread)
+    )
+
+
 def _may_review(user, _obj=None) -> bool:
     """Admins, and moderators with at least one board or region, have a review queue."""
     return is_admin(user) or any(moderation_scope(user))
@@ -202,6 +214,8 @@ _RULES: dict[str, Callable[[User, object], bool]] = {
     "thread.lock": _moderates_thread,
     "thread.pin": _moderates_thread,
     "thread.move": _moderates_thread,
+    "thread.tag": _may_tag,
+    "tag.propose": lambda user, _obj=None: _may_write(user),
     "post.read": _may_read_post,
     "post.reply": _may_reply_to_post,
     "post.flag": _may_flag,

@@ -66,10 +66,23 @@ def postgres_url():
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     _migrate(url)
-    return url
+    return url, _rows_from_migrations(url)
 
 
-def _truncate_postgres(url: str) -> None:
+def _rows_from_migrations(url: str) -> dict:
+    """Rows the migrations themselves insert (the tag taxonomy), restored after each wipe."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        seeded = {
+            table: rows
+            for table in db.metadata.sorted_tables
+            if (rows := [dict(row) for row in connection.execute(table.select()).mappings()])
+        }
+    engine.dispose()
+    return seeded
+
+
+def _reset_postgres(url: str, seeded: dict) -> None:
     engine = create_engine(url)
     with engine.begin() as connection:
         tables = [
@@ -84,6 +97,15 @@ def _truncate_postgres(url: str) -> None:
         if tables:
             quoted = ", ".join(f'"{name}"' for name in tables)
             connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        for table, rows in seeded.items():
+            connection.execute(table.insert(), rows)
+            # Table names come from our own metadata, not from input.
+            sequence = connection.execute(
+                text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table.name}
+            ).scalar()
+            highest = max(row["id"] for row in rows)
+            connection.execute(text("SELECT setval(:sequence, :value)"),
+                               {"sequence": sequence, "value": highest})  # fmt: skip
     engine.dispose()
 
 
@@ -93,8 +115,8 @@ def database_url(request, tmp_path):
         path = tmp_path / "forum.sqlite3"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
-    url = request.getfixturevalue("postgres_url")
-    _truncate_postgres(url)
+    url, seeded = request.getfixturevalue("postgres_url")
+    _reset_postgres(url, seeded)
     return url
 
 

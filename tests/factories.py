@@ -108,6 +108,7 @@ class Factories:
         body: str = "Opening post",
         language: str = "en",
         replies: int = 0,
+        tags=(),
     ) -> Thread:
         board = board or self.board()
         author = author or self.user()
@@ -117,6 +118,7 @@ class Factories:
             title=title or f"Thread {next(_sequence)}",
             body=body,
             language=language,
+            tags=tags,
         )
         opening = self.opening_post(thread)
         for number in range(replies):

@@ -139,3 +139,33 @@ class MemberForm(ForumForm):
         _l("Active: can sign in"),
         description=_l("Clearing this deactivates the account and signs it out everywhere."),
     )
+
+
+class TagGroupForm(ForumForm):
+    slug = _slug_field()
+    name_fi = _name(_l("Name in Finnish"))
+    name_sv = _name(_l("Name in Swedish"))
+    name_en = _name(_l("Name in English"))
+    required = BooleanField(_l("Required: every new thread needs a tag of this group"))
+    position = _position_field()
+
+
+TAG_STATUS_LABELS = {
+    "approved": _l("Approved: shown to everyone"),
+    "proposed": _l("Proposed: waiting for staff"),
+}
+
+
+class TagForm(ForumForm):
+    slug = _slug_field()
+    group = SelectField(_l("Group"), coerce=int)
+    name_fi = _name(_l("Name in Finnish"))
+    name_sv = _name(_l("Name in Swedish"))
+    name_en = _name(_l("Name in English"))
+    description_fi = _description(_l("Description in Finnish"))
+    description_sv = _description(_l("Description in Swedish"))
+    description_en = _description(_l("Description in English"))
+    status = SelectField(
+        _l("Status"), choices=lambda: [(k, str(v)) for k, v in TAG_STATUS_LABELS.items()]
+    )
+    position = _position_field()

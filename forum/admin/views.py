@@ -12,11 +12,14 @@ from forum.admin import actions
 from forum.admin.forms import (
     ORGANISATION_KIND_LABELS,
     ROLE_LABELS,
+    TAG_STATUS_LABELS,
     VISIBILITY_LABELS,
     BoardForm,
     MemberForm,
     OrganisationForm,
     RegionForm,
+    TagForm,
+    TagGroupForm,
 )
 from forum.audit.models import AuditEntry
 from forum.auth.models import User
@@ -26,6 +29,7 @@ from forum.extensions import db, login_manager
 from forum.i18n import localized
 from forum.pagination import requested_page
 from forum.regions.models import Organisation, Region
+from forum.tags.models import Tag, TagGroup
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -49,6 +53,7 @@ def _labels():
         "ORGANISATION_KIND_LABELS": ORGANISATION_KIND_LABELS,
         "VISIBILITY_LABELS": VISIBILITY_LABELS,
         "ROLE_LABELS": ROLE_LABELS,
+        "TAG_STATUS_LABELS": TAG_STATUS_LABELS,
     }
 
 
@@ -62,6 +67,8 @@ _KINDS = {
     "regions": (Region, RegionForm, _l("Regions"), _l("New region")),
     "organisations": (Organisation, OrganisationForm, _l("Organisations"), _l("New organisation")),
     "boards": (Board, BoardForm, _l("Boards"), _l("New board")),
+    "tag-groups": (TagGroup, TagGroupForm, _l("Tag groups"), _l("New tag group")),
+    "tags": (Tag, TagForm, _l("Tags"), _l("New tag")),
 }
 
 
@@ -82,16 +89,21 @@ def _prepare(form, kind: str):
         form.region.choices = _region_choices(national=False)
     elif kind == "boards":
         form.region.choices = _region_choices(national=True)
+    elif kind == "tags":
+        groups = db.session.scalars(select(TagGroup).order_by(TagGroup.position)).all()
+        form.group.choices = [(group.id, localized(group, "name")) for group in groups]
 
 
 def _values(form, kind: str) -> dict:
     values = {
         name: field.data
         for name, field in form._fields.items()
-        if name not in ("csrf_token", "region")
+        if name not in ("csrf_token", "region", "group")
     }
     if kind in ("organisations", "boards"):
         values["region_id"] = form.region.data or None
+    if kind == "tags":
+        values["group_id"] = form.group.data
     return values
 
 
@@ -102,6 +114,12 @@ def _listing(kind: str):
         statement = statement.options(joinedload(Organisation.region)).order_by(Organisation.name)
     elif kind == "boards":
         statement = statement.options(joinedload(Board.region)).order_by(Board.position, Board.id)
+    elif kind == "tag-groups":
+        statement = statement.order_by(TagGroup.position, TagGroup.id)
+    elif kind == "tags":
+        statement = statement.options(joinedload(Tag.group)).order_by(
+            Tag.status.desc(), Tag.group_id, Tag.position, Tag.id
+        )
     else:
         statement = statement.order_by(Region.position, Region.id)
     return db.session.scalars(statement).all()
@@ -111,7 +129,11 @@ def _listing(kind: str):
 def listing(kind: str):
     _model, _form, title, new_label = _kind(kind)
     return render_template(
-        f"admin/{kind}.html", items=_listing(kind), title=title, new_label=new_label, kind=kind
+        f"admin/{kind.replace('-', '_')}.html",
+        items=_listing(kind),
+        title=title,
+        new_label=new_label,
+        kind=kind,
     )
 
 
@@ -139,6 +161,8 @@ def edit(kind: str, item_id: int):
     _prepare(form, kind)
     if request.method == "GET" and kind in ("organisations", "boards"):
         form.region.data = item.region_id or 0
+    if request.method == "GET" and kind == "tags":
+        form.group.data = item.group_id
     if form.validate_on_submit():
         try:
             actions.update(item, _values(form, kind), by=current_user)

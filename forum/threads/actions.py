@@ -4,6 +4,7 @@ Counters are raised by SQL increments in the same transaction as the insert, nev
 Python and written back, so concurrent writers in several processes cannot lose an update.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -115,8 +116,11 @@ def start_thread(
     body: str,
     language: str,
     submission_id: str | None = None,
+    tags: Sequence = (),
 ) -> Thread:
-    """Open a thread with its first post. A resubmitted form returns the thread it made."""
+    """Open a thread with its first post and tags (forum.tags.actions.choose() checks them).
+
+    A resubmitted form returns the thread it made."""
     title = _check_text(title, limit=TITLE_MAX_LENGTH)
     body = _check_text(body, limit=BODY_MAX_LENGTH)
     language = _check_language(language)
@@ -137,6 +141,7 @@ def start_thread(
         created_at=now,
         last_activity_at=now,
         last_poster_id=by.id,
+        tags=list(tags),
     )
     db.session.add(thread)
     db.session.flush()

@@ -2,7 +2,7 @@ import re
 import uuid
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from forum.auth.forms import language_choices
@@ -43,6 +43,10 @@ class _SubmittedOnce(ForumForm):
             self.submission_id.data = uuid.uuid4().hex
 
 
+class TagChoiceField(SelectMultipleField):
+    """Tag ids as checkboxes; templates group them (macros/tags.html)."""
+
+
 class ThreadForm(_SubmittedOnce):
     title = StringField(
         _l("Title"),
@@ -56,6 +60,7 @@ class ThreadForm(_SubmittedOnce):
     )
     body = _body_field()
     language = _language_field()
+    tags = TagChoiceField(_l("Tags"), coerce=int, validate_choice=False)
 
 
 class ReplyForm(_SubmittedOnce):

@@ -51,6 +51,9 @@ class Thread(db.Model):
     board: Mapped[Board] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     last_poster: Mapped[User] = relationship(foreign_keys=[last_poster_id])
+    tags: Mapped[list["Tag"]] = relationship(  # noqa: F821 - forum.tags.models
+        secondary="thread_tag", order_by="Tag.position, Tag.id", lazy="selectin"
+    )
 
 
 class Post(db.Model):

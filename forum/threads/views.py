@@ -19,6 +19,8 @@ from forum import markup, policy
 from forum.extensions import db, limiter
 from forum.i18n import current_locale
 from forum.pagination import requested_page
+from forum.tags import actions as tag_actions
+from forum.tags.queries import missing_groups_message, tag_groups
 from forum.threads import actions
 from forum.threads.forms import EditForm, OpeningPostEditForm, ReplyForm, ThreadForm
 from forum.threads.models import Post, ancestor_ids, subtree_bounds
@@ -66,12 +68,18 @@ def start(slug: str):
                 body=form.body.data,
                 language=form.language.data,
                 submission_id=form.submission_id.data,
+                tags=tag_actions.choose(form.tags.data),
             )
+        except tag_actions.MissingRequiredTags as error:
+            form.tags.errors.append(missing_groups_message(error))
         except actions.NotAllowed:
             abort(403)
-        return redirect(url_for("threads.show", thread_id=thread.id))
+        else:
+            return redirect(url_for("threads.show", thread_id=thread.id))
     status = 422 if form.errors else 200
-    return render_template("threads/new.html", board=board, form=form), status
+    return render_template(
+        "threads/new.html", board=board, form=form, tag_groups=tag_groups()
+    ), status
 
 
 @bp.get("/threads/<int:thread_id>")

@@ -1,0 +1,1 @@
+"""The curated, translated taxonomy of good practices, and tagging threads with it."""

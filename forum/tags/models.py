@@ -1,0 +1,48 @@
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.extensions import db
+
+thread_tag = Table(
+    "thread_tag",
+    db.metadata,
+    Column("thread_id", ForeignKey("thread.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class TagGroup(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name_fi: Mapped[str] = mapped_column(String(120))
+    name_sv: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    # A thread must carry at least one tag of a required group.
+    required: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+
+    tags: Mapped[list["Tag"]] = relationship(
+        back_populates="group", order_by="Tag.position, Tag.id"
+    )
+
+
+TAG_STATUSES = ("approved", "proposed")
+
+
+class Tag(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("tag_group.id"), index=True)
+    # The labels in all three languages are synonyms of one another in search.
+    name_fi: Mapped[str] = mapped_column(String(120))
+    name_sv: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    description_fi: Mapped[str] = mapped_column(Text, default="")
+    description_sv: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    # A member's proposal stays out of pickers until staff approve it.
+    status: Mapped[str] = mapped_column(String(16), default="approved")
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    position: Mapped[int] = mapped_column(default=0)
+
+    group: Mapped[TagGroup] = relationship(back_populates="tags")

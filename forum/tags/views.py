@@ -1,0 +1,124 @@
+import re
+import unicodedata
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from forum import policy
+from forum.auth.models import User
+from forum.extensions import db
+from forum.i18n import localized
+from forum.pagination import requested_page
+from forum.tags import actions
+from forum.tags.forms import TagMergeForm, TagProposalForm, ThreadTagsForm
+from forum.tags.models import Tag, thread_tag
+from forum.tags.queries import (
+    missing_groups_message,
+    tag_choices,
+    tag_groups,
+    visible_tag_counts,
+)
+from forum.threads.actions import NotAllowed
+from forum.threads.models import Thread
+
+bp = Blueprint("tags", __name__)
+
+
+@bp.get("/tags")
+def index():
+    return render_template(
+        "tags/index.html", groups=tag_groups(), counts=visible_tag_counts(current_user)
+    )
+
+
+@bp.get("/tags/<slug>")
+def show(slug: str):
+    tag = db.session.scalar(select(Tag).where(Tag.slug == slug, Tag.status == "approved"))
+    if tag is None:
+        abort(404)
+    tagged = policy.visible_threads(current_user).where(
+        Thread.id.in_(select(thread_tag.c.thread_id).where(thread_tag.c.tag_id == tag.id))
+    )
+    total = db.session.scalar(select(func.count()).select_from(tagged.subquery()))
+    page = requested_page(total, current_app.config["THREADS_PER_PAGE"])
+    threads = db.session.scalars(
+        tagged.options(
+            contains_eager(Thread.board),
+            joinedload(Thread.author, innerjoin=True).lazyload(User.organisation),
+        )
+        .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
+        .offset(page.offset)
+        .limit(page.per_page)
+    ).all()
+    return render_template("tags/show.html", tag=tag, threads=threads, page=page)
+
+
+@bp.route("/threads/<int:thread_id>/tags", methods=["GET", "POST"])
+@login_required
+def edit(thread_id: int):
+    thread = policy.get_thread_or_404(thread_id, current_user)
+    policy.require(current_user, "thread.tag", thread)
+    form = ThreadTagsForm(data={"tags": [tag.id for tag in thread.tags]})
+    form.tags.choices = tag_choices()
+    if form.validate_on_submit():
+        try:
+            chosen = actions.choose(form.tags.data)
+            actions.set_thread_tags(thread, chosen, by=current_user)
+        except actions.MissingRequiredTags as error:
+            form.tags.errors.append(missing_groups_message(error))
+        except NotAllowed:
+            abort(403)
+        else:
+            flash(_("The tags are saved."))
+            return redirect(url_for("threads.show", thread_id=thread.id))
+    status = 422 if form.errors else 200
+    return render_template("tags/edit.html", form=form, thread=thread, groups=tag_groups()), status
+
+
+def _slug_for(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "tag"
+
+
+@bp.route("/tags/propose", methods=["GET", "POST"])
+@login_required
+def propose():
+    policy.require(current_user, "tag.propose", None)
+    form = TagProposalForm()
+    groups = tag_groups()
+    form.group.choices = [(group.id, localized(group, "name")) for group in groups]
+    if form.validate_on_submit():
+        group = next(group for group in groups if group.id == form.group.data)
+        try:
+            actions.propose_tag(
+                by=current_user, group=group, slug=_slug_for(form.name.data),
+                name=form.name.data.strip(), description=form.description.data or "",
+            )  # fmt: skip
+        except actions.Conflict:
+            form.name.errors.append(_("A tag with this name exists already."))
+        else:
+            flash(_("Thank you. Staff will review your proposal."))
+            return redirect(url_for("tags.index"))
+    status = 422 if form.errors else 200
+    return render_template("tags/propose.html", form=form), status
+
+
+@bp.route("/admin/tags/<int:tag_id>/merge", methods=["GET", "POST"])
+@login_required
+def merge(tag_id: int):
+    policy.require(current_user, "forum.administer", None)
+    source = db.session.get(Tag, tag_id) or abort(404)
+    form = TagMergeForm()
+    form.target.choices = [
+        (tag_id, label) for tag_id, label in tag_choices() if tag_id != source.id
+    ]
+    if form.validate_on_submit():
+        target = db.session.get(Tag, form.target.data) or abort(404)
+        actions.merge_tag(source, target, by=current_user, reason=form.reason.data)
+        flash(_("The tags were merged."))
+        return redirect(url_for("admin.listing", kind="tags"))
+    status = 422 if form.errors else 200
+    return render_template("tags/merge.html", form=form, source=source), status
