@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.auth.actions import load_session_user
     from forum.database import configure_engine, render_migration_item
     from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from forum.search import index as search_index
 
     db.init_app(app)
     migrate.init_app(
@@ -54,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.auth.views import bp as auth_bp
     from forum.boards.views import bp as boards_bp
     from forum.moderation.views import bp as moderation_bp
+    from forum.search.views import bp as search_bp
     from forum.tags.views import bp as tags_bp
     from forum.threads.views import bp as threads_bp
 
@@ -64,10 +66,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(tags_bp)
+    app.register_blueprint(search_bp)
     i18n.init_app(app)
     policy.init_app(app)
     security.init_app(app)
     assets.init_app(app)
+    search_index.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -10,6 +10,7 @@ from forum.database import begin_write
 from forum.extensions import db
 from forum.markup import render
 from forum.regions.models import ORGANISATION_KINDS, Organisation, Region
+from forum.search import index as search_index
 from forum.threads.models import Post
 
 RERENDER_BATCH = 500
@@ -92,8 +93,18 @@ def rerender_posts() -> None:
     click.echo(f"{changed} posts re-rendered.")
 
 
+@click.command("search-rebuild")
+def search_rebuild() -> None:
+    """Index every visible post again (after an upgrade, or if the index is in doubt)."""
+    begin_write()
+    count = search_index.rebuild(db.session)
+    db.session.commit()
+    click.echo(f"{count} posts indexed.")
+
+
 def init_app(app) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(rerender_posts)
     app.cli.add_command(create_admin)
     app.cli.add_command(create_organisation)
+    app.cli.add_command(search_rebuild)

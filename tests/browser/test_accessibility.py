@@ -15,13 +15,17 @@ LOCALES = ("fi", "sv", "en")
 
 PUBLIC_PAGES = [
     "/", "/boards/yleinen", "/threads/1", "/posts/2/branch", "/users/1", "/login",
-    "/register", "/accessibility", "/no-such-page",
+    "/register", "/accessibility", "/no-such-page", "/tags", "/tags/tyokokeilu",
+    "/search?q=ty%C3%B6kyky",
 ]  # fmt: skip
-MEMBER_PAGES = ["/boards/yleinen/new", "/posts/2/reply", "/posts/2/flag", "/account"]
+MEMBER_PAGES = [
+    "/boards/yleinen/new", "/posts/2/reply", "/posts/2/flag", "/account", "/tags/propose",
+]  # fmt: skip
 STAFF_PAGES = [
     "/moderation/", "/admin/", "/admin/boards", "/admin/boards/1", "/admin/members",
     "/admin/members/1", "/admin/audit", "/admin/regions", "/admin/organisations",
-    "/threads/1/move", "/users/1/suspend", "/posts/1/edit",
+    "/threads/1/move", "/users/1/suspend", "/posts/1/edit", "/admin/tags", "/admin/tags/1",
+    "/admin/tag-groups", "/threads/1/tags",
 ]  # fmt: skip
 
 

@@ -141,3 +141,26 @@ def test_xss_payloads_do_not_run(page, live_server):
         link.click()
     assert page.evaluate("window.__xss") is None
     assert dialogs == []
+
+
+def test_tag_a_thread_and_browse_the_tag(page, live_server):
+    sign_in(page, live_server, "coordinator@example.fi")
+    page.goto(f"{live_server}/boards/yleinen/new")
+    page.fill("#title", "Job coaching at our depot")
+    page.fill("#body", "We paired every new employee with a coach.")
+    page.check("text=Job coaching")
+    page.check("text=Implement")
+    page.click("main form button[type=submit]")
+    expect(page.locator(".tag-list")).to_contain_text("Job coaching")
+    page.click(".tag-list >> text=Job coaching")
+    expect(page.locator("h1")).to_have_text("Job coaching")
+    expect(page.locator("main")).to_contain_text("Job coaching at our depot")
+
+
+def test_search_finds_inflected_forms(page, live_server):
+    page.goto(f"{live_server}/language/fi?next=/search")
+    page.fill("#q", "työkyky")
+    page.click("main form button[type=submit]")
+    expect(page.locator(".search-results mark").first).to_have_text("työkyvyn")
+    page.click(".search-results a")
+    expect(page.locator("h1")).to_contain_text("työkokeilun")

@@ -1,0 +1,74 @@
+from datetime import date
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from forum import policy
+from forum.boards.models import Board
+from forum.config import SUPPORTED_LOCALES
+from forum.extensions import db, limiter
+from forum.i18n import LANGUAGE_NAMES, localized
+from forum.pagination import requested_page
+from forum.regions.models import Region
+from forum.search.query import Filters, search, snippet
+from forum.tags.queries import tag_groups
+
+bp = Blueprint("search", __name__)
+
+RESULTS_PER_PAGE = 20
+QUERY_MAX_LENGTH = 200
+
+
+def _date(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _choice(value: str | None, allowed) -> str:
+    return value if value in allowed else ""
+
+
+@bp.get("/search")
+@limiter.limit("60 per minute")
+def index():
+    query = request.args.get("q", "").strip()[:QUERY_MAX_LENGTH]
+    filters = Filters(
+        board=request.args.get("board", ""),
+        region=request.args.get("region", type=int),
+        tag=request.args.get("tag", ""),
+        author=request.args.get("author", type=int),
+        language=_choice(request.args.get("language"), SUPPORTED_LOCALES),
+        since=_date("since"),
+        until=_date("until"),
+    )
+    results, page = [], None
+    statement = search(db.session, current_user, query, filters) if query else None
+    if statement is not None:
+        total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+        page = requested_page(total, RESULTS_PER_PAGE) if total else None
+        if page:
+            posts = db.session.scalars(statement.offset(page.offset).limit(page.per_page)).all()
+            results = [(post, snippet(post.body_text, query, post.language)) for post in posts]
+    boards = db.session.scalars(
+        policy.visible_boards(current_user).order_by(Board.position, Board.id)
+    ).all()
+    regions = db.session.scalars(select(Region).order_by(Region.position)).all()
+    return render_template(
+        "search/index.html",
+        query=query,
+        filters=filters,
+        results=results,
+        page=page,
+        searched=statement is not None,
+        boards=[(board.slug, localized(board, "name")) for board in boards],
+        regions=[(region.id, localized(region, "name")) for region in regions],
+        tags=[
+            (tag.slug, localized(tag, "name")) for group in tag_groups() for tag in group.shown_tags
+        ],
+        languages=[(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LOCALES],
+        args={k: v for k, v in request.args.items() if k != "page" and v},
+        max_length=QUERY_MAX_LENGTH,
+    )
