@@ -95,6 +95,7 @@ def generate(preset: Preset, *, seed: int = SEED, log=print) -> dict:
     from forum.database import begin_write
     from forum.extensions import db
     from forum.regions.models import Organisation, Region
+    from forum.tags.models import Tag
     from forum.threads import actions
     from forum.threads.models import Post
 
@@ -147,6 +148,7 @@ def generate(preset: Preset, *, seed: int = SEED, log=print) -> dict:
                 deep_post_id = post.id
     log(f"big thread: {time.perf_counter() - started:.1f}s")
 
+    taxonomy = db.session.scalars(db.select(Tag).order_by(Tag.id)).all()
     counts = posts_per_thread(rng, preset.threads, preset.posts)
     small_thread_id = None
     for index, count in enumerate(counts):
@@ -154,6 +156,7 @@ def generate(preset: Preset, *, seed: int = SEED, log=print) -> dict:
             boards[index % preset.boards], by=rng.choice(authors),
             title=f"Ketju {index}: {rng.choice(WORDS)} ja {rng.choice(WORDS)}",
             body=next_body(), language=rng.choice(("fi", "fi", "sv", "en")),
+            tags=rng.sample(taxonomy, 2),
         )  # fmt: skip
         parent = db.session.scalar(
             db.select(Post).where(Post.thread_id == thread.id, Post.depth == 0)

@@ -135,6 +135,8 @@ def pages(ids: dict) -> list[tuple[str, str, str]]:
         ("5-post thread", f"/threads/{ids['small_thread_id']}", "Benchmark marker"),
         ("1,000-post thread, page 1", f"/threads/{ids['big_thread_id']}", "Benchmark marker"),
         ("deep-branch page", f"/posts/{ids['deep_post_id']}/branch", "Benchmark marker"),
+        ("tag page", "/tags/tyokokeilu", "Ketju"),
+        ("search", "/search?q=ty%C3%B6kyky+kuntoutus", "<mark>"),
     ]
 
 

@@ -110,7 +110,8 @@ def search(session, user, query: str, filters: Filters) -> Select | None:
         statement = statement.where(Post.created_at >= _day_start(filters.since))
     if filters.until:
         statement = statement.where(Post.created_at < _day_start(filters.until + timedelta(days=1)))
-    return statement.order_by(Post.created_at.desc(), Post.id.desc())
+    # Ids grow with time: newest first without sorting every match by date.
+    return statement.order_by(Post.id.desc())
 
 
 def _day_start(day: date) -> datetime:

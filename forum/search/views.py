@@ -18,6 +18,7 @@ bp = Blueprint("search", __name__)
 
 RESULTS_PER_PAGE = 20
 QUERY_MAX_LENGTH = 200
+COUNT_LIMIT = 1000
 
 
 def _date(name: str) -> date | None:
@@ -44,11 +45,15 @@ def index():
         since=_date("since"),
         until=_date("until"),
     )
-    results, page = [], None
+    results, page, total = [], None, 0
     statement = search(db.session, current_user, query, filters) if query else None
     if statement is not None:
-        total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
-        page = requested_page(total, RESULTS_PER_PAGE) if total else None
+        # Counting every match of a common word costs more than the page itself; past this
+        # many, the page says "more than".
+        total = db.session.scalar(
+            select(func.count()).select_from(statement.limit(COUNT_LIMIT + 1).subquery())
+        )
+        page = requested_page(min(total, COUNT_LIMIT), RESULTS_PER_PAGE) if total else None
         if page:
             posts = db.session.scalars(statement.offset(page.offset).limit(page.per_page)).all()
             results = [(post, snippet(post.body_text, query, post.language)) for post in posts]
@@ -63,6 +68,8 @@ def index():
         results=results,
         page=page,
         searched=statement is not None,
+        more_than=total > COUNT_LIMIT if statement is not None else False,
+        count_limit=COUNT_LIMIT,
         boards=[(board.slug, localized(board, "name")) for board in boards],
         regions=[(region.id, localized(region, "name")) for region in regions],
         tags=[

@@ -30,7 +30,11 @@ def ancestor_ids(path: str) -> list[int]:
 
 
 class Thread(db.Model):
-    __table_args__ = (Index("ix_thread_board_listing", "board_id", "pinned", "last_activity_at"),)
+    __table_args__ = (
+        Index("ix_thread_board_listing", "board_id", "pinned", "last_activity_at"),
+        # Listings across boards (tag pages, the library) walk threads by recency.
+        Index("ix_thread_last_activity_at", "last_activity_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("board.id"))
