@@ -1,7 +1,7 @@
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 from sqlalchemy import case
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from forum import policy
 from forum.auth.models import User
@@ -49,6 +49,7 @@ def show(slug: str):
         .options(
             joinedload(Thread.author, innerjoin=True).lazyload(User.organisation),
             joinedload(Thread.last_poster, innerjoin=True).lazyload(User.organisation),
+            selectinload(Thread.tags),
         )
         .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
         .offset(page.offset)

@@ -55,8 +55,9 @@ class Thread(db.Model):
     board: Mapped[Board] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     last_poster: Mapped[User] = relationship(foreign_keys=[last_poster_id])
+    # Listings that show tags load them with selectinload(Thread.tags): one query a page.
     tags: Mapped[list["Tag"]] = relationship(  # noqa: F821 - forum.tags.models
-        secondary="thread_tag", order_by="Tag.position, Tag.id", lazy="selectin"
+        secondary="thread_tag", order_by="Tag.position, Tag.id"
     )
 
 
