@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.auth.views import bp as auth_bp
     from forum.boards.views import bp as boards_bp
     from forum.moderation.views import bp as moderation_bp
+    from forum.practices.views import bp as practices_bp
     from forum.search.views import bp as search_bp
     from forum.tags.views import bp as tags_bp
     from forum.threads.views import bp as threads_bp
@@ -67,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(tags_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(practices_bp)
     i18n.init_app(app)
     policy.init_app(app)
     security.init_app(app)

@@ -7,6 +7,7 @@ from forum.auth import actions as auth_actions
 from forum.boards.models import Board, ModerationScope
 from forum.database import begin_write
 from forum.extensions import db
+from forum.practices import actions as practice_actions
 from forum.regions.models import Organisation, Region
 from forum.tags.models import Tag
 from forum.threads import actions as thread_actions
@@ -201,6 +202,22 @@ THREAD_TAGS = {
 }
 
 
+# Threads that programme staff marked as good practices: maturity, language, summary.
+PRACTICES = {
+    "Mentorskap för nya medarbetare med partiell arbetsförmåga": (
+        "piloted",
+        "fi",
+        {
+            "core_idea": "Jokainen uusi osatyökykyinen työntekijä saa kokeneen kollegan "
+            "mentoriksi kolmeksi ensimmäiseksi kuukaudeksi.",
+            "environment": "Hoiva-alan yhdistys, noin 40 työntekijää.",
+            "conditions": "Vapaaehtoiset mentorit ja lyhyt mentorikoulutus ennen aloitusta.",
+            "results": "Kaikki viisi mentoroitua työntekijää jatkoivat työssä koeajan jälkeen.",
+        },
+    ),
+}
+
+
 def is_empty() -> bool:
     return not db.session.scalar(select(func.count()).select_from(Region))
 
@@ -264,6 +281,10 @@ def seed() -> None:
         opening = db.session.scalar(
             select(Post).where(Post.thread_id == thread.id, Post.depth == 0)
         )
+        if title in PRACTICES:
+            maturity, language, summary = PRACTICES[title]
+            practice_actions.curate(thread, by=users["admin@example.fi"], maturity=maturity,
+                                    language=language, summary=summary)  # fmt: skip
         posts = {None: opening}
         for name, replying_to, author, language, body in replies:
             posts[name] = thread_actions.reply(

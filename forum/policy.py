@@ -192,6 +192,15 @@ def _may_tag(user, thread: Thread) -> bool:
     )
 
 
+def _may_adopt(user, practice) -> bool:
+    """Another organisation than the practice's own, whose member can read the thread."""
+    return (
+        _may_write(user)
+        and user.organisation_id != practice.organisation_id
+        and _may_see_thread(user, practice.thread)
+    )
+
+
 def _may_review(user, _obj=None) -> bool:
     """Admins, and moderators with at least one board or region, have a review queue."""
     return is_admin(user) or any(moderation_scope(user))
@@ -215,6 +224,8 @@ _RULES: dict[str, Callable[[User, object], bool]] = {
     "thread.pin": _moderates_thread,
     "thread.move": _moderates_thread,
     "thread.tag": _may_tag,
+    "thread.curate": _moderates_thread,
+    "practice.adopt": _may_adopt,
     "tag.propose": lambda user, _obj=None: _may_write(user),
     "post.read": _may_read_post,
     "post.reply": _may_reply_to_post,

@@ -16,7 +16,7 @@ LOCALES = ("fi", "sv", "en")
 PUBLIC_PAGES = [
     "/", "/boards/yleinen", "/threads/1", "/posts/2/branch", "/users/1", "/login",
     "/register", "/accessibility", "/no-such-page", "/tags", "/tags/tyokokeilu",
-    "/search?q=ty%C3%B6kyky",
+    "/search?q=ty%C3%B6kyky", "/practices", "/threads/2",
 ]  # fmt: skip
 MEMBER_PAGES = [
     "/boards/yleinen/new", "/posts/2/reply", "/posts/2/flag", "/account", "/tags/propose",
@@ -25,7 +25,7 @@ STAFF_PAGES = [
     "/moderation/", "/admin/", "/admin/boards", "/admin/boards/1", "/admin/members",
     "/admin/members/1", "/admin/audit", "/admin/regions", "/admin/organisations",
     "/threads/1/move", "/users/1/suspend", "/posts/1/edit", "/admin/tags", "/admin/tags/1",
-    "/admin/tag-groups", "/threads/1/tags",
+    "/admin/tag-groups", "/threads/1/tags", "/threads/2/practice",
 ]  # fmt: skip
 
 

@@ -1,0 +1,1 @@
+"""Curated good practices: a staff summary in the national format, adoptions, the library."""

@@ -1,0 +1,68 @@
+"""Curating good practices. Each verb takes the acting user, checks the policy, commits once."""
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from forum import policy
+from forum.audit.actions import record
+from forum.auth.models import User
+from forum.database import begin_write
+from forum.extensions import db
+from forum.practices.models import MATURITIES, Adoption, GoodPractice, PracticeSummary
+from forum.threads.actions import NotAllowed, update_row
+from forum.threads.models import Thread
+
+SUMMARY_FIELDS = ("core_idea", "environment", "conditions", "results")
+
+
+class AlreadyAdopted(Exception):
+    """This organisation has said so already."""
+
+
+def curate(
+    thread: Thread, *, by: User, maturity: str, language: str, summary: dict
+) -> GoodPractice:
+    """Mark a thread as a good practice, or update it, with a summary in one language."""
+    if maturity not in MATURITIES:
+        raise ValueError(f"unknown maturity {maturity!r}")
+    begin_write()
+    if not policy.can(by, "thread.curate", thread):
+        db.session.rollback()
+        raise NotAllowed
+    practice = db.session.scalar(select(GoodPractice).where(GoodPractice.thread_id == thread.id))
+    if practice is None:
+        practice = GoodPractice(
+            thread_id=thread.id, maturity=maturity, marked_by_id=by.id,
+            organisation_id=thread.author.organisation_id,
+        )  # fmt: skip
+        db.session.add(practice)
+        db.session.flush()
+        record(by, "practice.mark", thread)
+    practice.maturity = maturity
+    existing = {s.language: s for s in practice.summaries}
+    text = existing.get(language) or PracticeSummary(practice_id=practice.id, language=language)
+    for field in SUMMARY_FIELDS:
+        setattr(text, field, (summary.get(field) or "").strip())
+    db.session.add(text)
+    record(by, "practice.summary", thread, details=f"language: {language}")
+    db.session.commit()
+    return practice
+
+
+def adopt(practice: GoodPractice, *, by: User, comment: str) -> Adoption:
+    """ "We tried this too": once an organisation, not the practice's own."""
+    begin_write()
+    if not policy.can(by, "practice.adopt", practice):
+        db.session.rollback()
+        raise NotAllowed
+    adoption = Adoption(practice_id=practice.id, organisation_id=by.organisation_id,
+                        user_id=by.id, comment=comment.strip())  # fmt: skip
+    db.session.add(adoption)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise AlreadyAdopted from None
+    update_row(GoodPractice, practice.id, adoption_count=GoodPractice.adoption_count + 1)
+    db.session.commit()
+    return adoption

@@ -1,0 +1,34 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from forum.auth.forms import language_choices
+from forum.forms import ForumForm
+
+MATURITY_LABELS = {
+    "idea": _l("Idea"),
+    "piloted": _l("Piloted"),
+    "established": _l("Established"),
+}
+LONG = Length(max=4000, message=_l("This can be at most %(max)d characters long."))
+
+
+class CurateForm(ForumForm):
+    maturity = SelectField(
+        _l("Maturity"), choices=lambda: [(k, str(v)) for k, v in MATURITY_LABELS.items()]
+    )
+    language = SelectField(_l("Language of the summary"), choices=language_choices)
+    core_idea = TextAreaField(
+        _l("The core idea"),
+        validators=[DataRequired(message=_l("Describe the core idea.")), LONG],
+    )
+    environment = TextAreaField(_l("Operating environment"), validators=[LONG])
+    conditions = TextAreaField(_l("Conditions for it to work elsewhere"), validators=[LONG])
+    results = TextAreaField(_l("Results or evidence"), validators=[LONG])
+
+
+class AdoptForm(ForumForm):
+    comment = TextAreaField(
+        _l("How did it go in your organisation? (optional)"),
+        validators=[Length(max=1000, message=_l("This can be at most %(max)d characters long."))],
+    )
