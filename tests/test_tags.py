@@ -96,6 +96,9 @@ def test_author_and_moderators_change_tags_others_cannot(client, make):
     response = post_form(client, f"/threads/{thread.id}/tags", {"tags": [str(_tag("koulutus").id)]})
     assert response.status_code == 302
     assert [t.slug for t in db.session.get(Thread, thread.id).tags] == ["koulutus"]
+    title = db.session.get(Thread, thread.id).title
+    assert title not in client.get("/tags/nuoret").text  # re-tagged: gone at once
+    assert title in client.get("/tags/koulutus").text
 
 
 def test_member_proposes_and_admin_merges(client, make):

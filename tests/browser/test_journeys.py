@@ -164,3 +164,16 @@ def test_search_finds_inflected_forms(page, live_server):
     expect(page.locator(".search-results mark").first).to_have_text("työkyvyn")
     page.click(".search-results a")
     expect(page.locator("h1")).to_contain_text("työkokeilun")
+
+
+def test_browse_the_good_practice_library(page, live_server):
+    page.goto(f"{live_server}/language/en?next=/practices")
+    expect(page.locator("main")).to_contain_text("Mentorskap")
+    page.locator(".library-filters summary").click()
+    page.check("#tag-tyokokeilu")
+    page.click(".library-filters button[type=submit]")
+    expect(page).to_have_url(re.compile(r"tag=tyokokeilu"))
+    expect(page.locator("main")).to_contain_text("0 good practices")
+    page.goto(f"{live_server}/practices?tag=tyopaikka")
+    page.click("text=Mentorskap för nya medarbetare med partiell arbetsförmåga")
+    expect(page.locator(".practice__badge")).to_have_text("Good practice")
