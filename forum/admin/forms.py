@@ -60,11 +60,22 @@ def _position_field():
     )
 
 
-class RegionForm(ForumForm):
+class _NamedForm(ForumForm):
+    """An address name and a name in each of the three languages."""
+
     slug = _slug_field()
     name_fi = _name(_l("Name in Finnish"))
     name_sv = _name(_l("Name in Swedish"))
     name_en = _name(_l("Name in English"))
+
+
+class _DescribedForm(_NamedForm):
+    description_fi = _description(_l("Description in Finnish"))
+    description_sv = _description(_l("Description in Swedish"))
+    description_en = _description(_l("Description in English"))
+
+
+class RegionForm(_NamedForm):
     position = _position_field()
 
 
@@ -98,14 +109,7 @@ VISIBILITY_LABELS = {
 }
 
 
-class BoardForm(ForumForm):
-    slug = _slug_field()
-    name_fi = _name(_l("Name in Finnish"))
-    name_sv = _name(_l("Name in Swedish"))
-    name_en = _name(_l("Name in English"))
-    description_fi = _description(_l("Description in Finnish"))
-    description_sv = _description(_l("Description in Swedish"))
-    description_en = _description(_l("Description in English"))
+class BoardForm(_DescribedForm):
     region = SelectField(
         _l("Scope"), coerce=int, description=_l("A national board, or one region's board.")
     )
@@ -141,11 +145,7 @@ class MemberForm(ForumForm):
     )
 
 
-class TagGroupForm(ForumForm):
-    slug = _slug_field()
-    name_fi = _name(_l("Name in Finnish"))
-    name_sv = _name(_l("Name in Swedish"))
-    name_en = _name(_l("Name in English"))
+class TagGroupForm(_NamedForm):
     required = BooleanField(_l("Required: every new thread needs a tag of this group"))
     position = _position_field()
 
@@ -156,15 +156,8 @@ TAG_STATUS_LABELS = {
 }
 
 
-class TagForm(ForumForm):
-    slug = _slug_field()
+class TagForm(_DescribedForm):
     group = SelectField(_l("Group"), coerce=int)
-    name_fi = _name(_l("Name in Finnish"))
-    name_sv = _name(_l("Name in Swedish"))
-    name_en = _name(_l("Name in English"))
-    description_fi = _description(_l("Description in Finnish"))
-    description_sv = _description(_l("Description in Swedish"))
-    description_en = _description(_l("Description in English"))
     status = SelectField(
         _l("Status"), choices=lambda: [(k, str(v)) for k, v in TAG_STATUS_LABELS.items()]
     )
