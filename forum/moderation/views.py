@@ -158,7 +158,10 @@ def moderate_thread(thread_id: int):
     policy.require(current_user, actions.THREAD_VERBS[verb][2], thread)
     form = ReasonForm()
     if form.validate_on_submit():
-        actions.moderate_thread(thread, verb, by=current_user, reason=form.reason.data)
+        try:
+            actions.moderate_thread(thread, verb, by=current_user, reason=form.reason.data)
+        except NotAllowed:
+            abort(403)
         flash(_("Saved."))
     return redirect(url_for("threads.show", thread_id=thread.id))
 

@@ -27,6 +27,19 @@ def _body_field():
     )
 
 
+def _title_field():
+    return StringField(
+        _l("Title"),
+        validators=[
+            DataRequired(message=_l("Give the thread a title.")),
+            Length(
+                max=TITLE_MAX_LENGTH,
+                message=_l("The title can be at most %(max)d characters long."),
+            ),
+        ],
+    )
+
+
 def _language_field():
     return SelectField(_l("Language of the message"), choices=language_choices)
 
@@ -48,16 +61,7 @@ class TagChoiceField(SelectMultipleField):
 
 
 class ThreadForm(_SubmittedOnce):
-    title = StringField(
-        _l("Title"),
-        validators=[
-            DataRequired(message=_l("Give the thread a title.")),
-            Length(
-                max=TITLE_MAX_LENGTH,
-                message=_l("The title can be at most %(max)d characters long."),
-            ),
-        ],
-    )
+    title = _title_field()
     body = _body_field()
     language = _language_field()
     tags = TagChoiceField(_l("Tags"), coerce=int, validate_choice=False)
@@ -84,13 +88,4 @@ class EditForm(ForumForm):
 
 
 class OpeningPostEditForm(EditForm):
-    title = StringField(
-        _l("Title"),
-        validators=[
-            DataRequired(message=_l("Give the thread a title.")),
-            Length(
-                max=TITLE_MAX_LENGTH,
-                message=_l("The title can be at most %(max)d characters long."),
-            ),
-        ],
-    )
+    title = _title_field()
