@@ -1,10 +1,11 @@
 """Locale selection, the language switch, and helpers for content stored in three languages."""
 
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import flask_babel
-from babel import dates
+from babel import Locale, dates
 from flask import Blueprint, current_app, g, redirect, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -94,6 +95,28 @@ def _locale_and_zone():
     return cached
 
 
+@lru_cache(maxsize=8)
+def _short_patterns(locale: Locale):
+    """The locale's short date and time patterns, parsed once, and how it joins them."""
+    return (
+        dates.parse_pattern(locale.date_formats["short"]),
+        dates.parse_pattern(locale.time_formats["short"]),
+        str(locale.datetime_formats["short"]),
+    )
+
+
+def _format_short(value: datetime, *, with_time: bool) -> str:
+    # What babel.dates.format_datetime(value, "short") gives, without re-resolving the locale
+    # and patterns for every one of a page's dates.
+    locale, zone = _locale_and_zone()
+    local = value.astimezone(zone)
+    date_pattern, time_pattern, joined = _short_patterns(locale)
+    day = date_pattern.apply(local, locale)
+    if not with_time:
+        return day
+    return joined.replace("{1}", day).replace("{0}", time_pattern.apply(local, locale))
+
+
 def _time_tag(value: datetime, text: str) -> Markup:
     return Markup('<time datetime="%s">%s</time>') % (value.isoformat(), escape(text))
 
@@ -102,15 +125,13 @@ def date_filter(value: datetime | None) -> Markup:
     """<time> with the reader's short date: 5.3.2026 in Finnish, 2026-03-05 in Swedish."""
     if value is None:
         return Markup("")
-    locale, zone = _locale_and_zone()
-    return _time_tag(value, dates.format_date(value.astimezone(zone), "short", locale=locale))
+    return _time_tag(value, _format_short(value, with_time=False))
 
 
 def datetime_filter(value: datetime | None) -> Markup:
     if value is None:
         return Markup("")
-    locale, zone = _locale_and_zone()
-    return _time_tag(value, dates.format_datetime(value, "short", tzinfo=zone, locale=locale))
+    return _time_tag(value, _format_short(value, with_time=True))
 
 
 def init_app(app) -> None:

@@ -186,3 +186,22 @@ def test_app_refuses_to_start_without_compiled_catalogs(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x")
     with pytest.raises(RuntimeError, match="compiled catalogs missing"):
         create_app({"BABEL_TRANSLATION_DIRECTORIES": str(tmp_path)})
+
+
+@pytest.mark.parametrize("locale", ["fi", "sv", "en"])
+def test_fast_date_formats_match_babel(app, locale):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from babel import dates
+
+    from forum.i18n import date_filter, datetime_filter
+
+    value = datetime(2026, 3, 5, 14, 7, tzinfo=UTC)
+    zone = ZoneInfo("Europe/Helsinki")
+    with app.test_request_context(headers={"Accept-Language": locale}):
+        assert f">{dates.format_datetime(value, 'short', tzinfo=zone, locale=locale)}<" in str(
+            datetime_filter(value)
+        )
+        day = dates.format_date(value.astimezone(zone), "short", locale=locale)
+        assert f">{day}<" in str(date_filter(value))
