@@ -125,3 +125,9 @@ def test_search_queries_stay_constant(client, make, count_queries):
     with count_queries() as many:
         client.get("/search", query_string={"q": "kuntoutus"})
     assert many.count == few.count
+
+
+@pytest.mark.parametrize("query", ['"', "a:b", "työ-kyky", "NOT AND OR", "'; DROP", "* ^ NEAR(x)"])
+def test_odd_queries_never_break_the_page(client, make, query):
+    make.thread(title="Anything", body="työkyky kuntoutus")
+    assert client.get("/search", query_string={"q": query}).status_code == 200

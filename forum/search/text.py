@@ -23,7 +23,10 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=100_000)
 def lemma(word: str, language: str) -> str:
-    return simplemma.lemmatize(word, lang=language).lower()
+    """The word's lemma, or the word itself when the lemma is not one plain word (index and
+    query syntax then never meet a quote, colon or space)."""
+    found = simplemma.lemmatize(word, lang=language).lower()
+    return found if _WORD.fullmatch(found) else word
 
 
 def document_terms(text: str, language: str) -> str:
