@@ -362,3 +362,41 @@ def test_restoring_brings_counters_back(forum):
     board = _fresh(Board, forum["board"].id)
     assert (board.thread_count, board.post_count) == (1, 2)
     assert _fresh(Thread, forum["thread"].id).removed is False
+
+
+STAFF_ENDPOINTS = {
+    "moderation.queue", "moderation.resolve", "moderation.moderate_thread", "moderation.move",
+    "moderation.history", "moderation.purge", "moderation.suspend", "practices.curate",
+    "tags.merge",
+}  # fmt: skip
+
+
+def test_every_staff_endpoint_refuses_a_member(app, client, make, forum):
+    """Walks the URL map: a signed-in member gets 403 or 404 from every staff page."""
+    from forum.threads.actions import edit_post
+
+    edit_post(forum["reply"], by=forum["author"], body="Edited", expected_version=1)
+    revision = db.session.scalar(select(PostRevision))
+    flag = actions.flag_post(forum["opening"], by=forum["reader"], reason="spam")
+    values = {"thread_id": forum["thread"].id, "post_id": forum["reply"].id,
+              "user_id": forum["author"].id, "flag_id": flag.id, "revision_id": revision.id,
+              "tag_id": 1}  # fmt: skip
+    Auth(client).login("reader@example.fi")
+    token = form_token(client.get("/").text)
+    seen = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint not in STAFF_ENDPOINTS:
+            continue
+        seen.add(rule.endpoint)
+        url = rule.rule
+        for name in rule.arguments:
+            url = re.sub(rf"<(?:\w+:)?{name}>", str(values[name]), url)
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            data = {"csrf_token": token, "verb": "lock", "decision": "hide", "reason": "x"}
+            response = client.open(url, method=method, data=data if method == "POST" else None)
+            assert response.status_code in (403, 404), (rule.endpoint, method)
+    assert seen == STAFF_ENDPOINTS
+    assert (
+        db.session.scalar(select(AuditEntry).where(AuditEntry.actor_id == forum["reader"].id))
+        is None
+    )
