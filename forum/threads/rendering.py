@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 from flask import url_for
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from forum import policy
 from forum.i18n import current_locale
@@ -26,7 +27,20 @@ def post_ui() -> SimpleNamespace:
         earlier_versions=_("Earlier versions"),
         permalink=_("Permanent link to this message"),
         removed_message=_("A removed message"),
+        # Sentences with names in them: translated once here, filled in per post with
+        # Markup's %, which escapes each name.
+        wrote=_template(_("%(author)s wrote")),
+        replied_to=_template(_("%(author)s replied to %(parent)s")),
+        replied_to_removed=_template(_("%(author)s replied to a removed message")),
+        edited=_template(_("edited %(when)s")),
+        in_reply_to=_template(_("In reply to %(name)s")),
+        to_name=_template(_("to %(name)s")),
+        message_by=_template(_("the message by %(name)s")),
     )
+
+
+def _template(translated: str) -> Markup:
+    return escape(translated)  # Markup: its % escapes what is filled in
 
 
 def post_context(user, thread) -> dict:
