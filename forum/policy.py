@@ -16,6 +16,7 @@ from sqlalchemy.orm import contains_eager
 from forum.auth.models import User
 from forum.boards.models import Board, ModerationScope
 from forum.extensions import db
+from forum.practices.models import GoodPractice
 from forum.threads.models import Post, Thread
 
 
@@ -334,6 +335,16 @@ def visible_posts(user) -> Select:
                 moderation_clause(user),
             ),
         )
+    )
+
+
+def visible_practices(user) -> Select:
+    """Good practices on threads the user may see: the library's and its feed's base."""
+    return (
+        select(GoodPractice)
+        .join(GoodPractice.thread)
+        .join(Thread.board)
+        .where(board_visibility_clause(user), _thread_shown(user))
     )
 
 

@@ -130,21 +130,30 @@ def resolve(flag_id: int):
     return redirect(url_for("moderation.queue"))
 
 
+def _apply_verb(obj, verbs: dict, run) -> None:
+    """Check the posted verb against the policy, then run it with the posted reason.
+
+    Each verb table (actions.POST_VERBS, actions.THREAD_VERBS) ends its rows with the policy
+    action that allows the verb.
+    """
+    verb = request.form.get("verb", "")
+    if verb not in verbs:
+        abort(400)
+    policy.require(current_user, verbs[verb][-1], obj)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            run(obj, verb, by=current_user, reason=form.reason.data)
+        except NotAllowed:
+            abort(403)
+        flash(_("Saved."))
+
+
 @bp.post("/posts/<int:post_id>/moderate")
 @login_required
 def moderate_post(post_id: int):
     post = policy.get_post_or_404(post_id, current_user)
-    verb = request.form.get("verb", "")
-    if verb not in actions.POST_VERBS:
-        abort(400)
-    policy.require(current_user, actions.POST_VERBS[verb][1], post)
-    form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            actions.moderate_post(post, verb, by=current_user, reason=form.reason.data)
-        except NotAllowed:
-            abort(403)
-        flash(_("Saved."))
+    _apply_verb(post, actions.POST_VERBS, actions.moderate_post)
     return _back_to(post)
 
 
@@ -152,17 +161,7 @@ def moderate_post(post_id: int):
 @login_required
 def moderate_thread(thread_id: int):
     thread = policy.get_thread_or_404(thread_id, current_user)
-    verb = request.form.get("verb", "")
-    if verb not in actions.THREAD_VERBS:
-        abort(400)
-    policy.require(current_user, actions.THREAD_VERBS[verb][2], thread)
-    form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            actions.moderate_thread(thread, verb, by=current_user, reason=form.reason.data)
-        except NotAllowed:
-            abort(403)
-        flash(_("Saved."))
+    _apply_verb(thread, actions.THREAD_VERBS, actions.moderate_thread)
     return redirect(url_for("threads.show", thread_id=thread.id))
 
 

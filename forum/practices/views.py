@@ -32,18 +32,8 @@ def _labels():
     return {"MATURITY_LABELS": MATURITY_LABELS}
 
 
-def visible_practices(user):
-    """Practices on threads the user may see: the library's base, as visible_threads is."""
-    return (
-        select(GoodPractice)
-        .join(GoodPractice.thread)
-        .join(Thread.board)
-        .where(policy.board_visibility_clause(user), Thread.removed.is_(False))
-    )
-
-
 def _filtered(user, args):
-    statement = visible_practices(user)
+    statement = policy.visible_practices(user)
     for slug in args.getlist("tag"):
         statement = statement.where(
             GoodPractice.thread_id.in_(
@@ -131,7 +121,7 @@ def library():
 @bp.get("/practices.atom")
 def library_feed():
     practices = db.session.scalars(
-        visible_practices(current_user)
+        policy.visible_practices(current_user)
         .options(contains_eager(GoodPractice.thread), selectinload(GoodPractice.summaries))
         .order_by(GoodPractice.created_at.desc())
         .limit(FEED_LENGTH)

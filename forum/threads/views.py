@@ -37,8 +37,9 @@ def _posts_with_authors():
     return select(Post).options(joinedload(Post.author))
 
 
-def _new_form(form_class, **defaults):
-    form = form_class(**defaults)
+def _new_form(form_class):
+    """A post form whose language starts as the reader's."""
+    form = form_class()
     if not form.is_submitted():
         form.language.data = current_locale()
     return form
