@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from forum.config import PROJECT_ROOT, SUPPORTED_LOCALES, build_config
+from forum.templating import TranslatedEnvironment
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -15,12 +16,13 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    app.jinja_environment = TranslatedEnvironment
     app.config.update(build_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
     _check_catalogs(app)
 
-    from forum import assets, cli, errors, i18n, pages, policy, security
+    from forum import assets, cli, errors, i18n, pages, policy, security, templating
     from forum.auth.actions import load_session_user
     from forum.database import configure_engine, render_migration_item
     from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -69,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(tags_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(practices_bp)
+    templating.init_app(app)
     i18n.init_app(app)
     policy.init_app(app)
     security.init_app(app)

@@ -4,7 +4,9 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from flask import current_app, request, url_for
+from flask import current_app, request
+
+from forum.templating import cached_url_for
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -17,7 +19,9 @@ def _fingerprint(path: Path, _modified: float) -> str:
 def static_url(filename: str) -> str:
     """url_for('static', ...) with a content hash: a changed file gets a new address."""
     path = Path(current_app.static_folder) / filename
-    return url_for("static", filename=filename, v=_fingerprint(path, path.stat().st_mtime))
+    # Files change under a running server only in development; elsewhere, hash once a process.
+    modified = path.stat().st_mtime if current_app.debug else 0.0
+    return cached_url_for("static", filename=filename, v=_fingerprint(path, modified))
 
 
 def init_app(app) -> None:

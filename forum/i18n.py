@@ -80,7 +80,7 @@ def refresh() -> None:
     g.pop("_locale_and_zone", None)
 
 
-def _request_translations():
+def request_translations():
     # Looked up once per request: a page calls gettext hundreds of times.
     translations = g.get("_translations")
     if translations is None:
@@ -142,7 +142,7 @@ def init_app(app) -> None:
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.install_gettext_callables(
-        lambda string: _request_translations().ugettext(string),
-        lambda singular, plural, n: _request_translations().ungettext(singular, plural, n),
+        lambda string: request_translations().ugettext(string),
+        lambda singular, plural, n: request_translations().ungettext(singular, plural, n),
         newstyle=True,
     )

@@ -1,0 +1,158 @@
+"""Templates compiled once per language, with their fixed UI strings already translated.
+
+A page calls `_('...')` dozens of times, and Jinja's gettext goes through three context calls and
+a Markup format each time: on the board index that was a third of the page's own work. Since the
+strings are constants, each language gets its own copy of every template, compiled with the
+translations in place. Calls whose text is not a constant, and templates rendered outside a
+request, keep the ordinary runtime gettext, so the result is the same either way.
+"""
+
+import threading
+from functools import lru_cache
+
+from flask import has_request_context, request, url_for
+from flask.templating import Environment
+from jinja2 import nodes
+from jinja2.visitor import NodeTransformer
+
+GETTEXT_NAMES = frozenset({"_", "gettext"})
+NGETTEXT_NAMES = frozenset({"ngettext"})
+# Plural counts whose expression may safely be evaluated twice (to choose the form and fill %(num)).
+PURE_EXPRESSIONS = (nodes.Name, nodes.Getattr, nodes.Getitem, nodes.Const)
+
+
+class TranslatedEnvironment(Environment):
+    """Flask's environment, handing each request the overlay compiled for its language."""
+
+    translations = None  # set on the per-language overlays only
+
+    def __init__(self, app, **options):
+        super().__init__(app, **options)
+        self._overlays: dict[str, TranslatedEnvironment] = {}
+        self._overlays_lock = threading.Lock()
+
+    def _for_request(self) -> "TranslatedEnvironment":
+        if self.translations is not None or not has_request_context():
+            return self
+        from forum.i18n import current_locale, request_translations
+
+        locale = current_locale()
+        overlay = self._overlays.get(locale)
+        if overlay is None:
+            with self._overlays_lock:
+                overlay = self._overlays.get(locale)
+                if overlay is None:
+                    overlay = self.overlay()
+                    overlay.translations = request_translations()
+                    self._overlays[locale] = overlay
+        return overlay
+
+    def get_template(self, name, parent=None, globals=None):
+        target = self._for_request()
+        if target is not self:
+            return target.get_template(name, parent, globals)
+        return super().get_template(name, parent, globals)
+
+    def select_template(self, names, parent=None, globals=None):
+        target = self._for_request()
+        if target is not self:
+            return target.select_template(names, parent, globals)
+        return super().select_template(names, parent, globals)
+
+    def _parse(self, source, name, filename):
+        tree = super()._parse(source, name, filename)
+        if self.translations is None:
+            return tree
+        return _ConstantTranslations(self.translations).visit(tree)
+
+
+def cached_url_for(endpoint: str, **values) -> str:
+    """url_for for templates, remembering paths it has built.
+
+    A path depends only on the endpoint, its arguments and the script root, and a page builds the
+    same links (navigation, language switch, listings) for every reader. Anything else that
+    url_for can be asked (anchors, external URLs, relative endpoints) goes to url_for itself.
+    """
+    if endpoint.startswith(".") or any(key.startswith("_") for key in values):
+        return url_for(endpoint, **values)
+    try:
+        return _built_path(request.script_root, endpoint, tuple(values.items()))
+    except TypeError:  # an unhashable argument
+        return url_for(endpoint, **values)
+
+
+@lru_cache(maxsize=4096)
+def _built_path(_script_root: str, endpoint: str, values: tuple) -> str:
+    return url_for(endpoint, **dict(values))
+
+
+class _ConstantTranslations(NodeTransformer):
+    """Replaces _('text', name=value) by the translated text, formatted as newstyle gettext does."""
+
+    def __init__(self, translations):
+        self.translations = translations
+        self.plural_is_not_one = _plural_is_not_one(translations)
+
+    def visit_Call(self, node: nodes.Call) -> nodes.Node:
+        node = self.generic_visit(node)
+        if not isinstance(node.node, nodes.Name) or node.dyn_args or node.dyn_kwargs:
+            return node
+        if node.node.name in GETTEXT_NAMES:
+            return self._gettext(node)
+        if node.node.name in NGETTEXT_NAMES:
+            return self._ngettext(node)
+        return node
+
+    def _gettext(self, node: nodes.Call) -> nodes.Node:
+        if len(node.args) != 1 or not _is_text(node.args[0]):
+            return node
+        translated = self.translations.ugettext(node.args[0].value)
+        return _formatted(translated, node.kwargs, node.lineno) or node
+
+    def _ngettext(self, node: nodes.Call) -> nodes.Node:
+        if not self.plural_is_not_one or len(node.args) != 3:
+            return node
+        singular, plural, count = node.args
+        if not (_is_text(singular) and _is_text(plural)):
+            return node
+        if not isinstance(count, PURE_EXPRESSIONS):
+            return node
+        keywords = list(node.kwargs)
+        if all(keyword.key != "num" for keyword in keywords):
+            keywords.append(nodes.Keyword("num", count, lineno=node.lineno))
+        one = _formatted(self.translations.ungettext(singular.value, plural.value, 1), keywords,
+                         node.lineno)  # fmt: skip
+        many = _formatted(self.translations.ungettext(singular.value, plural.value, 2), keywords,
+                          node.lineno)  # fmt: skip
+        if one is None or many is None:
+            return node
+        is_one = nodes.Compare(count, [nodes.Operand("eq", nodes.Const(1))], lineno=node.lineno)
+        return nodes.CondExpr(is_one, one, many, lineno=node.lineno)
+
+
+def _is_text(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.Const) and isinstance(node.value, str)
+
+
+def _formatted(translated: str, keywords, lineno: int) -> nodes.Expr | None:
+    """newstyle gettext's `Markup(text) % variables` as nodes; None if the text cannot be folded."""
+    text = nodes.MarkSafeIfAutoescape(nodes.Const(translated), lineno=lineno)
+    if not keywords:
+        try:
+            return nodes.MarkSafeIfAutoescape(nodes.Const(translated % {}), lineno=lineno)
+        except (TypeError, ValueError, KeyError):
+            return None
+    pairs = [nodes.Pair(nodes.Const(keyword.key), keyword.value) for keyword in keywords]
+    return nodes.Mod(text, nodes.Dict(pairs, lineno=lineno), lineno=lineno)
+
+
+def _plural_is_not_one(translations) -> bool:
+    """Whether the catalog picks its forms as English does (fi, sv and en all do)."""
+    choose = getattr(translations, "plural", None)
+    if choose is None:
+        return True  # NullTranslations: singular for 1, plural otherwise
+    return all(choose(n) == int(n != 1) for n in range(200))
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals["url_for"] = cached_url_for

@@ -1,0 +1,71 @@
+"""Templates compiled per language give what runtime gettext gives, escaping included."""
+
+import pytest
+
+from tests.conftest import _make_app
+
+SOURCE = (
+    "{{ _('Boards') }}|{{ _('by %(name)s', name=name) }}|"
+    "{{ ngettext('%(num)d thread', '%(num)d threads', count) }}|{{ _(dynamic) }}|"
+    "{% set label = _('Search') %}{{ label }}"
+)
+
+
+@pytest.fixture(scope="module")
+def app():
+    return _make_app("sqlite://")
+
+
+def _render_both(app, locale: str, **values) -> tuple[str, str]:
+    """(per-language compiled, runtime gettext) renderings of SOURCE."""
+    with app.test_request_context(headers={"Accept-Language": locale}):
+        compiled_env = app.jinja_env._for_request()
+        assert compiled_env is not app.jinja_env
+        assert compiled_env.translations is not None
+        compiled = compiled_env.from_string(SOURCE).render(**values)
+        runtime = app.jinja_env.from_string(SOURCE).render(**values)
+    return compiled, runtime
+
+
+@pytest.mark.parametrize("locale", ["fi", "sv", "en"])
+@pytest.mark.parametrize("count", [0, 1, 2, 1000])
+def test_compiled_translations_match_runtime_gettext(app, locale, count):
+    values = {"name": "<b>Aino</b> & co", "count": count, "dynamic": "Tags"}
+    compiled, runtime = _render_both(app, locale, **values)
+    assert compiled == runtime
+    assert "&lt;b&gt;Aino&lt;/b&gt; &amp; co" in compiled
+    assert "<b>" not in compiled
+
+
+def test_each_language_gets_its_own_compiled_templates(app):
+    finnish, _ = _render_both(app, "fi", name="x", count=1, dynamic="Tags")
+    swedish, _ = _render_both(app, "sv", name="x", count=1, dynamic="Tags")
+    english, _ = _render_both(app, "en", name="x", count=1, dynamic="Tags")
+    assert finnish.startswith("Keskustelualueet|")
+    assert swedish.startswith("Diskussionsområden|")
+    assert english.startswith("Boards|")
+    assert "1 ketju" in finnish and "1 tråd" in swedish and "1 thread" in english
+
+
+def test_constant_strings_leave_no_gettext_call_in_compiled_code(app):
+    with app.test_request_context(headers={"Accept-Language": "fi"}):
+        code = app.jinja_env._for_request().compile("{{ _('Boards') }}", raw=True)
+    assert "gettext" not in code
+    assert "Keskustelualueet" in code
+
+
+def test_template_links_are_the_same_as_url_for(app):
+    from flask import url_for
+
+    from forum.templating import cached_url_for
+
+    with app.test_request_context("/", base_url="http://example.fi/forum/"):
+        for endpoint, values in [
+            ("boards.index", {}),
+            ("threads.show", {"thread_id": 7}),
+            ("auth.login", {"next": "/threads/7?page=2"}),
+        ]:
+            assert cached_url_for(endpoint, **values) == url_for(endpoint, **values)
+            assert cached_url_for(endpoint, **values).startswith("/forum/")
+    with app.test_request_context("/"):
+        assert cached_url_for("threads.show", thread_id=7) == "/threads/7"
