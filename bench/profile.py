@@ -1,6 +1,6 @@
 """Where one page spends its time: cProfile over many requests through Flask's test client.
 
-    python -m bench.profile sqlite:////abs/forum.sqlite3 "5-post thread" [--signed-in] [--sort tottime]
+    python -m bench.profile sqlite:////abs/forum.sqlite3 "5-post thread" [--signed-in]
 
 Page names are those of bench.load; the data set must be the standard one.
 """

@@ -197,11 +197,32 @@ def test_fast_date_formats_match_babel(app, locale):
 
     from forum.i18n import date_filter, datetime_filter
 
-    value = datetime(2026, 3, 5, 14, 7, tzinfo=UTC)
     zone = ZoneInfo("Europe/Helsinki")
+    # Single and double digits, midnight and noon in Helsinki, both sides of the DST changes,
+    # a year that ends in 0x.
+    values = [
+        datetime(2026, 3, 5, 14, 7, tzinfo=UTC),
+        datetime(2026, 12, 31, 22, 0, tzinfo=UTC),
+        datetime(2026, 6, 30, 9, 0, tzinfo=UTC),
+        datetime(2026, 3, 29, 0, 59, tzinfo=UTC),
+        datetime(2026, 10, 25, 1, 30, tzinfo=UTC),
+        datetime(2009, 1, 1, 11, 5, tzinfo=UTC),
+        datetime(2031, 1, 2, 3, 4, tzinfo=UTC),
+    ]
     with app.test_request_context(headers={"Accept-Language": locale}):
-        assert f">{dates.format_datetime(value, 'short', tzinfo=zone, locale=locale)}<" in str(
-            datetime_filter(value)
-        )
-        day = dates.format_date(value.astimezone(zone), "short", locale=locale)
-        assert f">{day}<" in str(date_filter(value))
+        for value in values:
+            expected = dates.format_datetime(value, "short", tzinfo=zone, locale=locale)
+            assert f">{expected}<" in str(datetime_filter(value))
+            day = dates.format_date(value.astimezone(zone), "short", locale=locale)
+            assert f">{day}<" in str(date_filter(value))
+
+
+@pytest.mark.parametrize("locale", ["fi", "sv", "en"])
+def test_number_filter_matches_babel(app, locale):
+    from babel import numbers
+
+    from forum.i18n import number_filter
+
+    with app.test_request_context(headers={"Accept-Language": locale}):
+        for value in (0, 7, 999, 1000, 12345, 1234567, -5, 2.5):
+            assert number_filter(value) == numbers.format_decimal(value, locale=locale)

@@ -1,15 +1,15 @@
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 from sqlalchemy import case
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from forum import policy
-from forum.auth.models import User
 from forum.boards.models import Board
 from forum.extensions import db
 from forum.i18n import localized
 from forum.pagination import requested_page
 from forum.regions.models import Region
+from forum.threads.listing import tag_links, thread_rows
 from forum.threads.models import Thread
 
 bp = Blueprint("boards", __name__)
@@ -42,23 +42,17 @@ def index():
 def show(slug: str):
     board = policy.get_board_or_404(slug, current_user)
     page = requested_page(board.thread_count, current_app.config["THREADS_PER_PAGE"])
-    threads = db.session.scalars(
-        policy.visible_threads(current_user)
-        .where(Thread.board_id == board.id)
-        # Names only: the listing needs no organisations, which users otherwise bring along.
-        .options(
-            joinedload(Thread.author, innerjoin=True).lazyload(User.organisation),
-            joinedload(Thread.last_poster, innerjoin=True).lazyload(User.organisation),
-            selectinload(Thread.tags),
-        )
-        .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
-        .offset(page.offset)
-        .limit(page.per_page)
-    ).all()
+    threads = thread_rows(
+        policy.visible_threads(current_user).where(Thread.board_id == board.id),
+        order_by=(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc()),
+        offset=page.offset,
+        limit=page.per_page,
+    )
     return render_template(
         "boards/show.html",
         board=board,
         threads=threads,
+        tags=tag_links([thread.id for thread in threads]),
         page=page,
         can_start=policy.can(current_user, "thread.start", board),
         board_name=localized(board, "name"),

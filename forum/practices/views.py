@@ -17,6 +17,7 @@ from forum.regions.models import Organisation, Region
 from forum.tags.models import Tag, thread_tag
 from forum.tags.queries import tag_groups
 from forum.threads.actions import NotAllowed
+from forum.threads.listing import tag_links
 from forum.threads.models import Thread
 
 bp = Blueprint("practices", __name__)
@@ -82,7 +83,6 @@ def library():
             statement.options(
                 contains_eager(GoodPractice.thread).contains_eager(Thread.board),
                 selectinload(GoodPractice.summaries),
-                selectinload(GoodPractice.thread, Thread.tags),
                 joinedload(GoodPractice.organisation),
             )
             .order_by(SORTS[sort], GoodPractice.id.desc())
@@ -106,6 +106,7 @@ def library():
     return render_template(
         "practices/library.html",
         practices=practices,
+        tags=tag_links([practice.thread_id for practice in practices]),
         page=page,
         total=total,
         sort=sort,

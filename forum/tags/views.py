@@ -5,10 +5,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, joinedload
 
 from forum import policy
-from forum.auth.models import User
 from forum.extensions import db
 from forum.i18n import localized
 from forum.pagination import requested_page
@@ -22,6 +20,7 @@ from forum.tags.queries import (
     visible_tag_counts,
 )
 from forum.threads.actions import NotAllowed
+from forum.threads.listing import thread_rows
 from forum.threads.models import Thread
 
 bp = Blueprint("tags", __name__)
@@ -44,15 +43,12 @@ def show(slug: str):
     )
     total = db.session.scalar(select(func.count()).select_from(tagged.subquery()))
     page = requested_page(total, current_app.config["THREADS_PER_PAGE"])
-    threads = db.session.scalars(
-        tagged.options(
-            contains_eager(Thread.board),
-            joinedload(Thread.author, innerjoin=True).lazyload(User.organisation),
-        )
-        .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
-        .offset(page.offset)
-        .limit(page.per_page)
-    ).all()
+    threads = thread_rows(
+        tagged,
+        order_by=(Thread.last_activity_at.desc(), Thread.id.desc()),
+        offset=page.offset,
+        limit=page.per_page,
+    )
     return render_template("tags/show.html", tag=tag, threads=threads, page=page)
 
 

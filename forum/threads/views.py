@@ -23,6 +23,7 @@ from forum.tags import actions as tag_actions
 from forum.tags.queries import missing_groups_message, tag_groups
 from forum.threads import actions
 from forum.threads.forms import EditForm, OpeningPostEditForm, ReplyForm, ThreadForm
+from forum.threads.listing import tag_links
 from forum.threads.models import Post, ancestor_ids, subtree_bounds
 from forum.threads.rendering import post_context
 from forum.threads.tree import build_tree
@@ -120,6 +121,7 @@ def show(thread_id: int):
         opening=roots[0],
         page=page,
         reply_form=_reply_form_for(roots[0].post),
+        tags=tag_links([thread.id]).get(thread.id),
         inline_depth=current_app.config["INLINE_DEPTH"],
         **post_context(current_user, thread),
     )
