@@ -12,16 +12,16 @@ ONE_YEAR = 365 * 24 * 3600
 
 
 @cache
-def _fingerprint(path: Path, _modified: float) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+def _fingerprint(folder: str, filename: str, _modified: float) -> str:
+    return hashlib.sha256((Path(folder) / filename).read_bytes()).hexdigest()[:12]
 
 
 def static_url(filename: str) -> str:
     """url_for('static', ...) with a content hash: a changed file gets a new address."""
-    path = Path(current_app.static_folder) / filename
+    folder = current_app.static_folder
     # Files change under a running server only in development; elsewhere, hash once a process.
-    modified = path.stat().st_mtime if current_app.debug else 0.0
-    return cached_url_for("static", filename=filename, v=_fingerprint(path, modified))
+    modified = (Path(folder) / filename).stat().st_mtime if current_app.debug else 0.0
+    return cached_url_for("static", filename=filename, v=_fingerprint(folder, filename, modified))
 
 
 def init_app(app) -> None:

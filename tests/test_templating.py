@@ -1,7 +1,9 @@
 """Templates compiled per language give what runtime gettext gives, escaping included."""
 
 import pytest
+from markupsafe import Markup, escape
 
+from forum.templating import escape_output
 from tests.conftest import _make_app
 
 SOURCE = (
@@ -69,3 +71,15 @@ def test_template_links_are_the_same_as_url_for(app):
             assert cached_url_for(endpoint, **values).startswith("/forum/")
     with app.test_request_context("/"):
         assert cached_url_for("threads.show", thread_id=7) == "/threads/7"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["plain", "<script>alert('x')</script>", 'a "quoted" & <b>', 42, -1, True, None, 2.5,
+     Markup("<em>safe</em>"), ["<list>"]],
+)  # fmt: skip
+def test_output_is_escaped_as_markupsafe_does(app, value):
+    assert escape_output(value) == str(escape(value))
+    with app.test_request_context(headers={"Accept-Language": "fi"}):
+        compiled = app.jinja_env._for_request().from_string("{{ value }}")
+        assert compiled.render(value=value) == str(escape(value))

@@ -44,3 +44,9 @@ def query_alternatives(query: str) -> list[set[str]]:
         {word} | {lemma(word, language) for language in SUPPORTED_LOCALES}
         for word in dict.fromkeys(words(query))
     ]
+
+
+def load_dictionaries() -> None:
+    """Load every language's dictionary now rather than on its first word (gunicorn.conf.py)."""
+    for language in SUPPORTED_LOCALES:
+        simplemma.lemmatize("a", lang=language)

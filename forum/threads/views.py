@@ -13,7 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, true
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from forum import markup, policy
 from forum.extensions import db, limiter
@@ -34,8 +34,13 @@ bp = Blueprint("threads", __name__)
 TOP_LEVEL_PATH_LENGTH = 20
 
 
-def _posts_with_authors():
-    return select(Post).options(joinedload(Post.author))
+def _posts_with_authors(*, with_text: bool = False):
+    """Posts to show with their authors. The Markdown source (and, unless asked for, the plain
+    text) stays in the database: a page of a hundred posts would fetch it all for nothing."""
+    deferred = [defer(Post.body_source, raiseload=True)]
+    if not with_text:
+        deferred.append(defer(Post.body_text, raiseload=True))
+    return select(Post).options(joinedload(Post.author), *deferred)
 
 
 def _new_form(form_class):
@@ -176,7 +181,9 @@ def branch(post_id: int):
         .order_by(Post.path)
     ).all()
     ancestors = db.session.scalars(
-        _posts_with_authors().where(Post.id.in_(ancestor_ids(post.path))).order_by(Post.path)
+        _posts_with_authors(with_text=True)
+        .where(Post.id.in_(ancestor_ids(post.path)))
+        .order_by(Post.path)
     ).all()
     return render_template(
         "threads/branch.html",
