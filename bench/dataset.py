@@ -5,7 +5,8 @@
 standard: 3 boards, 2,000 threads round-robin over them with 10,000 posts in all (1 to 9 a
 thread, mean 5, the opening post included), plus one thread of 1,000 posts in the first board
 shaped as a tree (100 top-level replies, branches up to 6 deep); 50 authors; bodies of about
-600 characters of Markdown. large: the same shape with 100,000 posts.
+600 characters of Markdown; every 20th thread curated as a good practice (a summary in Finnish)
+for the library. large: the same shape with 100,000 posts.
 """
 
 import argparse
@@ -26,6 +27,7 @@ class Preset:
     big_thread_branches: int = 100
     authors: int = 50
     boards: int = 3
+    practice_every: int = 20
 
 
 PRESETS = {
@@ -94,6 +96,8 @@ def generate(preset: Preset, *, seed: int = SEED, log=print) -> dict:
     from forum.boards.models import Board
     from forum.database import begin_write
     from forum.extensions import db
+    from forum.practices.actions import curate
+    from forum.practices.models import MATURITIES
     from forum.regions.models import Organisation, Region
     from forum.tags.models import Tag
     from forum.threads import actions
@@ -121,6 +125,13 @@ def generate(preset: Preset, *, seed: int = SEED, log=print) -> dict:
         )
         for n in range(preset.authors)
     ]  # fmt: skip
+    curator = auth_actions.register(
+        display_name="Curator", email="curator@example.fi", password="bench-password-123",
+        organisation_id=organisation.id, locale="fi",
+    )  # fmt: skip
+    begin_write()
+    curator.role = "admin"
+    db.session.commit()
 
     number = 0
 
@@ -166,6 +177,13 @@ def generate(preset: Preset, *, seed: int = SEED, log=print) -> dict:
                                    language="fi")  # fmt: skip
         if count == 5 and small_thread_id is None:
             small_thread_id = thread.id
+        if index % preset.practice_every == 0:
+            curate(
+                thread, by=curator, maturity=MATURITIES[index % len(MATURITIES)], language="fi",
+                summary={"core_idea": f"{MARKER}: {rng.choice(WORDS)} ja {rng.choice(WORDS)}",
+                         "environment": "Kunta", "conditions": "Esihenkilön tuki",
+                         "results": "Työkokeilu onnistui"},
+            )  # fmt: skip
         if index % 500 == 499:
             log(f"{index + 1} threads: {time.perf_counter() - started:.1f}s")
     elapsed = time.perf_counter() - started

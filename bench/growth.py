@@ -14,7 +14,7 @@ import time
 from sqlalchemy import event
 
 PAGES = ("board index", "board page", "5-post thread", "1,000-post thread, page 1",
-         "deep-branch page", "tag page", "search")  # fmt: skip
+         "deep-branch page", "good-practice library", "tag page", "search")  # fmt: skip
 
 
 def measure(database: str) -> dict[str, tuple[int, float]]:

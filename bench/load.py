@@ -24,6 +24,8 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench.dataset import MARKER
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 CONNECTIONS = (16, 64)
@@ -132,9 +134,10 @@ def pages(ids: dict) -> list[tuple[str, str, str]]:
     return [
         ("board index", "/", f"/boards/{ids['board_slug']}"),
         ("board page", f"/boards/{ids['board_slug']}", "Ketju"),
-        ("5-post thread", f"/threads/{ids['small_thread_id']}", "Benchmark marker"),
-        ("1,000-post thread, page 1", f"/threads/{ids['big_thread_id']}", "Benchmark marker"),
-        ("deep-branch page", f"/posts/{ids['deep_post_id']}/branch", "Benchmark marker"),
+        ("5-post thread", f"/threads/{ids['small_thread_id']}", MARKER),
+        ("1,000-post thread, page 1", f"/threads/{ids['big_thread_id']}", MARKER),
+        ("deep-branch page", f"/posts/{ids['deep_post_id']}/branch", MARKER),
+        ("good-practice library", "/practices", MARKER),
         ("tag page", "/tags/tyokokeilu", "Ketju"),
         ("search", "/search?q=ty%C3%B6kyky+kuntoutus", "<mark>"),
     ]

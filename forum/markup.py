@@ -5,6 +5,7 @@ release, so the allowlist stays small and boring: every historic bleach bypass n
 svg, math, style, noscript, iframe or form, and none of them is allowed here.
 """
 
+import threading
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -50,14 +51,17 @@ def _set_rel(attrs, new=False):
     return attrs
 
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[lambda source: LinkifyFilter(source, callbacks=[_set_rel], skip_tags={"pre", "code"})],
-)
+def _new_cleaner() -> bleach.Cleaner:
+    return bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[
+            lambda source: LinkifyFilter(source, callbacks=[_set_rel], skip_tags={"pre", "code"})
+        ],
+    )
 
 
 # Elements that separate words; inline ones (strong, em, a, code, del) do not.
@@ -90,11 +94,30 @@ def _plain_text(safe_html: str) -> str:
     return " ".join("".join(collector.parts).split())
 
 
+# Neither a Markdown converter nor a bleach Cleaner may be shared between threads (the dev
+# server and threaded workers run several), and building a converter cost as much as converting
+# a post: one of each per thread, the converter reset between posts.
+_per_thread = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    converter = getattr(_per_thread, "converter", None)
+    if converter is None:
+        converter = _per_thread.converter = markdown.Markdown(
+            extensions=["fenced_code", "sane_lists", _DemoteHeadingsExtension()],
+            output_format="html",
+        )
+    return converter.reset()
+
+
+def _cleaner() -> bleach.Cleaner:
+    cleaner = getattr(_per_thread, "cleaner", None)
+    if cleaner is None:
+        cleaner = _per_thread.cleaner = _new_cleaner()
+    return cleaner
+
+
 def render(source: str) -> Rendered:
     """Render a post's Markdown source to safe HTML and to plain text for snippets and search."""
-    converter = markdown.Markdown(
-        extensions=["fenced_code", "sane_lists", _DemoteHeadingsExtension()],
-        output_format="html",
-    )
-    safe_html = _cleaner.clean(converter.convert(source))
+    safe_html = _cleaner().clean(_converter().convert(source))
     return Rendered(html=safe_html, text=_plain_text(safe_html))

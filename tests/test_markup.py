@@ -72,3 +72,22 @@ def test_plain_text_for_snippets():
 
 def test_plain_text_keeps_words_whole():
     assert markup.render("**työ**kyky and `code`s").text == "työkyky and codes"
+
+
+def test_threads_rendering_at_once_get_the_same_html_as_one_at_a_time():
+    from concurrent.futures import ThreadPoolExecutor
+
+    sources = [
+        f"# Otsikko {n}\n\n**Työkokeilu** <script>x()</script> {n}: https://example.fi/{n}\n\n"
+        f"- yksi\n- kaksi\n\n```\ncode {n}\n```"
+        for n in range(200)
+    ]
+    expected = [markup.render(source) for source in sources]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(markup.render, sources)) == expected
+    assert all("<script" not in rendered.html for rendered in expected)
+
+
+def test_a_post_does_not_see_link_references_of_the_post_rendered_before_it():
+    markup.render("[lähde]: https://example.fi/aiempi\n\nTeksti")
+    assert "example.fi/aiempi" not in markup.render("Katso [tämä][lähde].").html
