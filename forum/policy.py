@@ -280,8 +280,15 @@ class ThreadPermissions:
         writer = _may_write(user) and self.sees_thread
         self.author_may_edit = writer and not thread.locked and not board.archived
         self.author_may_delete = writer
+        self._answers: dict[int, PostPermissions] = {}  # a post is asked about again as a parent
 
     def for_post(self, post: Post) -> PostPermissions:
+        answer = self._answers.get(post.id)
+        if answer is None:
+            answer = self._answers[post.id] = self._for_post(post)
+        return answer
+
+    def _for_post(self, post: Post) -> PostPermissions:
         visible = post.status == "visible"
         own = self.user_id is not None and post.author_id == self.user_id
         if not self.sees_thread:

@@ -15,7 +15,7 @@ from flask.templating import Environment
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.visitor import NodeTransformer
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 GETTEXT_NAMES = frozenset({"_", "gettext"})
 NGETTEXT_NAMES = frozenset({"ngettext"})
@@ -90,7 +90,8 @@ class TranslatedEnvironment(Environment):
         tree = super()._parse(source, name, filename)
         if self.translations is None:
             return tree
-        return _ConstantTranslations(self.translations).visit(tree)
+        autoescape = self.autoescape(name) if callable(self.autoescape) else self.autoescape
+        return _ConstantTranslations(self.translations, autoescape=autoescape).visit(tree)
 
 
 def cached_url_for(endpoint: str, **values) -> str:
@@ -116,9 +117,12 @@ def _built_path(_script_root: str, endpoint: str, values: tuple) -> str:
 class _ConstantTranslations(NodeTransformer):
     """Replaces _('text', name=value) by the translated text, formatted as newstyle gettext does."""
 
-    def __init__(self, translations):
+    def __init__(self, translations, *, autoescape: bool):
         self.translations = translations
         self.plural_is_not_one = _plural_is_not_one(translations)
+        # Translations are trusted markup, as newstyle gettext's Markup(text) makes them; as a
+        # constant, the text is written into the compiled template with no work left to do.
+        self.trusted = Markup if autoescape else str
 
     def visit_Call(self, node: nodes.Call) -> nodes.Node:
         node = self.generic_visit(node)
@@ -134,7 +138,7 @@ class _ConstantTranslations(NodeTransformer):
         if len(node.args) != 1 or not _is_text(node.args[0]):
             return node
         translated = self.translations.ugettext(node.args[0].value)
-        return _formatted(translated, node.kwargs, node.lineno) or node
+        return self._formatted(translated, node.kwargs, node.lineno) or node
 
     def _ngettext(self, node: nodes.Call) -> nodes.Node:
         if not self.plural_is_not_one or len(node.args) != 3:
@@ -147,30 +151,29 @@ class _ConstantTranslations(NodeTransformer):
         keywords = list(node.kwargs)
         if all(keyword.key != "num" for keyword in keywords):
             keywords.append(nodes.Keyword("num", count, lineno=node.lineno))
-        one = _formatted(self.translations.ungettext(singular.value, plural.value, 1), keywords,
-                         node.lineno)  # fmt: skip
-        many = _formatted(self.translations.ungettext(singular.value, plural.value, 2), keywords,
-                          node.lineno)  # fmt: skip
+        one = self._formatted(self.translations.ungettext(singular.value, plural.value, 1),
+                              keywords, node.lineno)  # fmt: skip
+        many = self._formatted(self.translations.ungettext(singular.value, plural.value, 2),
+                               keywords, node.lineno)  # fmt: skip
         if one is None or many is None:
             return node
         is_one = nodes.Compare(count, [nodes.Operand("eq", nodes.Const(1))], lineno=node.lineno)
         return nodes.CondExpr(is_one, one, many, lineno=node.lineno)
 
+    def _formatted(self, translated: str, keywords, lineno: int) -> nodes.Expr | None:
+        """newstyle gettext's `Markup(text) % variables` as nodes; None if it cannot be folded."""
+        if not keywords:
+            try:
+                return nodes.Const(self.trusted(translated % {}), lineno=lineno)
+            except (TypeError, ValueError, KeyError):
+                return None
+        pairs = [nodes.Pair(nodes.Const(keyword.key), keyword.value) for keyword in keywords]
+        text = nodes.Const(self.trusted(translated), lineno=lineno)
+        return nodes.Mod(text, nodes.Dict(pairs, lineno=lineno), lineno=lineno)
+
 
 def _is_text(node: nodes.Node) -> bool:
     return isinstance(node, nodes.Const) and isinstance(node.value, str)
-
-
-def _formatted(translated: str, keywords, lineno: int) -> nodes.Expr | None:
-    """newstyle gettext's `Markup(text) % variables` as nodes; None if the text cannot be folded."""
-    text = nodes.MarkSafeIfAutoescape(nodes.Const(translated), lineno=lineno)
-    if not keywords:
-        try:
-            return nodes.MarkSafeIfAutoescape(nodes.Const(translated % {}), lineno=lineno)
-        except (TypeError, ValueError, KeyError):
-            return None
-    pairs = [nodes.Pair(nodes.Const(keyword.key), keyword.value) for keyword in keywords]
-    return nodes.Mod(text, nodes.Dict(pairs, lineno=lineno), lineno=lineno)
 
 
 def _plural_is_not_one(translations) -> bool:

@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -100,13 +100,21 @@ def end_session(token: str) -> None:
     db.session.commit()
 
 
+# Every signed-in request runs this; built once, it is not rebuilt for each of them.
+_SESSION_USER = (
+    select(User)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(
+        UserSession.token == bindparam("token"),
+        UserSession.expires_at > bindparam("now"),
+        User.active,
+    )
+)
+
+
 def load_session_user(token: str) -> User | None:
     """The active user of an unexpired session, or None."""
-    user = db.session.scalar(
-        select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.token == token, UserSession.expires_at > utcnow(), User.active)
-    )
+    user = db.session.scalar(_SESSION_USER, {"token": token, "now": utcnow()})
     if user is not None:
         user.session_token = token
     return user
