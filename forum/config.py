@@ -72,6 +72,9 @@ def build_config(instance_path: Path) -> dict:
         "RATELIMIT_ENABLED": _env_flag("FORUM_RATELIMIT_ENABLED", True),
         "THREADS_PER_PAGE": 25,
         "BRANCHES_PER_PAGE": 10,
+        # A thread page shows the first posts of each of its branches, in reading order; the
+        # rest of a longer branch is on the branch's own page. Bounds a page at 10 x 5 + 1 posts.
+        "POSTS_PER_BRANCH": 5,
         # Replies deeper than this below the page's top post continue on a branch page.
         "INLINE_DEPTH": 6,
     }

@@ -29,6 +29,7 @@ def _build_thread(make, *, branches: int, per_branch: int, depth: int = 3):
 
 def test_thread_page_queries_stay_constant_as_the_thread_grows(app, client, make, count_queries):
     app.config["BRANCHES_PER_PAGE"] = 100
+    app.config["POSTS_PER_BRANCH"] = 100
     small = _build_thread(make, branches=2, per_branch=2)
     big = _build_thread(make, branches=50, per_branch=9)
     assert db.session.scalar(select(db.func.count()).where(Post.thread_id == big.id)) == 501
@@ -74,6 +75,57 @@ def test_pages_hold_whole_branches(app, client, make):
     ).all()
     assert sorted(seen) == sorted(all_replies)
     assert client.get(f"/threads/{thread.id}?page=4").status_code == 404
+
+
+def test_a_long_branch_shows_its_first_posts_and_links_to_the_rest(app, client, make):
+    app.config["POSTS_PER_BRANCH"] = 3
+    thread = make.thread()
+    opening = make.opening_post(thread)
+    short = make.reply(opening, body="Short branch")
+    make.reply(short, body="Short reply")
+    top = make.reply(opening, body="Long branch")
+    first = make.reply(top, body="Long 1")
+    make.reply(first, body="Long 1.1")
+    make.reply(first, body="Long 1.2")
+    make.reply(top, body="Long 2")
+    make.reply(top, body="Long 3")
+    page = client.get(f"/threads/{thread.id}", headers={"Accept-Language": "en"}).text
+    # Reading order is depth first: the branch's first three posts hang together.
+    assert "Long branch" in page and "Long 1</p>" in page and "Long 1.1" in page
+    assert "Long 1.2" not in page and "Long 2" not in page and "Long 3" not in page
+    assert "Short reply" in page
+    assert "Open this branch on its own page (5 replies)" in page
+    assert f'<a href="/posts/{top.id}/branch">3 more replies in this branch</a>' in page
+    assert "more repl" not in page.split("Long branch")[0]  # the short branch is whole
+    branch = client.get(f"/posts/{top.id}/branch").text
+    assert all(text in branch for text in ("Long 1.2", "Long 2", "Long 3"))
+    fi_page = client.get(f"/threads/{thread.id}", headers={"Accept-Language": "fi"}).text
+    assert "3 vastausta lisää tässä haarassa" in fi_page
+
+
+def test_a_page_stays_short_however_long_its_branches(app, client, make):
+    thread = make.thread()
+    parent = top = make.reply(make.opening_post(thread), body="Busy branch")
+    for number in range(60):
+        parent = make.reply(parent if number % 3 else top, body=f"Busy {number}")
+    ids = _post_ids(client.get(f"/threads/{thread.id}").text)
+    assert len(ids) == 1 + app.config["POSTS_PER_BRANCH"]
+
+
+def test_permalink_beyond_the_shown_posts_goes_to_the_branch_page(app, client, make):
+    app.config["POSTS_PER_BRANCH"] = 2
+    thread = make.thread()
+    top = make.reply(make.opening_post(thread), body="Top")
+    shown = make.reply(top, body="Shown")
+    later = make.reply(top, body="Later")
+    assert (
+        client.get(f"/posts/{shown.id}")
+        .headers["Location"]
+        .endswith(f"/threads/{thread.id}#post-{shown.id}")
+    )
+    location = client.get(f"/posts/{later.id}").headers["Location"]
+    assert location.endswith(f"/posts/{top.id}/branch#post-{later.id}")
+    assert f'id="post-{later.id}"' in client.get(location.split("#")[0]).text
 
 
 def test_deep_branches_continue_on_their_own_page(app, client, make):

@@ -11,6 +11,10 @@ class Node:
     children: list["Node"] = field(default_factory=list)
     # Replies below this post that are on the page (for the collapse button's label).
     descendant_count: int = 0
+    # On a thread page, for a top-level reply: its branch's replies, shown or not, and how many
+    # of them are only on the branch's own page.
+    branch_replies: int | None = None
+    replies_elsewhere: int = 0
 
 
 def build_tree(posts: list[Post]) -> list[Node]:

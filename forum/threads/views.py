@@ -108,16 +108,7 @@ def show(thread_id: int):
         if len(bounds) > per_page:
             in_range &= Post.path < bounds[per_page]
         in_page = (Post.depth == 0) | in_range
-    posts = db.session.scalars(
-        _posts_with_authors()
-        .where(
-            Post.thread_id == thread.id,
-            Post.depth <= current_app.config["INLINE_DEPTH"],
-            in_page,
-        )
-        .order_by(Post.path)
-    ).all()
-    roots = build_tree(posts)
+    roots = _thread_page_tree(thread, in_page)
     if not roots or roots[0].post.depth != 0:
         abort(404)  # a thread whose opening post is missing cannot be shown
     return render_template(
@@ -132,6 +123,37 @@ def show(thread_id: int):
     )
 
 
+def _thread_page_tree(thread, in_page) -> list:
+    """The page's branches, each cut after its first POSTS_PER_BRANCH posts in reading order (a
+    depth-first prefix, so what is shown hangs together), in one query. Without the cut, one busy
+    branch would make its page as long as the branch."""
+    config = current_app.config
+    branch = func.substr(Post.path, 1, TOP_LEVEL_PATH_LENGTH)
+    ranked = (
+        select(
+            Post.id,
+            func.row_number().over(partition_by=branch, order_by=Post.path).label("place"),
+            func.count().over(partition_by=branch).label("branch_size"),
+        )
+        .where(Post.thread_id == thread.id, Post.depth <= config["INLINE_DEPTH"], in_page)
+        .subquery()
+    )
+    rows = db.session.execute(
+        _posts_with_authors()
+        .add_columns(ranked.c.branch_size)
+        .join(ranked, ranked.c.id == Post.id)
+        .where(ranked.c.place <= config["POSTS_PER_BRANCH"])
+        .order_by(Post.path)
+    ).all()
+    roots = build_tree([post for post, _size in rows])
+    sizes = {post.id: size for post, size in rows if post.depth == 1}
+    for root in roots:
+        for node in root.children:
+            node.branch_replies = sizes[node.post.id] - 1
+            node.replies_elsewhere = node.branch_replies - node.descendant_count
+    return roots
+
+
 def _reply_form_for(parent: Post):
     """An empty reply form for the page, when the reader may reply to `parent`."""
     if current_user.is_authenticated and policy.can(current_user, "post.reply", parent):
@@ -143,8 +165,23 @@ def _reply_form_for(parent: Post):
 def permalink(post_id: int):
     """A post's lasting address: its place on its thread's page, or its own branch page."""
     post = policy.get_post_or_404(post_id, current_user)
-    if post.depth > current_app.config["INLINE_DEPTH"]:
+    config = current_app.config
+    if post.depth > config["INLINE_DEPTH"]:
         return redirect(url_for("threads.branch", post_id=post.id))
+    if post.depth > 1:
+        # Beyond the first posts of its branch, a post is only on the branch's own page.
+        top = post.path[:TOP_LEVEL_PATH_LENGTH]
+        place = db.session.scalar(
+            select(func.count()).where(
+                Post.thread_id == post.thread_id,
+                Post.path >= top,
+                Post.path <= post.path,
+                Post.depth <= config["INLINE_DEPTH"],
+            )
+        )
+        if place > config["POSTS_PER_BRANCH"]:
+            top_id = ancestor_ids(post.path)[1]
+            return redirect(url_for("threads.branch", post_id=top_id, _anchor=f"post-{post.id}"))
     page = 1
     if post.depth > 0:
         earlier = db.session.scalar(
