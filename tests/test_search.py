@@ -131,3 +131,15 @@ def test_search_queries_stay_constant(client, make, count_queries):
 def test_odd_queries_never_break_the_page(client, make, query):
     make.thread(title="Anything", body="työkyky kuntoutus")
     assert client.get("/search", query_string={"q": query}).status_code == 200
+
+
+def test_snippet_marks_whole_words_in_its_window_and_escapes_the_rest():
+    from forum.search.query import snippet
+
+    text = ("alku " * 40) + "<b>Työkokeilu</b> ja työkyky, sitten työkokeilun " + ("loppu " * 60)
+    shown = str(snippet(text, "työkokeilu", "fi"))
+    assert shown.startswith("…") and shown.endswith("…")
+    assert "&lt;b&gt;<mark>Työkokeilu</mark>&lt;/b&gt;" in shown
+    assert "<mark>työkokeilun</mark>" in shown and "työkyky" in shown
+    assert "<mark>työkyky</mark>" not in shown
+    assert str(snippet("ei osumia tässä", "työkokeilu", "fi")) == "ei osumia tässä"

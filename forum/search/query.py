@@ -33,17 +33,18 @@ class Filters:
     until: date | None = None
 
 
+def _fts5_match(alternatives: list[set[str]]):
+    """SQLite's condition: every query word, by one of its alternatives as a prefix."""
+    match = " AND ".join(
+        "(" + " OR ".join(f'"{term}"*' for term in sorted(alts)) + ")" for alts in alternatives
+    )
+    return text("search_index MATCH :match").bindparams(match=match)
+
+
 def _matching_ids(dialect: str, alternatives: list[set[str]]) -> Select:
     """Post ids whose terms match every query word, each by one of its alternatives as a prefix."""
     if dialect == "sqlite":
-        match = " AND ".join(
-            "(" + " OR ".join(f'"{term}"*' for term in sorted(alts)) + ")" for alts in alternatives
-        )
-        return (
-            select(_search_index.c.rowid)
-            .where(text("search_index MATCH :match"))
-            .params(match=match)
-        )
+        return select(_search_index.c.rowid).where(_fts5_match(alternatives))
     tsquery = " & ".join(
         "(" + " | ".join(f"{term}:*" for term in sorted(alts)) + ")" for alts in alternatives
     )
@@ -77,18 +78,26 @@ def search(session, user, query: str, filters: Filters) -> Select | None:
     alternatives = query_alternatives(query)
     if not alternatives:
         return None
-    matching = _matching_ids(session.get_bind().dialect.name, alternatives)
+    dialect = session.get_bind().dialect.name
     tagged = _tagged_openings(session, query)
-    found = (
-        Post.id.in_(matching) if tagged is None else or_(Post.id.in_(matching), Post.id.in_(tagged))
-    )
-    statement = (
-        policy.visible_posts(user)
-        .where(found, Post.status == "visible", Thread.removed.is_(False))
-        .options(
-            contains_eager(Post.thread).contains_eager(Thread.board),
-            joinedload(Post.author, innerjoin=True).lazyload(User.organisation),
+    statement = policy.visible_posts(user)
+    # Ids grow with time, so newest first is by id, without sorting every match by date.
+    newest_first = Post.id.desc()
+    if dialect == "sqlite" and tagged is None:
+        # The index itself walks its matches newest first, and a page stops after its twenty
+        # visible ones; `id IN (matches)` would first collect every match of a common word.
+        statement = statement.join(_search_index, _search_index.c.rowid == Post.id).where(
+            _fts5_match(alternatives)
         )
+        newest_first = _search_index.c.rowid.desc()
+    elif tagged is None:
+        statement = statement.where(Post.id.in_(_matching_ids(dialect, alternatives)))
+    else:
+        matching = _matching_ids(dialect, alternatives)
+        statement = statement.where(or_(Post.id.in_(matching), Post.id.in_(tagged)))
+    statement = statement.where(Post.status == "visible", Thread.removed.is_(False)).options(
+        contains_eager(Post.thread).contains_eager(Thread.board),
+        joinedload(Post.author, innerjoin=True).lazyload(User.organisation),
     )
     if filters.board:
         statement = statement.where(Board.slug == filters.board)
@@ -110,8 +119,7 @@ def search(session, user, query: str, filters: Filters) -> Select | None:
         statement = statement.where(Post.created_at >= _day_start(filters.since))
     if filters.until:
         statement = statement.where(Post.created_at < _day_start(filters.until + timedelta(days=1)))
-    # Ids grow with time: newest first without sorting every match by date.
-    return statement.order_by(Post.id.desc())
+    return statement.order_by(newest_first)
 
 
 def _day_start(day: date) -> datetime:
@@ -130,12 +138,15 @@ def snippet(text_: str, query: str, language: str) -> Markup:
         lowered = word.lower()
         return lowered.startswith(alternatives) or lemma(lowered, language).startswith(alternatives)
 
-    found = [m for m in _WORD.finditer(text_) if alternatives and matches(m.group(0))]
-    start = max(0, (found[0].start() if found else 0) - SNIPPET_RADIUS)
+    # Words are looked at up to the first match, then only within the snippet's window.
+    first = next((m for m in _WORD.finditer(text_) if alternatives and matches(m.group(0))), None)
+    start = max(0, (first.start() if first else 0) - SNIPPET_RADIUS)
     end = start + 2 * SNIPPET_RADIUS + 40
     parts, last = [], start
-    for match in found:
-        if match.start() < start or match.end() > end:
+    for match in _WORD.finditer(text_, first.start()) if first else ():
+        if match.end() > end:
+            break
+        if not matches(match.group(0)):
             continue
         parts += [escape(text_[last : match.start()]), Markup("<mark>%s</mark>") % match.group(0)]
         last = match.end()

@@ -13,6 +13,7 @@ from forum.pagination import requested_page
 from forum.regions.models import Region
 from forum.search.query import Filters, search, snippet
 from forum.tags.queries import tag_groups
+from forum.threads.models import Post
 
 bp = Blueprint("search", __name__)
 
@@ -50,9 +51,8 @@ def index():
     if statement is not None:
         # Counting every match of a common word costs more than the page itself; past this
         # many, the page says "more than".
-        total = db.session.scalar(
-            select(func.count()).select_from(statement.limit(COUNT_LIMIT + 1).subquery())
-        )
+        counted = statement.with_only_columns(Post.id).limit(COUNT_LIMIT + 1)
+        total = db.session.scalar(select(func.count()).select_from(counted.subquery()))
         page = requested_page(min(total, COUNT_LIMIT), RESULTS_PER_PAGE) if total else None
         if page:
             posts = db.session.scalars(statement.offset(page.offset).limit(page.per_page)).all()
