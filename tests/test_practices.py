@@ -92,6 +92,11 @@ def test_library_filters_combine_and_count(client, make, staff):
     assert "1 good practice" in page
     page = client.get("/practices", query_string={"tag": "tyokokeilu"}).text
     assert "Work try-out (2)" in page and "Follow up (1)" in page
+    # Every facet counts within the current filter: regions, organisations, summary languages.
+    assert f"{north.name_en} (1)" in page and f"{south.name_en} (1)" in page
+    assert ">English (2)</option>" in page and ">Svenska (0)</option>" in page
+    page = client.get("/practices").text
+    assert f"{north.name_en} (2)" in page and ">Svenska (1)</option>" in page
     page = client.get("/practices", query_string={"region": north.id}).text
     assert "One tag south" not in page and "Swedish summary" in page
     page = client.get("/practices", query_string={"language": "sv"}).text

@@ -1,7 +1,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, literal, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from forum import policy
@@ -58,17 +58,48 @@ def _filtered(user, args):
     return statement
 
 
-def _facet(statement, column, *joins) -> dict:
-    """How many of the filtered practices have each value of `column`."""
+def _facets(statement) -> dict[str, dict]:
+    """How many of the filtered practices have each tag, region, organisation and summary
+    language: one query, the four counts in one UNION ALL, with each value as text."""
     ids = statement.with_only_columns(GoodPractice.id).subquery()
-    query = (
-        select(column, func.count())
-        .select_from(GoodPractice)
-        .join(ids, ids.c.id == GoodPractice.id)
-    )
-    for target, condition in joins:
-        query = query.join(target, condition)
-    return dict(db.session.execute(query.group_by(column)).all())
+
+    def counted(name: str, column, *joins):
+        query = (
+            select(literal(name), cast(column, String), func.count())
+            .select_from(GoodPractice)
+            .join(ids, ids.c.id == GoodPractice.id)
+        )
+        for target, condition in joins:
+            query = query.join(target, condition)
+        return query.group_by(column)
+
+    rows = db.session.execute(
+        union_all(
+            counted(
+                "tag",
+                Tag.slug,
+                (thread_tag, thread_tag.c.thread_id == GoodPractice.thread_id),
+                (Tag, Tag.id == thread_tag.c.tag_id),
+            ),
+            counted(
+                "region",
+                Organisation.region_id,
+                (Organisation, Organisation.id == GoodPractice.organisation_id),
+            ),
+            counted("organisation", GoodPractice.organisation_id),
+            counted(
+                "language",
+                PracticeSummary.language,
+                (PracticeSummary, PracticeSummary.practice_id == GoodPractice.id),
+            ),
+        )  # fmt: skip
+    ).all()
+    facets: dict[str, dict] = {"tag": {}, "region": {}, "organisation": {}, "language": {}}
+    numeric = {"region", "organisation"}
+    for name, value, count in rows:
+        if value is not None:
+            facets[name][int(value) if name in numeric else value] = count
+    return facets
 
 
 @bp.get("/practices")
@@ -89,16 +120,7 @@ def library():
             .offset(page.offset)
             .limit(page.per_page)
         ).all()
-    facets = {
-        "tag": _facet(statement, Tag.slug,
-                      (thread_tag, thread_tag.c.thread_id == GoodPractice.thread_id),
-                      (Tag, Tag.id == thread_tag.c.tag_id)),
-        "region": _facet(statement, Organisation.region_id,
-                         (Organisation, Organisation.id == GoodPractice.organisation_id)),
-        "organisation": _facet(statement, GoodPractice.organisation_id),
-        "language": _facet(statement, PracticeSummary.language,
-                           (PracticeSummary, PracticeSummary.practice_id == GoodPractice.id)),
-    }  # fmt: skip
+    facets = _facets(statement)
     organisations = db.session.scalars(
         select(Organisation).where(Organisation.id.in_(facets["organisation"]))
         .order_by(Organisation.name)
