@@ -375,9 +375,10 @@ def get_board_or_404(slug: str, user) -> Board:
     return _first_or_404(visible_boards(user).where(Board.slug == slug))
 
 
-def get_thread_or_404(thread_id: int, user) -> Thread:
+def get_thread_or_404(thread_id: int, user, *options) -> Thread:
+    """A thread the user may see; `options` load more with it (the thread page's practice)."""
     statement = visible_threads(user).where(Thread.id == thread_id)
-    return _first_or_404(statement.options(contains_eager(Thread.board)))
+    return _first_or_404(statement.options(contains_eager(Thread.board), *options))
 
 
 def get_post_or_404(post_id: int, user) -> Post:

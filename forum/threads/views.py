@@ -24,7 +24,7 @@ from forum.tags.queries import missing_groups_message, tag_groups
 from forum.threads import actions
 from forum.threads.forms import EditForm, OpeningPostEditForm, ReplyForm, ThreadForm
 from forum.threads.listing import tag_links
-from forum.threads.models import Post, ancestor_ids, subtree_bounds
+from forum.threads.models import Post, Thread, ancestor_ids, subtree_bounds
 from forum.threads.rendering import post_context
 from forum.threads.tree import build_tree
 
@@ -91,7 +91,8 @@ def start(slug: str):
 
 @bp.get("/threads/<int:thread_id>")
 def show(thread_id: int):
-    thread = policy.get_thread_or_404(thread_id, current_user)
+    # The good-practice badge needs the thread's practice, if any: in the same query.
+    thread = policy.get_thread_or_404(thread_id, current_user, joinedload(Thread.practice))
     per_page = current_app.config["BRANCHES_PER_PAGE"]
     page = requested_page(thread.branch_count, per_page)
     in_page = true()
