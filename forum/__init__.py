@@ -22,7 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     _check_catalogs(app)
 
-    from forum import assets, cli, errors, i18n, pages, policy, security, templating
+    from forum import assets, cli, errors, i18n, notices, pages, policy, security, templating
     from forum.auth.actions import load_session_user
     from forum.database import configure_engine, render_migration_item
     from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -75,6 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     policy.init_app(app)
     security.init_app(app)
+    notices.init_app(app)
     assets.init_app(app)
     search_index.init_app(app)
     errors.init_app(app)

@@ -1,6 +1,7 @@
 """Boards, threads and threaded replies, through the pages a member uses."""
 
 import re
+import uuid
 
 import pytest
 from sqlalchemy import func, select
@@ -8,7 +9,7 @@ from sqlalchemy import func, select
 from forum.boards.models import Board
 from forum.extensions import db
 from forum.threads.models import Post, Thread
-from tests.conftest import post_form
+from tests.conftest import form_token, post_form
 
 
 def _count(model) -> int:
@@ -240,3 +241,18 @@ def test_locked_thread_refuses_replies(client, auth, make):
     assert client.get(f"/posts/{opening.id}/reply").status_code == 403
     page = client.get(f"/threads/{thread.id}").text
     assert "This thread is locked" in page and 'id="reply-form-heading"' not in page
+
+
+def test_replies_posted_before_a_page_load_leave_one_notice(client, auth, make):
+    thread = make.thread()
+    opening = make.opening_post(thread)
+    make.user(email="writer@example.fi")
+    auth.login("writer@example.fi")
+    token = form_token(client.get(f"/posts/{opening.id}/reply").text)
+    for number in range(3):  # three posts before any page load, as two tabs or a script do
+        response = client.post(f"/posts/{opening.id}/reply", data={
+            "csrf_token": token, "submission_id": uuid.uuid4().hex, "body": f"Reply {number}",
+            "language": "en"})  # fmt: skip
+        assert response.status_code == 302
+    page = client.get(f"/threads/{thread.id}", headers={"Accept-Language": "en"}).text
+    assert page.count("Your reply is posted.") == 1
