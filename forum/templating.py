@@ -109,6 +109,15 @@ def cached_url_for(endpoint: str, **values) -> str:
         return url_for(endpoint, **values)
 
 
+def url_prefix(endpoint: str, argument: str) -> str:
+    """The URL of `endpoint` without its last path argument ("/threads/" for threads.show): a
+    listing appends each row's id or slug instead of building a URL for every row."""
+    url = cached_url_for(endpoint, **{argument: 0})
+    if not url.endswith("/0"):
+        raise ValueError(f"{endpoint}'s {argument} is not the last part of its path")
+    return url[:-1]
+
+
 @lru_cache(maxsize=4096)
 def _built_path(_script_root: str, endpoint: str, values: tuple) -> str:
     return url_for(endpoint, **dict(values))
@@ -186,3 +195,4 @@ def _plural_is_not_one(translations) -> bool:
 
 def init_app(app) -> None:
     app.jinja_env.globals["url_for"] = cached_url_for
+    app.jinja_env.globals["url_prefix"] = url_prefix

@@ -83,3 +83,17 @@ def test_output_is_escaped_as_markupsafe_does(app, value):
     with app.test_request_context(headers={"Accept-Language": "fi"}):
         compiled = app.jinja_env._for_request().from_string("{{ value }}")
         assert compiled.render(value=value) == str(escape(value))
+
+
+def test_url_prefix_is_url_for_without_the_last_argument(app):
+    from flask import url_for
+
+    from forum.templating import url_prefix
+
+    with app.test_request_context("/", base_url="http://example.fi/forum/"):
+        assert url_prefix("threads.show", "thread_id") + "42" == url_for(
+            "threads.show", thread_id=42
+        )
+        assert url_prefix("tags.show", "slug") + "seuranta" == url_for("tags.show", slug="seuranta")
+        with pytest.raises(ValueError):
+            url_prefix("threads.branch", "post_id")  # /posts/<id>/branch: the id is not last

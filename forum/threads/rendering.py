@@ -8,14 +8,14 @@ from types import SimpleNamespace
 
 from forum import policy
 from forum.i18n import current_locale
-from forum.templating import cached_url_for
+from forum.templating import url_prefix
 
 
 def post_ui() -> SimpleNamespace:
     return SimpleNamespace(
         locale=current_locale(),
-        posts_prefix=cached_url_for("threads.permalink", post_id=0).removesuffix("0"),
-        users_prefix=cached_url_for("auth.profile", user_id=0).removesuffix("0"),
+        posts_prefix=url_prefix("threads.permalink", "post_id"),
+        users_prefix=url_prefix("auth.profile", "user_id"),
     )
 
 
