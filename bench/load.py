@@ -13,6 +13,7 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -224,6 +225,21 @@ def write_benchmark(base: str, ids: dict, *, sequential: int, writers: int, each
     }
 
 
+def working_copy(database: str) -> str:
+    """A SQLite data set is measured on a copy: the write benchmark adds hundreds of replies,
+    and the next run must find the data set as it was generated."""
+    if not database.startswith("sqlite:///"):
+        return database
+    source = Path(database.removeprefix("sqlite:///"))
+    copy = source.with_name(f"{source.stem}-load-run{source.suffix}")
+    source_db, copy_db = sqlite3.connect(source), sqlite3.connect(copy)
+    with copy_db:
+        source_db.backup(copy_db)
+    source_db.close()
+    copy_db.close()
+    return f"sqlite:///{copy}"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", required=True)
@@ -231,8 +247,9 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-writes", action="store_true")
     args = parser.parse_args(argv)
 
-    ids = find_ids(args.database)
-    env = {"DATABASE_URL": args.database, "SECRET_KEY": "benchmark",
+    database = working_copy(args.database)
+    ids = find_ids(database)
+    env = {"DATABASE_URL": database, "SECRET_KEY": "benchmark",
            "FORUM_SECURE_COOKIES": "0", "FORUM_RATELIMIT_ENABLED": "0"}  # fmt: skip
     from bench import baseline
 
@@ -262,7 +279,7 @@ def main(argv=None) -> int:
         if not args.skip_writes:
             from sqlalchemy import create_engine, text
 
-            engine = create_engine(args.database)
+            engine = create_engine(database)
             with engine.connect() as connection:
                 ids["small_post_id"] = connection.execute(
                     text("SELECT id FROM post WHERE thread_id = :t AND depth = 0"),
