@@ -1,5 +1,7 @@
 """The taxonomy: seeded groups, tagging, required groups, tag pages, proposals and merges."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -74,6 +76,27 @@ def test_tag_page_lists_only_threads_the_reader_may_see(client, make):
     assert "1 thread" in page
     index = client.get("/tags").text
     assert "Pay subsidy</a> · 1 thread" in index
+
+
+def test_common_and_rare_tags_list_the_same_threads_newest_first(app, client, make, monkeypatch):
+    from forum.tags import views
+
+    region = make.region()
+    public, private = make.board(), make.board(visibility="region", region=region)
+    tag, other = _tag("palkkatuki"), _tag("kuntoutus")
+    for number in range(5):
+        make.thread(public, title=f"Tagged {number}", tags=[tag])
+        make.thread(public, title=f"Other {number}", tags=[other])
+    make.thread(private, title="Private tagged", tags=[tag], author=make.user(region=region))
+    app.config["THREADS_PER_PAGE"] = 3
+    pages = {}
+    for walk_from in (10_000, 0):  # the tag's own list, then the walk over recent threads
+        monkeypatch.setattr(views, "WALK_RECENT_THREADS_FROM", walk_from)
+        pages[walk_from] = [client.get(f"/tags/palkkatuki?page={n}").text for n in (1, 2)]
+    for listed in pages.values():
+        titles = [re.findall(r">(Tagged \d|Other \d|Private tagged)</a>", page) for page in listed]
+        assert titles == [["Tagged 4", "Tagged 3", "Tagged 2"], ["Tagged 1", "Tagged 0"]]
+        assert "5 threads" in listed[0]
 
 
 def test_hidden_thread_leaves_the_tag_page_at_once(client, make):

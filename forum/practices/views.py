@@ -105,7 +105,8 @@ def _facets(statement) -> dict[str, dict]:
 @bp.get("/practices")
 def library():
     statement = _filtered(current_user, request.args)
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    counted = statement.with_only_columns(GoodPractice.id).subquery()
+    total = db.session.scalar(select(func.count()).select_from(counted))
     page = requested_page(total, PER_PAGE) if total else None
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "newest"
     practices = []
