@@ -129,6 +129,12 @@ def _thread_page_tree(thread, in_page) -> list:
     depth-first prefix, so what is shown hangs together), in one query. Without the cut, one busy
     branch would make its page as long as the branch."""
     config = current_app.config
+    shown = Post.thread_id == thread.id, Post.depth <= config["INLINE_DEPTH"], in_page
+    if thread.reply_count <= config["POSTS_PER_BRANCH"]:
+        # No branch can be longer than the whole thread: the plain query, which SQLAlchemy
+        # builds in half the time of the numbered one.
+        posts = db.session.scalars(_posts_with_authors().where(*shown).order_by(Post.path))
+        return build_tree(posts.all())
     branch = func.substr(Post.path, 1, TOP_LEVEL_PATH_LENGTH)
     ranked = (
         select(
@@ -136,7 +142,7 @@ def _thread_page_tree(thread, in_page) -> list:
             func.row_number().over(partition_by=branch, order_by=Post.path).label("place"),
             func.count().over(partition_by=branch).label("branch_size"),
         )
-        .where(Post.thread_id == thread.id, Post.depth <= config["INLINE_DEPTH"], in_page)
+        .where(*shown)
         .subquery()
     )
     rows = db.session.execute(
