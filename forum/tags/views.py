@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import exists, func, select
+from sqlalchemy.orm import joinedload
 
 from forum import policy
 from forum.extensions import db
@@ -37,7 +38,11 @@ def index():
 
 @bp.get("/tags/<slug>")
 def show(slug: str):
-    tag = db.session.scalar(select(Tag).where(Tag.slug == slug, Tag.status == "approved"))
+    tag = db.session.scalar(
+        select(Tag)
+        .where(Tag.slug == slug, Tag.status == "approved")
+        .options(joinedload(Tag.group))  # the breadcrumb names the group
+    )
     if tag is None:
         abort(404)
     visible = policy.visible_threads(current_user)
