@@ -7,9 +7,7 @@ the code on the same data set; bench.load gives the real throughput.
 
 import argparse
 import cProfile
-import os
 import pstats
-import re
 import sys
 
 
@@ -19,18 +17,10 @@ def main(argv=None) -> int:
     parser.add_argument("--signed-in", action="store_true")
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("SECRET_KEY", "benchmark")
-    from bench.load import PASSWORD, find_ids, pages
-    from forum import create_app
+    from bench.load import find_ids, in_process_client, pages
 
     ids = find_ids(args.database)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database, "RATELIMIT_ENABLED": False})
-    client = app.test_client()
-    if args.signed_in:
-        html = client.get("/login").text
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-        client.post("/login", data={"csrf_token": token, "email": "author0@example.fi",
-                                    "password": PASSWORD})  # fmt: skip
+    _app, client = in_process_client(args.database, signed_in=args.signed_in)
     for name, path, expected in pages(ids):
         for _ in range(3):
             response = client.get(path)

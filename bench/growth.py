@@ -7,7 +7,6 @@ of several batches through Flask's test client (no HTTP, no worker processes), s
 the page's own work.
 """
 
-import os
 import sys
 import time
 
@@ -18,14 +17,11 @@ PAGES = ("board index", "board page", "5-post thread", "1,000-post thread, page 
 
 
 def measure(database: str) -> dict[str, tuple[int, float]]:
-    os.environ.setdefault("SECRET_KEY", "benchmark")
-    from bench.load import find_ids, pages
-    from forum import create_app
+    from bench.load import find_ids, in_process_client, pages
     from forum.extensions import db
 
     ids = find_ids(database)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "RATELIMIT_ENABLED": False})
-    client = app.test_client()
+    app, client = in_process_client(database)
     results = {"posts": (ids["posts"], 0.0)}
     with app.app_context():
         engine = db.engine

@@ -99,8 +99,7 @@ class Session:
 
     def token(self, path: str) -> str:
         _status, html = self.get(path)
-        tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', html).group(0)
-        return re.search(r'value="([^"]+)"', tag).group(1)
+        return form_token(html)
 
     def sign_in(self, email: str) -> None:
         status = self.post("/login", {"csrf_token": self.token("/login"), "email": email,
@@ -110,6 +109,26 @@ class Session:
 
     def cookie_header(self) -> str:
         return "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.jar)
+
+
+def form_token(html: str) -> str:
+    tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', html).group(0)
+    return re.search(r'value="([^"]+)"', tag).group(1)
+
+
+def in_process_client(database: str, *, signed_in: bool = False):
+    """(app, Flask test client) on the data set, signed in as an author if asked: for the
+    benchmarks that measure a page's own work, without HTTP or worker processes."""
+    os.environ.setdefault("SECRET_KEY", "benchmark")
+    from forum import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    if signed_in:
+        token = form_token(client.get("/login").text)
+        client.post("/login", data={"csrf_token": token, "email": "author0@example.fi",
+                                    "password": PASSWORD})  # fmt: skip
+    return app, client
 
 
 def wrk(url: str, connections: int, duration: int, cookie: str | None = None) -> dict:

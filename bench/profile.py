@@ -7,9 +7,7 @@ Page names are those of bench.load; the data set must be the standard one.
 
 import argparse
 import cProfile
-import os
 import pstats
-import re
 import sys
 import time
 
@@ -24,19 +22,11 @@ def main(argv=None) -> int:
     parser.add_argument("--lines", type=int, default=40)
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("SECRET_KEY", "benchmark")
-    from bench.load import PASSWORD, find_ids, pages
-    from forum import create_app
+    from bench.load import find_ids, in_process_client, pages
 
     ids = find_ids(args.database)
     path = next(path for name, path, _ in pages(ids) if name == args.page)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database, "RATELIMIT_ENABLED": False})
-    client = app.test_client()
-    if args.signed_in:
-        html = client.get("/login").text
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-        client.post("/login", data={"csrf_token": token, "email": "author0@example.fi",
-                                    "password": PASSWORD})  # fmt: skip
+    _app, client = in_process_client(args.database, signed_in=args.signed_in)
     for _ in range(20):
         assert client.get(path).status_code == 200
     started = time.perf_counter()

@@ -5,7 +5,6 @@ both of its users, and a macro call with url_for for each tag, was most of the b
 time; a row of columns and a tag link shared by every thread that carries the tag are not.
 """
 
-import re
 from typing import NamedTuple
 
 from sqlalchemy import Select, select
@@ -17,16 +16,12 @@ from forum.boards.models import Board
 from forum.extensions import db
 from forum.i18n import current_locale
 from forum.tags.models import Tag, thread_tag
-from forum.templating import cached_url_for, url_prefix
+from forum.templating import cached_url_for
 from forum.threads.models import Thread
 
 # Built once: aliasing a mapped class copies its columns, which a page need not pay for.
 _author = aliased(User)
 _last_poster = aliased(User)
-
-
-# What the taxonomy's slugs are made of: nothing a URL would need to quote.
-_PLAIN_SLUG = re.compile(r"[a-z0-9-]+")
 
 
 class TagLink(NamedTuple):
@@ -73,15 +68,9 @@ def tag_links(thread_ids: list[int]) -> dict[int, list[TagLink]]:
     ).all()
     links: dict[str, TagLink] = {}
     by_thread: dict[int, list[TagLink]] = {}
-    prefix = url_prefix("tags.show", "slug")
     for thread_id, slug, label in pairs:
         link = links.get(slug)
-        if link is None:
-            url = (
-                prefix + slug
-                if _PLAIN_SLUG.fullmatch(slug)
-                else cached_url_for("tags.show", slug=slug)
-            )
-            link = links[slug] = TagLink(url, label)
+        if link is None:  # once a tag, not once a thread that carries it
+            link = links[slug] = TagLink(cached_url_for("tags.show", slug=slug), label)
         by_thread.setdefault(thread_id, []).append(link)
     return by_thread
