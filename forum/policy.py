@@ -1,17 +1,24 @@
 """Every "may this user ..." decision, and the query filters that apply the same rules.
 
 Listings never filter on their own: they start from visible_threads(), visible_posts() and
-visible_boards(), and single objects are loaded through the get_*_or_404 loaders, so that a
-forgotten check shows nothing rather than a private board's content.
+visible_boards() (or, for listings that read rows rather than objects, visible_thread_rows()),
+and single objects are loaded through the get_*_or_404 loaders, so that a forgotten check shows
+nothing rather than a private board's content.
+
+The query filters depend on the reader only through a Viewer: what the rules need to know of
+them, hashable, so that each statement is built once for each kind of reader (signed out, a
+member of a region, a moderator of some boards) and not again for every request. The visible_*()
+filters take a user or a Viewer; modules that cache statements of their own key them on one.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache, wraps
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, or_, select, true
+from sqlalchemy.orm import contains_eager, joinedload
 
 from forum.auth.models import User
 from forum.boards.models import Board, ModerationScope
@@ -70,30 +77,74 @@ def _may_write(user) -> bool:
     return _signed_in(user) and not user.is_suspended
 
 
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """What the query filters need to know of a reader."""
+
+    signed_in: bool = False
+    admin: bool = False
+    region_id: int | None = None
+    moderated_boards: frozenset[int] = frozenset()
+    moderated_regions: frozenset[int] = frozenset()
+
+
+SIGNED_OUT = Viewer()
+
+
+def viewer(user) -> Viewer:
+    """The Viewer of a user (or of a Viewer: itself)."""
+    if isinstance(user, Viewer):
+        return user
+    user = _unwrap(user)
+    if not _signed_in(user):
+        return SIGNED_OUT
+    boards, regions = moderation_scope(user)
+    return Viewer(True, user.role == "admin", user.region_id, boards, regions)
+
+
+# The filters are written on the tables' own columns: they serve ORM queries as they are, and
+# keep a statement of plain columns out of the ORM's slower path.
+_boards = Board.__table__
+_threads = Thread.__table__
+_posts = Post.__table__
+# Enough for every kind of reader a busy forum has at once; a statement is cheap to build again.
+_KINDS_OF_READER = 512
+
+
 def moderation_clause(user) -> ColumnElement[bool]:
     """The SQL condition on Board that selects the boards this user moderates."""
-    user = _unwrap(user)
-    if is_admin(user):
+    return _moderation_clause(viewer(user))
+
+
+@lru_cache(maxsize=_KINDS_OF_READER)
+def _moderation_clause(reader: Viewer) -> ColumnElement[bool]:
+    if reader.admin:
         return true()
-    boards, regions = moderation_scope(user)
+    boards, regions = reader.moderated_boards, reader.moderated_regions
     if not boards and not regions:
         return false()
-    return or_(Board.id.in_(boards), Board.region_id.in_(regions))
+    return or_(_boards.c.id.in_(sorted(boards)), _boards.c.region_id.in_(sorted(regions)))
 
 
 def board_visibility_clause(user) -> ColumnElement[bool]:
     """The SQL condition on Board that selects the boards this user may read."""
-    user = _unwrap(user)
-    if is_admin(user):
+    return _board_visibility_clause(viewer(user))
+
+
+@lru_cache(maxsize=_KINDS_OF_READER)
+def _board_visibility_clause(reader: Viewer) -> ColumnElement[bool]:
+    if reader.admin:
         return true()
-    if not _signed_in(user):
-        return Board.visibility == "public"
-    allowed = [Board.visibility.in_(("public", "members")), Board.region_id == user.region_id]
-    boards, regions = moderation_scope(user)
-    if boards:
-        allowed.append(Board.id.in_(boards))
-    if regions:
-        allowed.append(Board.region_id.in_(regions))
+    if not reader.signed_in:
+        return _boards.c.visibility == "public"
+    allowed = [
+        _boards.c.visibility.in_(("public", "members")),
+        _boards.c.region_id == reader.region_id,
+    ]
+    if reader.moderated_boards:
+        allowed.append(_boards.c.id.in_(sorted(reader.moderated_boards)))
+    if reader.moderated_regions:
+        allowed.append(_boards.c.region_id.in_(sorted(reader.moderated_regions)))
     return or_(*allowed)
 
 
@@ -217,7 +268,11 @@ def _may_review(user, _obj=None) -> bool:
 
 
 def _may_suspend(user, member: User) -> bool:
-    return _may_review(user) and member.id != user.id and member.role != "admin"
+    return _may_suspend_member(user, member.id, member.role)
+
+
+def _may_suspend_member(user, member_id: int, member_role: str) -> bool:
+    return _may_review(user) and member_id != user.id and member_role != "admin"
 
 
 def _may_administer(user, _obj=None) -> bool:
@@ -273,6 +328,7 @@ class ThreadPermissions:
     def __init__(self, user, thread: Thread):
         user = _unwrap(user)
         board = thread.board
+        self._user = user
         self.user_id = user.id if _signed_in(user) else None
         self.moderates = _may_moderate(user, board)
         self.may_reply = _may_reply(user, thread)
@@ -287,6 +343,10 @@ class ThreadPermissions:
         if answer is None:
             answer = self._answers[post.id] = self._for_post(post)
         return answer
+
+    def may_suspend_author(self, post) -> bool:
+        """member.suspend for the author of `post`, a post row with author_id and author_role."""
+        return _may_suspend_member(self._user, post.author_id, post.author_role)
 
     def _for_post(self, post: Post) -> PostPermissions:
         visible = post.status == "visible"
@@ -313,22 +373,49 @@ def can(user, action: str, obj) -> bool:
     return rule(_unwrap(user), obj)
 
 
-def visible_boards(user) -> Select:
-    return select(Board).where(board_visibility_clause(user))
+def _per_kind_of_reader(build: Callable[..., Select]) -> Callable[..., Select]:
+    """A statement built from a Viewer, taken from a user or a Viewer, built once a Viewer."""
+    cached = lru_cache(maxsize=_KINDS_OF_READER)(build)
+
+    @wraps(build)
+    def for_reader(user, *arguments) -> Select:
+        return cached(viewer(user), *arguments)
+
+    return for_reader
 
 
-def _thread_shown(user) -> ColumnElement[bool]:
-    return or_(Thread.removed.is_(False), moderation_clause(user))
+@_per_kind_of_reader
+def visible_boards(reader: Viewer) -> Select:
+    return select(Board).where(_board_visibility_clause(reader))
 
 
-def visible_threads(user) -> Select:
+def _thread_shown(reader: Viewer) -> ColumnElement[bool]:
+    return or_(_threads.c.removed.is_(False), _moderation_clause(reader))
+
+
+@_per_kind_of_reader
+def visible_threads(reader: Viewer) -> Select:
     """Threads on boards the user may read, less removed ones unless the user moderates them."""
     return (
-        select(Thread).join(Thread.board).where(board_visibility_clause(user), _thread_shown(user))
+        select(Thread)
+        .join(Thread.board)
+        .where(_board_visibility_clause(reader), _thread_shown(reader))
     )
 
 
-def visible_posts(user) -> Select:
+@_per_kind_of_reader
+def visible_thread_rows(reader: Viewer) -> Select:
+    """visible_threads() for listings that read columns rather than objects: thread joined to
+    board, selecting thread.id; the caller picks its columns with with_only_columns()."""
+    return (
+        select(_threads.c.id)
+        .select_from(_threads.join(_boards, _boards.c.id == _threads.c.board_id))
+        .where(_board_visibility_clause(reader), _thread_shown(reader))
+    )
+
+
+@_per_kind_of_reader
+def visible_posts(reader: Viewer) -> Select:
     """Posts whose text the user may read in listings: hidden and deleted ones only for
     their moderators."""
     return (
@@ -336,57 +423,73 @@ def visible_posts(user) -> Select:
         .join(Post.thread)
         .join(Thread.board)
         .where(
-            board_visibility_clause(user),
+            _board_visibility_clause(reader),
             or_(
-                and_(Post.status == "visible", Thread.removed.is_(False)),
-                moderation_clause(user),
+                and_(_posts.c.status == "visible", _threads.c.removed.is_(False)),
+                _moderation_clause(reader),
             ),
         )
     )
 
 
-def visible_practices(user) -> Select:
+@_per_kind_of_reader
+def visible_practices(reader: Viewer) -> Select:
     """Good practices on threads the user may see: the library's and its feed's base."""
     return (
         select(GoodPractice)
         .join(GoodPractice.thread)
         .join(Thread.board)
-        .where(board_visibility_clause(user), _thread_shown(user))
+        .where(_board_visibility_clause(reader), _thread_shown(reader))
     )
 
 
-def _posts_in_visible_threads(user) -> Select:
-    return (
-        select(Post)
-        .join(Post.thread)
-        .join(Thread.board)
-        .where(board_visibility_clause(user), _thread_shown(user))
-    )
-
-
-def _first_or_404(statement: Select):
-    found = db.session.execute(statement.limit(1)).unique().scalar_one_or_none()
+def _first_or_404(statement: Select, **parameters):
+    found = db.session.execute(statement, parameters).unique().scalar_one_or_none()
     if found is None:
         abort(404)
     return found
 
 
 def get_board_or_404(slug: str, user) -> Board:
-    return _first_or_404(visible_boards(user).where(Board.slug == slug))
+    return _first_or_404(_board_loader(user), slug=slug)
 
 
-def get_thread_or_404(thread_id: int, user, *options) -> Thread:
-    """A thread the user may see; `options` load more with it (the thread page's practice)."""
-    statement = visible_threads(user).where(Thread.id == thread_id)
-    return _first_or_404(statement.options(contains_eager(Thread.board), *options))
+@_per_kind_of_reader
+def _board_loader(reader: Viewer) -> Select:
+    return visible_boards(reader).where(_boards.c.slug == bindparam("slug")).limit(1)
+
+
+def get_thread_or_404(thread_id: int, user, *, with_practice: bool = False) -> Thread:
+    """A thread the user may see, with its board (and its good practice, if asked: the thread
+    page's badge)."""
+    return _first_or_404(_thread_loader(user, with_practice), thread_id=thread_id)
+
+
+@_per_kind_of_reader
+def _thread_loader(reader: Viewer, with_practice: bool) -> Select:
+    options = [contains_eager(Thread.board)]
+    if with_practice:
+        options.append(joinedload(Thread.practice))
+    statement = visible_threads(reader).where(_threads.c.id == bindparam("thread_id"))
+    return statement.options(*options).limit(1)
 
 
 def get_post_or_404(post_id: int, user) -> Post:
     """A post in a thread the user may see, whatever its status: a hidden post keeps its place
     in the tree, and pages decide with can("post.read") whether to show its text."""
-    statement = _posts_in_visible_threads(user).where(Post.id == post_id)
-    return _first_or_404(
-        statement.options(contains_eager(Post.thread).contains_eager(Thread.board))
+    return _first_or_404(_post_loader(user), post_id=post_id)
+
+
+@_per_kind_of_reader
+def _post_loader(reader: Viewer) -> Select:
+    return (
+        select(Post)
+        .join(Post.thread)
+        .join(Thread.board)
+        .where(_board_visibility_clause(reader), _thread_shown(reader))
+        .where(_posts.c.id == bindparam("post_id"))
+        .options(contains_eager(Post.thread).contains_eager(Thread.board))
+        .limit(1)
     )
 
 

@@ -5,6 +5,7 @@ from flask_login import AnonymousUserMixin
 
 from forum import policy
 from forum.extensions import db
+from forum.threads import reading
 from tests.conftest import Auth
 
 EVERYONE = {"outsider", "member", "other_region", "mod_board", "mod_region", "mod_elsewhere",
@@ -142,11 +143,19 @@ def test_thread_permissions_agree_with_can(world, make, role):
         db.session.commit()
         permissions = policy.ThreadPermissions(actor, thread)
         for post in posts:
-            shortcut = permissions.for_post(post)
-            for field, action in SHORTCUT_ACTIONS:
-                assert getattr(shortcut, field) == policy.can(actor, action, post), (
-                    role,
-                    board.slug,
-                    post.status,
-                    field,
-                )
+            # Pages ask about post rows, not objects: the answers must not depend on which.
+            row = reading.post_row(post)
+            for shortcut in (
+                permissions.for_post(post),
+                policy.ThreadPermissions(actor, thread).for_post(row),
+            ):
+                for field, action in SHORTCUT_ACTIONS:
+                    assert getattr(shortcut, field) == policy.can(actor, action, post), (
+                        role,
+                        board.slug,
+                        post.status,
+                        field,
+                    )
+            assert permissions.may_suspend_author(row) == policy.can(
+                actor, "member.suspend", post.author
+            )

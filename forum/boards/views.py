@@ -1,6 +1,8 @@
+from functools import lru_cache
+
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
-from sqlalchemy import case
+from sqlalchemy import Select, bindparam, case
 from sqlalchemy.orm import joinedload
 
 from forum import policy
@@ -10,25 +12,35 @@ from forum.i18n import localized
 from forum.pagination import requested_page
 from forum.regions.models import Region
 from forum.threads.listing import tag_links, thread_rows
-from forum.threads.models import Thread
 
 bp = Blueprint("boards", __name__)
+
+
+@lru_cache(maxsize=512)
+def _index_statement(reader: policy.Viewer) -> Select:
+    return (
+        policy.visible_boards(reader)
+        .outerjoin(Board.region)
+        .options(joinedload(Board.region))
+        .order_by(
+            # The reader's own region first, then the national boards, then other regions.
+            case(
+                (Board.region_id == bindparam("own_region"), 0),
+                (Board.region_id.is_(None), 1),
+                else_=2,
+            ),
+            Region.position,
+            Board.position,
+            Board.id,
+        )
+    )
 
 
 @bp.get("/")
 def index():
     own_region = current_user.region_id if current_user.is_authenticated else None
     boards = db.session.scalars(
-        policy.visible_boards(current_user)
-        .outerjoin(Board.region)
-        .options(joinedload(Board.region))
-        .order_by(
-            # The reader's own region first, then the national boards, then other regions.
-            case((Board.region_id == own_region, 0), (Board.region_id.is_(None), 1), else_=2),
-            Region.position,
-            Board.position,
-            Board.id,
-        )
+        _index_statement(policy.viewer(current_user)), {"own_region": own_region}
     ).all()
     groups: list[tuple[Region | None, list[Board]]] = []
     for board in boards:
@@ -43,10 +55,7 @@ def show(slug: str):
     board = policy.get_board_or_404(slug, current_user)
     page = requested_page(board.thread_count, current_app.config["THREADS_PER_PAGE"])
     threads = thread_rows(
-        policy.visible_threads(current_user).where(Thread.board_id == board.id),
-        order_by=(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc()),
-        offset=page.offset,
-        limit=page.per_page,
+        current_user, "board", board_id=board.id, offset=page.offset, limit=page.per_page
     )
     return render_template(
         "boards/show.html",

@@ -37,6 +37,7 @@ from forum.moderation.forms import (
 )
 from forum.moderation.models import Flag
 from forum.pagination import requested_page
+from forum.threads import reading
 from forum.threads.actions import NotAllowed
 from forum.threads.models import Post, PostRevision, Thread
 from forum.threads.rendering import post_context
@@ -74,7 +75,10 @@ def flag(post_id: int):
         return _back_to(post)
     status = 422 if form.errors else 200
     return render_template(
-        "moderation/flag.html", form=form, post=post, **post_context(current_user, post.thread)
+        "moderation/flag.html",
+        form=form,
+        post=reading.post_row(post),
+        **post_context(current_user, post.thread),
     ), status
 
 

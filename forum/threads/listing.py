@@ -1,16 +1,19 @@
-"""Threads as listings show them: plain rows and their tag links, two queries a page.
+"""Threads as listings show them: plain rows and their tag links, from statements built once.
 
-A listing shows 25 threads by title, names and dates. Building ORM objects for each thread and
-both of its users, and a macro call with url_for for each tag, was most of the board page's
-time; a row of columns and a tag link shared by every thread that carries the tag are not.
+A listing shows 25 threads by title, names and dates. ORM objects for each thread and both of
+its users, a macro call with url_for for each tag, and a statement built anew for every request
+were most of the board page's time; rows of columns from a statement built once for each kind of
+reader (policy.Viewer) and language, and a tag link shared by every thread that carries the tag,
+are not.
 """
 
+from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, exists, func, select
 from sqlalchemy.engine import Row
-from sqlalchemy.orm import aliased
 
+from forum import policy
 from forum.auth.models import User
 from forum.boards.models import Board
 from forum.extensions import db
@@ -19,9 +22,37 @@ from forum.tags.models import Tag, thread_tag
 from forum.templating import cached_url_for
 from forum.threads.models import Thread
 
-# Built once: aliasing a mapped class copies its columns, which a page need not pay for.
-_author = aliased(User)
-_last_poster = aliased(User)
+_threads = Thread.__table__
+_boards = Board.__table__
+_tags = Tag.__table__
+_author = User.__table__.alias("author")
+_last_poster = User.__table__.alias("last_poster")
+
+_MOST_RECENT_FIRST = (_threads.c.last_activity_at.desc(), _threads.c.id.desc())
+_IN_TAG = _threads.c.id.in_(
+    select(thread_tag.c.thread_id).where(thread_tag.c.tag_id == bindparam("tag_id"))
+)
+# Which threads a listing shows, in which order; the statement's parameters are named here.
+LISTINGS = {
+    # board_id
+    "board": (
+        (_threads.c.board_id == bindparam("board_id"),),
+        (_threads.c.pinned.desc(), *_MOST_RECENT_FIRST),
+    ),
+    # tag_id: the tag's own threads, sorted (a rare tag)
+    "tag": ((_IN_TAG,), _MOST_RECENT_FIRST),
+    # tag_id: threads newest first, keeping the tagged ones (a common tag: the walk stops at the
+    # page instead of sorting every tagged thread)
+    "tag, walking recent threads": (
+        (
+            exists().where(
+                thread_tag.c.thread_id == _threads.c.id,
+                thread_tag.c.tag_id == bindparam("tag_id"),
+            ),
+        ),
+        _MOST_RECENT_FIRST,
+    ),
+}
 
 
 class TagLink(NamedTuple):
@@ -29,42 +60,69 @@ class TagLink(NamedTuple):
     name: str
 
 
-def thread_rows(visible_threads: Select, *, offset: int, limit: int, order_by) -> list[Row]:
+def thread_rows(user, listing: str, *, offset: int, limit: int, **parameters) -> list[Row]:
     """Rows of id, title, pinned, locked, reply_count, last_activity_at, author_name,
-    last_poster_name and board_name for a page of `visible_threads`, which must already join
-    Thread.board (as policy.visible_threads does)."""
-    locale = current_locale()
-    statement = (
-        visible_threads.join(_author, _author.id == Thread.author_id)
-        .join(_last_poster, _last_poster.id == Thread.last_poster_id)
+    last_poster_name and board_name: a page of the threads of LISTINGS[listing] that the
+    user may see."""
+    statement = _rows_statement(policy.viewer(user), listing, current_locale())
+    return db.session.execute(statement, {**parameters, "offset": offset, "limit": limit}).all()
+
+
+def thread_count(user, listing: str, **parameters) -> int:
+    """How many threads of LISTINGS[listing] the user may see."""
+    statement = _count_statement(policy.viewer(user), listing)
+    return db.session.execute(statement, parameters).scalar_one()
+
+
+@lru_cache(maxsize=512)
+def _rows_statement(reader: policy.Viewer, listing: str, locale: str) -> Select:
+    criteria, order_by = LISTINGS[listing]
+    return (
+        policy.visible_thread_rows(reader)
+        .join(_author, _author.c.id == _threads.c.author_id)
+        .join(_last_poster, _last_poster.c.id == _threads.c.last_poster_id)
         .with_only_columns(
-            Thread.id,
-            Thread.title,
-            Thread.pinned,
-            Thread.locked,
-            Thread.reply_count,
-            Thread.last_activity_at,
-            _author.display_name.label("author_name"),
-            _last_poster.display_name.label("last_poster_name"),
-            getattr(Board, f"name_{locale}").label("board_name"),
+            _threads.c.id,
+            _threads.c.title,
+            _threads.c.pinned,
+            _threads.c.locked,
+            _threads.c.reply_count,
+            _threads.c.last_activity_at,
+            _author.c.display_name.label("author_name"),
+            _last_poster.c.display_name.label("last_poster_name"),
+            _boards.c[f"name_{locale}"].label("board_name"),
         )
+        .where(*criteria)
         .order_by(*order_by)
-        .offset(offset)
-        .limit(limit)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
     )
-    return db.session.execute(statement).all()
+
+
+@lru_cache(maxsize=512)
+def _count_statement(reader: policy.Viewer, listing: str) -> Select:
+    criteria, _order_by = LISTINGS[listing]
+    # Ids only: the count need not read every column of every thread it counts.
+    counted = policy.visible_thread_rows(reader).where(*criteria).subquery()
+    return select(func.count()).select_from(counted)
+
+
+@lru_cache(maxsize=8)
+def _tag_links_statement(locale: str) -> Select:
+    return (
+        select(thread_tag.c.thread_id, _tags.c.slug, _tags.c[f"name_{locale}"])
+        .join(_tags, _tags.c.id == thread_tag.c.tag_id)
+        .where(thread_tag.c.thread_id.in_(bindparam("thread_ids", expanding=True)))
+        .order_by(_tags.c.position, _tags.c.id)
+    )
 
 
 def tag_links(thread_ids: list[int]) -> dict[int, list[TagLink]]:
     """Each thread's tags, in the taxonomy's order, as links in the reader's language."""
     if not thread_ids:
         return {}
-    name = getattr(Tag, f"name_{current_locale()}")
     pairs = db.session.execute(
-        select(thread_tag.c.thread_id, Tag.slug, name)
-        .join(Tag, Tag.id == thread_tag.c.tag_id)
-        .where(thread_tag.c.thread_id.in_(thread_ids))
-        .order_by(Tag.position, Tag.id)
+        _tag_links_statement(current_locale()), {"thread_ids": thread_ids}
     ).all()
     links: dict[str, TagLink] = {}
     by_thread: dict[int, list[TagLink]] = {}

@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from forum.threads.models import Post
+from sqlalchemy.engine import Row
 
 
 @dataclass
 class Node:
-    post: Post
+    post: Row  # a post row of forum.threads.reading
     children: list["Node"] = field(default_factory=list)
     # Replies below this post that are on the page (for the collapse button's label).
     descendant_count: int = 0
@@ -17,7 +17,7 @@ class Node:
     replies_elsewhere: int = 0
 
 
-def build_tree(posts: list[Post]) -> list[Node]:
+def build_tree(posts: list[Row]) -> list[Node]:
     """Nest posts ordered by path under their parents; posts whose parent is absent are roots."""
     nodes: dict[int, Node] = {}
     roots: list[Node] = []

@@ -12,8 +12,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select, true
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy import func, select
 
 from forum import markup, policy
 from forum.extensions import db, limiter
@@ -21,26 +20,13 @@ from forum.i18n import current_locale
 from forum.pagination import requested_page
 from forum.tags import actions as tag_actions
 from forum.tags.queries import missing_groups_message, tag_groups
-from forum.threads import actions
+from forum.threads import actions, reading
 from forum.threads.forms import EditForm, OpeningPostEditForm, ReplyForm, ThreadForm
 from forum.threads.listing import tag_links
-from forum.threads.models import Post, Thread, ancestor_ids, subtree_bounds
+from forum.threads.models import Post, ancestor_ids
 from forum.threads.rendering import post_context
-from forum.threads.tree import build_tree
 
 bp = Blueprint("threads", __name__)
-
-# Each top-level reply's path is its thread root's segment and its own.
-TOP_LEVEL_PATH_LENGTH = 20
-
-
-def _posts_with_authors(*, with_text: bool = False):
-    """Posts to show with their authors. The Markdown source (and, unless asked for, the plain
-    text) stays in the database: a page of a hundred posts would fetch it all for nothing."""
-    deferred = [defer(Post.body_source, raiseload=True)]
-    if not with_text:
-        deferred.append(defer(Post.body_text, raiseload=True))
-    return select(Post).options(joinedload(Post.author), *deferred)
 
 
 def _new_form(form_class):
@@ -91,79 +77,35 @@ def start(slug: str):
 
 @bp.get("/threads/<int:thread_id>")
 def show(thread_id: int):
-    # The good-practice badge needs the thread's practice, if any: in the same query.
-    thread = policy.get_thread_or_404(thread_id, current_user, joinedload(Thread.practice))
-    per_page = current_app.config["BRANCHES_PER_PAGE"]
-    page = requested_page(thread.branch_count, per_page)
-    in_page = true()
-    if page.pages > 1:
-        # A page is a run of whole top-level branches, and a run of branches is a range of paths.
-        bounds = db.session.scalars(
-            select(Post.path)
-            .where(Post.thread_id == thread.id, Post.depth == 1)
-            .order_by(Post.path)
-            .offset(page.offset)
-            .limit(per_page + 1)
-        ).all()
-        in_range = Post.path >= bounds[0]
-        if len(bounds) > per_page:
-            in_range &= Post.path < bounds[per_page]
-        in_page = (Post.depth == 0) | in_range
-    roots = _thread_page_tree(thread, in_page)
+    thread = policy.get_thread_or_404(thread_id, current_user, with_practice=True)
+    config = current_app.config
+    page = requested_page(thread.branch_count, config["BRANCHES_PER_PAGE"])
+    roots = reading.thread_page(
+        thread,
+        offset=page.offset,
+        branches=page.per_page,
+        paginated=page.pages > 1,
+        max_depth=config["INLINE_DEPTH"],
+        per_branch=config["POSTS_PER_BRANCH"],
+    )
     if not roots or roots[0].post.depth != 0:
         abort(404)  # a thread whose opening post is missing cannot be shown
+    context = post_context(current_user, thread)
     return render_template(
         "threads/show.html",
         thread=thread,
         opening=roots[0],
         page=page,
-        reply_form=_reply_form_for(roots[0].post),
+        reply_form=_reply_form_for(roots[0].post, context["perms"]),
         tags=tag_links([thread.id]).get(thread.id),
-        inline_depth=current_app.config["INLINE_DEPTH"],
-        **post_context(current_user, thread),
+        inline_depth=config["INLINE_DEPTH"],
+        **context,
     )
 
 
-def _thread_page_tree(thread, in_page) -> list:
-    """The page's branches, each cut after its first POSTS_PER_BRANCH posts in reading order (a
-    depth-first prefix, so what is shown hangs together), in one query. Without the cut, one busy
-    branch would make its page as long as the branch."""
-    config = current_app.config
-    shown = Post.thread_id == thread.id, Post.depth <= config["INLINE_DEPTH"], in_page
-    if thread.reply_count <= config["POSTS_PER_BRANCH"]:
-        # No branch can be longer than the whole thread: the plain query, which SQLAlchemy
-        # builds in half the time of the numbered one.
-        posts = db.session.scalars(_posts_with_authors().where(*shown).order_by(Post.path))
-        return build_tree(posts.all())
-    branch = func.substr(Post.path, 1, TOP_LEVEL_PATH_LENGTH)
-    ranked = (
-        select(
-            Post.id,
-            func.row_number().over(partition_by=branch, order_by=Post.path).label("place"),
-            func.count().over(partition_by=branch).label("branch_size"),
-        )
-        .where(*shown)
-        .subquery()
-    )
-    rows = db.session.execute(
-        _posts_with_authors()
-        .add_columns(ranked.c.branch_size)
-        .join(ranked, ranked.c.id == Post.id)
-        .where(ranked.c.place <= config["POSTS_PER_BRANCH"])
-        .order_by(Post.path)
-    ).all()
-    roots = build_tree([post for post, _size in rows])
-    sizes = {post.id: size for post, size in rows if post.depth == 1}
-    for root in roots:
-        for node in root.children:
-            node.branch_replies = sizes[node.post.id] - 1
-            node.replies_elsewhere = node.branch_replies - node.descendant_count
-    return roots
-
-
-def _reply_form_for(parent: Post):
+def _reply_form_for(parent, perms: policy.ThreadPermissions):
     """An empty reply form for the page, when the reader may reply to `parent`."""
-    if current_user.is_authenticated and policy.can(current_user, "post.reply", parent):
+    if current_user.is_authenticated and perms.for_post(parent).reply:
         return _new_form(ReplyForm)
     return None
 
@@ -177,7 +119,7 @@ def permalink(post_id: int):
         return redirect(url_for("threads.branch", post_id=post.id))
     if post.depth > 1:
         # Beyond the first posts of its branch, a post is only on the branch's own page.
-        top = post.path[:TOP_LEVEL_PATH_LENGTH]
+        top = post.path[: reading.TOP_LEVEL_PATH_LENGTH]
         place = db.session.scalar(
             select(func.count()).where(
                 Post.thread_id == post.thread_id,
@@ -195,7 +137,7 @@ def permalink(post_id: int):
             select(func.count()).where(
                 Post.thread_id == post.thread_id,
                 Post.depth == 1,
-                Post.path < post.path[:TOP_LEVEL_PATH_LENGTH],
+                Post.path < post.path[: reading.TOP_LEVEL_PATH_LENGTH],
             )
         )
         page = earlier // current_app.config["BRANCHES_PER_PAGE"] + 1
@@ -213,30 +155,17 @@ def permalink(post_id: int):
 def branch(post_id: int):
     """One branch on a page of its own: the post, its replies, and the way back up."""
     post = policy.get_post_or_404(post_id, current_user)
-    low, high = subtree_bounds(post.path)
-    subtree = db.session.scalars(
-        _posts_with_authors()
-        .where(
-            Post.thread_id == post.thread_id,
-            Post.path >= low,
-            Post.path < high,
-            Post.depth <= post.depth + current_app.config["INLINE_DEPTH"],
-        )
-        .order_by(Post.path)
-    ).all()
-    ancestors = db.session.scalars(
-        _posts_with_authors(with_text=True)
-        .where(Post.id.in_(ancestor_ids(post.path)))
-        .order_by(Post.path)
-    ).all()
+    inline_depth = post.depth + current_app.config["INLINE_DEPTH"]
+    focus = reading.subtree(post, max_depth=inline_depth)
+    context = post_context(current_user, post.thread)
     return render_template(
         "threads/branch.html",
         thread=post.thread,
-        focus=build_tree(subtree)[0],
-        ancestors=ancestors,
-        reply_form=_reply_form_for(post),
-        inline_depth=post.depth + current_app.config["INLINE_DEPTH"],
-        **post_context(current_user, post.thread),
+        focus=focus,
+        ancestors=reading.ancestors(post),
+        reply_form=_reply_form_for(post, context["perms"]),
+        inline_depth=inline_depth,
+        **context,
     )
 
 
@@ -268,7 +197,7 @@ def reply(post_id: int):
     status = 422 if form.errors else 200
     return render_template(
         "threads/reply.html",
-        parent=parent,
+        parent=reading.post_row(parent),
         thread=parent.thread,
         form=form,
         **post_context(current_user, parent.thread),
