@@ -264,6 +264,10 @@ def main(argv=None) -> int:
     parser.add_argument("--database", required=True)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--skip-writes", action="store_true")
+    parser.add_argument(
+        "--page", action="append", dest="only", metavar="NAME",
+        help="measure only this page (repeatable; names as in the table)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     database = working_copy(args.database)
@@ -283,6 +287,8 @@ def main(argv=None) -> int:
         member = Session(base)
         member.sign_in("author0@example.fi")
         for name, path, expected in pages(ids):
+            if args.only and name not in args.only:
+                continue
             for signed_in in (False, True):
                 client = member if signed_in else Session(base)
                 status, html = client.get(path)

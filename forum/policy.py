@@ -107,6 +107,7 @@ def viewer(user) -> Viewer:
 _boards = Board.__table__
 _threads = Thread.__table__
 _posts = Post.__table__
+_practices = GoodPractice.__table__
 # Enough for every kind of reader a busy forum has at once; a statement is cheap to build again.
 _KINDS_OF_READER = 512
 
@@ -439,6 +440,20 @@ def visible_practices(reader: Viewer) -> Select:
         select(GoodPractice)
         .join(GoodPractice.thread)
         .join(Thread.board)
+        .where(_board_visibility_clause(reader), _thread_shown(reader))
+    )
+
+
+@_per_kind_of_reader
+def visible_practice_rows(reader: Viewer) -> Select:
+    """visible_practices() for reads of columns: good_practice joined to thread and board."""
+    return (
+        select(_practices.c.id)
+        .select_from(
+            _practices.join(_threads, _threads.c.id == _practices.c.thread_id).join(
+                _boards, _boards.c.id == _threads.c.board_id
+            )
+        )
         .where(_board_visibility_clause(reader), _thread_shown(reader))
     )
 

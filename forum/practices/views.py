@@ -1,8 +1,8 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import String, cast, func, literal, select, union_all
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from forum import policy
 from forum.config import SUPPORTED_LOCALES
@@ -10,10 +10,9 @@ from forum.database import utcnow
 from forum.extensions import db
 from forum.i18n import current_locale
 from forum.pagination import requested_page
-from forum.practices import actions
+from forum.practices import actions, library
 from forum.practices.forms import MATURITY_LABELS, AdoptForm, CurateForm
 from forum.practices.models import GoodPractice, PracticeSummary
-from forum.regions.models import Organisation, Region
 from forum.tags.models import Tag, thread_tag
 from forum.tags.queries import tag_groups
 from forum.threads.actions import NotAllowed
@@ -24,7 +23,6 @@ bp = Blueprint("practices", __name__)
 
 PER_PAGE = 20
 FEED_LENGTH = 30
-SORTS = {"newest": GoodPractice.created_at.desc(), "discussed": Thread.reply_count.desc()}
 
 
 @bp.app_context_processor
@@ -33,102 +31,32 @@ def _labels():
     return {"MATURITY_LABELS": MATURITY_LABELS}
 
 
-def _filtered(user, args):
-    statement = policy.visible_practices(user)
-    for slug in args.getlist("tag"):
-        statement = statement.where(
-            GoodPractice.thread_id.in_(
-                select(thread_tag.c.thread_id)
-                .join(Tag, Tag.id == thread_tag.c.tag_id)
-                .where(Tag.slug == slug)
-            )
-        )
-    if region := args.get("region", type=int):
-        statement = statement.join(GoodPractice.organisation).where(
-            Organisation.region_id == region
-        )
-    if organisation := args.get("organisation", type=int):
-        statement = statement.where(GoodPractice.organisation_id == organisation)
-    if (language := args.get("language")) in SUPPORTED_LOCALES:
-        statement = statement.where(
-            GoodPractice.id.in_(
-                select(PracticeSummary.practice_id).where(PracticeSummary.language == language)
-            )
-        )
-    return statement
+def _library_filters(args) -> library.Filters:
+    language = args.get("language")
+    return library.Filters(
+        tags=tuple(args.getlist("tag"))[: library.MAX_TAGS],
+        region=args.get("region", type=int),
+        organisation=args.get("organisation", type=int),
+        language=language if language in SUPPORTED_LOCALES else None,
+    )
 
 
-def _facets(statement) -> dict[str, dict]:
-    """How many of the filtered practices have each tag, region, organisation and summary
-    language: one query, the four counts in one UNION ALL, with each value as text."""
-    ids = statement.with_only_columns(GoodPractice.id).subquery()
-
-    def counted(name: str, column, *joins):
-        query = (
-            select(literal(name), cast(column, String), func.count())
-            .select_from(GoodPractice)
-            .join(ids, ids.c.id == GoodPractice.id)
-        )
-        for target, condition in joins:
-            query = query.join(target, condition)
-        return query.group_by(column)
-
-    rows = db.session.execute(
-        union_all(
-            counted(
-                "tag",
-                Tag.slug,
-                (thread_tag, thread_tag.c.thread_id == GoodPractice.thread_id),
-                (Tag, Tag.id == thread_tag.c.tag_id),
-            ),
-            counted(
-                "region",
-                Organisation.region_id,
-                (Organisation, Organisation.id == GoodPractice.organisation_id),
-            ),
-            counted("organisation", GoodPractice.organisation_id),
-            counted(
-                "language",
-                PracticeSummary.language,
-                (PracticeSummary, PracticeSummary.practice_id == GoodPractice.id),
-            ),
-        )  # fmt: skip
-    ).all()
-    facets: dict[str, dict] = {"tag": {}, "region": {}, "organisation": {}, "language": {}}
-    numeric = {"region", "organisation"}
-    for name, value, count in rows:
-        if value is not None:
-            facets[name][int(value) if name in numeric else value] = count
-    return facets
-
-
-@bp.get("/practices")
-def library():
-    statement = _filtered(current_user, request.args)
-    counted = statement.with_only_columns(GoodPractice.id).subquery()
-    total = db.session.scalar(select(func.count()).select_from(counted))
+@bp.get("/practices", endpoint="library")
+def library_page():
+    filters = _library_filters(request.args)
+    total = library.count(current_user, filters)
     page = requested_page(total, PER_PAGE) if total else None
-    sort = request.args.get("sort") if request.args.get("sort") in SORTS else "newest"
+    sort = request.args.get("sort") if request.args.get("sort") in library.SORTS else "newest"
     practices = []
     if page:
-        practices = db.session.scalars(
-            statement.options(
-                contains_eager(GoodPractice.thread).contains_eager(Thread.board),
-                selectinload(GoodPractice.summaries),
-                joinedload(GoodPractice.organisation),
-            )
-            .order_by(SORTS[sort], GoodPractice.id.desc())
-            .offset(page.offset)
-            .limit(page.per_page)
-        ).all()
-    facets = _facets(statement)
-    organisations = db.session.scalars(
-        select(Organisation).where(Organisation.id.in_(facets["organisation"]))
-        .order_by(Organisation.name)
-    ).all()  # fmt: skip
+        practices = library.page(
+            current_user, filters, sort=sort, offset=page.offset, limit=page.per_page
+        )
+    facets = library.facets(current_user, filters)
     return render_template(
         "practices/library.html",
         practices=practices,
+        summaries=library.summaries([practice.id for practice in practices], current_locale()),
         tags=tag_links([practice.thread_id for practice in practices]),
         page=page,
         total=total,
@@ -137,8 +65,8 @@ def library():
         chosen_tags=request.args.getlist("tag"),
         args=request.args,
         groups=tag_groups(),
-        regions=db.session.scalars(select(Region).order_by(Region.position)).all(),
-        organisations=organisations,
+        regions=library.regions(),
+        organisations=library.organisations(facets["organisation"]),
     )
 
 

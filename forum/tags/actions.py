@@ -60,11 +60,11 @@ def set_thread_tags(thread: Thread, tags: list[Tag], *, by: User) -> None:
     db.session.commit()
 
 
-def propose_tag(*, by: User, group: TagGroup, slug: str, name: str, description: str) -> Tag:
+def propose_tag(*, by: User, group_id: int, slug: str, name: str, description: str) -> Tag:
     """A member's proposal: the same label in every language until staff translate it."""
     begin_write()
     tag = Tag(
-        slug=slug, group_id=group.id, name_fi=name, name_sv=name, name_en=name,
+        slug=slug, group_id=group_id, name_fi=name, name_sv=name, name_en=name,
         description_fi=description, description_sv=description, description_en=description,
         status="proposed", proposed_by_id=by.id,
     )  # fmt: skip

@@ -91,13 +91,11 @@ def _slug_for(name: str) -> str:
 def propose():
     policy.require(current_user, "tag.propose", None)
     form = TagProposalForm()
-    groups = tag_groups()
-    form.group.choices = [(group.id, localized(group, "name")) for group in groups]
+    form.group.choices = [(group.id, localized(group, "name")) for group in tag_groups()]
     if form.validate_on_submit():
-        group = next(group for group in groups if group.id == form.group.data)
         try:
             actions.propose_tag(
-                by=current_user, group=group, slug=_slug_for(form.name.data),
+                by=current_user, group_id=form.group.data, slug=_slug_for(form.name.data),
                 name=form.name.data.strip(), description=form.description.data or "",
             )  # fmt: skip
         except actions.Conflict:

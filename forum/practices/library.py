@@ -1,0 +1,204 @@
+"""The good-practice library's reads: a filtered, sorted page of practices with the counts of
+every filter value, as rows from statements built once per kind of reader and filter shape.
+
+A filter shape is which filters are set (and how many tags), not their values, which are bound
+parameters: the library of a region and the library of another region share their statements.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import Select, String, bindparam, cast, func, literal, select, union_all
+from sqlalchemy.engine import Row
+
+from forum import policy
+from forum.extensions import db
+from forum.practices.models import GoodPractice, PracticeSummary
+from forum.regions.models import Organisation, Region
+from forum.tags.models import Tag, thread_tag
+from forum.threads.models import Thread
+
+_practices = GoodPractice.__table__
+_summaries = PracticeSummary.__table__
+_organisations = Organisation.__table__
+_regions = Region.__table__
+_threads = Thread.__table__
+_tags = Tag.__table__
+
+SORTS = {
+    "newest": _practices.c.created_at.desc(),
+    "discussed": _threads.c.reply_count.desc(),
+}
+# Filters beyond this many tags are not applied: no taxonomy path is that long, and a URL with
+# hundreds of tags must not build hundreds of statements.
+MAX_TAGS = 10
+
+
+@dataclass(frozen=True)
+class Filters:
+    tags: tuple[str, ...] = ()
+    region: int | None = None
+    organisation: int | None = None
+    language: str | None = None
+
+    def shape(self) -> tuple:
+        return (
+            len(self.tags),
+            self.region is not None,
+            self.organisation is not None,
+            self.language is not None,
+        )
+
+    def parameters(self) -> dict:
+        values = {f"tag_{n}": slug for n, slug in enumerate(self.tags)}
+        values.update(region=self.region, organisation=self.organisation, language=self.language)
+        return values
+
+
+@lru_cache(maxsize=256)
+def _filtered(reader: policy.Viewer, shape: tuple) -> Select:
+    """The practices the reader may see that pass the filters; joins thread and organisation."""
+    tag_count, by_region, by_organisation, by_language = shape
+    statement = policy.visible_practice_rows(reader).join(
+        _organisations, _organisations.c.id == _practices.c.organisation_id
+    )
+    for n in range(tag_count):
+        statement = statement.where(
+            _practices.c.thread_id.in_(
+                select(thread_tag.c.thread_id)
+                .join(_tags, _tags.c.id == thread_tag.c.tag_id)
+                .where(_tags.c.slug == bindparam(f"tag_{n}"))
+            )
+        )
+    if by_region:
+        statement = statement.where(_organisations.c.region_id == bindparam("region"))
+    if by_organisation:
+        statement = statement.where(_practices.c.organisation_id == bindparam("organisation"))
+    if by_language:
+        statement = statement.where(
+            _practices.c.id.in_(
+                select(_summaries.c.practice_id).where(
+                    _summaries.c.language == bindparam("language")
+                )
+            )
+        )
+    return statement
+
+
+@lru_cache(maxsize=256)
+def _count(reader: policy.Viewer, shape: tuple) -> Select:
+    return select(func.count()).select_from(_filtered(reader, shape).subquery())
+
+
+@lru_cache(maxsize=256)
+def _page(reader: policy.Viewer, shape: tuple, sort: str) -> Select:
+    return (
+        _filtered(reader, shape)
+        .with_only_columns(
+            _practices.c.id,
+            _practices.c.thread_id,
+            _practices.c.maturity,
+            _practices.c.adoption_count,
+            _threads.c.title,
+            _threads.c.reply_count,
+            _organisations.c.name.label("organisation_name"),
+        )
+        .order_by(SORTS[sort], _practices.c.id.desc())
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+
+
+@lru_cache(maxsize=256)
+def _facets(reader: policy.Viewer, shape: tuple) -> Select:
+    """How many of the filtered practices have each tag, region, organisation and summary
+    language: the four counts in one UNION ALL, with each value as text."""
+    ids = _filtered(reader, shape).subquery()
+
+    def counted(name: str, column, *joins):
+        query = (
+            select(literal(name), cast(column, String), func.count())
+            .select_from(_practices)
+            .join(ids, ids.c.id == _practices.c.id)
+        )
+        for target, condition in joins:
+            query = query.join(target, condition)
+        return query.group_by(column)
+
+    return union_all(
+        counted(
+            "tag",
+            _tags.c.slug,
+            (thread_tag, thread_tag.c.thread_id == _practices.c.thread_id),
+            (_tags, _tags.c.id == thread_tag.c.tag_id),
+        ),
+        counted(
+            "region",
+            _organisations.c.region_id,
+            (_organisations, _organisations.c.id == _practices.c.organisation_id),
+        ),
+        counted("organisation", _practices.c.organisation_id),
+        counted(
+            "language",
+            _summaries.c.language,
+            (_summaries, _summaries.c.practice_id == _practices.c.id),
+        ),
+    )  # fmt: skip
+
+
+_SUMMARIES = (
+    select(_summaries.c.practice_id, _summaries.c.language, _summaries.c.core_idea)
+    .where(_summaries.c.practice_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_summaries.c.practice_id, _summaries.c.language)
+)
+_ORGANISATIONS = (
+    select(_organisations.c.id, _organisations.c.name)
+    .where(_organisations.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_organisations.c.name)
+)
+_REGIONS = select(_regions).order_by(_regions.c.position)
+
+
+def count(user, filters: Filters) -> int:
+    statement = _count(policy.viewer(user), filters.shape())
+    return db.session.execute(statement, filters.parameters()).scalar_one()
+
+
+def page(user, filters: Filters, *, sort: str, offset: int, limit: int) -> list[Row]:
+    """Rows of id, thread_id, maturity, adoption_count, title, reply_count and
+    organisation_name."""
+    statement = _page(policy.viewer(user), filters.shape(), sort)
+    parameters = {**filters.parameters(), "offset": offset, "limit": limit}
+    return db.session.execute(statement, parameters).all()
+
+
+def summaries(practice_ids: list[int], language: str) -> dict[int, Row]:
+    """Each practice's summary in `language`, else its first one: rows of practice_id,
+    language and core_idea."""
+    chosen: dict[int, Row] = {}
+    if practice_ids:
+        for row in db.session.execute(_SUMMARIES, {"ids": practice_ids}):
+            if row.practice_id not in chosen or row.language == language:
+                chosen[row.practice_id] = row
+    return chosen
+
+
+def facets(user, filters: Filters) -> dict[str, dict]:
+    """{"tag": {slug: n}, "region": {id: n}, "organisation": {id: n}, "language": {code: n}}"""
+    statement = _facets(policy.viewer(user), filters.shape())
+    counts: dict[str, dict] = {"tag": {}, "region": {}, "organisation": {}, "language": {}}
+    numeric = {"region", "organisation"}
+    for name, value, number in db.session.execute(statement, filters.parameters()):
+        if value is not None:
+            counts[name][int(value) if name in numeric else value] = number
+    return counts
+
+
+def organisations(ids) -> list[Row]:
+    """Rows of id and name, by name."""
+    ids = list(ids)
+    return db.session.execute(_ORGANISATIONS, {"ids": ids}).all() if ids else []
+
+
+def regions() -> list[Row]:
+    return db.session.execute(_REGIONS).all()
