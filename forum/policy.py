@@ -434,6 +434,27 @@ def visible_posts(reader: Viewer) -> Select:
 
 
 @_per_kind_of_reader
+def visible_post_rows(reader: Viewer) -> Select:
+    """visible_posts() for reads of columns: post joined to thread and board, selecting
+    post.id; the caller picks its columns with with_only_columns()."""
+    return (
+        select(_posts.c.id)
+        .select_from(
+            _posts.join(_threads, _threads.c.id == _posts.c.thread_id).join(
+                _boards, _boards.c.id == _threads.c.board_id
+            )
+        )
+        .where(
+            _board_visibility_clause(reader),
+            or_(
+                and_(_posts.c.status == "visible", _threads.c.removed.is_(False)),
+                _moderation_clause(reader),
+            ),
+        )
+    )
+
+
+@_per_kind_of_reader
 def visible_practices(reader: Viewer) -> Select:
     """Good practices on threads the user may see: the library's and its feed's base."""
     return (

@@ -3,10 +3,10 @@
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from markupsafe import Markup, escape
-from sqlalchemy import Select, column, func, or_, select, table, text
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy import Select, bindparam, column, func, or_, select, table, text
 
 from forum import policy
 from forum.auth.models import User
@@ -20,6 +20,10 @@ _WORD = re.compile(r"\w+")
 
 _search_index = table("search_index", column("rowid"), column("terms"))
 _search_document = table("search_document", column("post_id"), column("terms"))
+_posts = Post.__table__
+_threads = Thread.__table__
+_boards = Board.__table__
+_tags = Tag.__table__
 
 
 @dataclass
@@ -33,97 +37,151 @@ class Filters:
     until: date | None = None
 
 
-def _fts5_match(alternatives: list[set[str]]):
-    """SQLite's condition: every query word, by one of its alternatives as a prefix."""
-    match = " AND ".join(
+def _fts5_query(alternatives: list[set[str]]) -> str:
+    """SQLite's MATCH text: every query word, by one of its alternatives as a prefix."""
+    return " AND ".join(
         "(" + " OR ".join(f'"{term}"*' for term in sorted(alts)) + ")" for alts in alternatives
     )
-    return text("search_index MATCH :match").bindparams(match=match)
 
 
-def _matching_ids(dialect: str, alternatives: list[set[str]]) -> Select:
-    """Post ids whose terms match every query word, each by one of its alternatives as a prefix."""
-    if dialect == "sqlite":
-        return select(_search_index.c.rowid).where(_fts5_match(alternatives))
-    tsquery = " & ".join(
+def _tsquery(alternatives: list[set[str]]) -> str:
+    """PostgreSQL's tsquery text, with the same meaning."""
+    return " & ".join(
         "(" + " | ".join(f"{term}:*" for term in sorted(alts)) + ")" for alts in alternatives
     )
-    return select(_search_document.c.post_id).where(
-        _search_document.c.terms.op("@@")(func.to_tsquery("simple", tsquery))
-    )
 
 
-def _tagged_openings(session, query: str) -> Select | None:
-    """Opening posts of threads whose tag the query names in any language: the three labels
-    of a tag are synonyms ("work try-out" finds threads tagged "työkokeilu")."""
+_FTS5_MATCH = text("search_index MATCH :match")
+_MATCHING_IDS = {
+    "sqlite": select(_search_index.c.rowid).where(_FTS5_MATCH),
+    "postgresql": select(_search_document.c.post_id).where(
+        _search_document.c.terms.op("@@")(func.to_tsquery("simple", bindparam("match")))
+    ),
+}
+_APPROVED_TAG_LABELS = select(_tags.c.id, _tags.c.name_fi, _tags.c.name_sv, _tags.c.name_en).where(
+    _tags.c.status == "approved"
+)
+_TAGGED_OPENINGS = (
+    select(_posts.c.id)
+    .join(thread_tag, thread_tag.c.thread_id == _posts.c.thread_id)
+    .where(_posts.c.depth == 0, thread_tag.c.tag_id.in_(bindparam("tag_ids", expanding=True)))
+)
+
+
+def _tags_named(session, query: str) -> list[int]:
+    """Tags whose label the query is in any language: the three labels of a tag are synonyms
+    ("work try-out" finds threads tagged "työkokeilu")."""
     wanted = words(query)
     if not wanted:
-        return None
-    tag_ids = [
+        return []
+    return [
         tag.id
-        for tag in session.scalars(select(Tag).where(Tag.status == "approved"))
+        for tag in session.execute(_APPROVED_TAG_LABELS)
         if wanted in (words(tag.name_fi), words(tag.name_sv), words(tag.name_en))
     ]
-    if not tag_ids:
-        return None
-    return (
-        select(Post.id)
-        .join(thread_tag, thread_tag.c.thread_id == Post.thread_id)
-        .where(Post.depth == 0, thread_tag.c.tag_id.in_(tag_ids))
-    )
 
 
-def search(session, user, query: str, filters: Filters) -> Select | None:
+@dataclass
+class Search:
+    """A prepared search: its statements and their parameters."""
+
+    page: Select  # rows of id, language, body_text, created_at, title, author_name, board_name
+    count: Select  # how many match, counting up to the count_limit parameter
+    parameters: dict
+
+
+def search(session, user, query: str, filters: Filters, *, locale: str) -> Search | None:
     """The visible posts that match, newest first; None for a query with no words."""
     alternatives = query_alternatives(query)
     if not alternatives:
         return None
     dialect = session.get_bind().dialect.name
-    tagged = _tagged_openings(session, query)
-    statement = policy.visible_posts(user)
+    tag_ids = _tags_named(session, query)
+    match = _fts5_query(alternatives) if dialect == "sqlite" else _tsquery(alternatives)
+    parameters = {
+        "match": match,
+        "tag_ids": tag_ids,
+        "board": filters.board,
+        "region": filters.region,
+        "tag": filters.tag,
+        "author": filters.author,
+        "language": filters.language,
+        "since": _day_start(filters.since) if filters.since else None,
+        "until": _day_start(filters.until + timedelta(days=1)) if filters.until else None,
+    }
+    shape = tuple(bool(getattr(filters, name)) for name in _FILTERS)
+    page, count = _statements(policy.viewer(user), dialect, bool(tag_ids), shape, locale)
+    return Search(page, count, parameters)
+
+
+_FILTERS = ("board", "region", "tag", "author", "language", "since", "until")
+_author = User.__table__
+
+
+@lru_cache(maxsize=256)
+def _statements(
+    reader: policy.Viewer, dialect: str, by_tag_label: bool, shape: tuple, locale: str
+) -> tuple[Select, Select]:
+    statement = policy.visible_post_rows(reader)
     # Ids grow with time, so newest first is by id, without sorting every match by date.
-    newest_first = Post.id.desc()
-    if dialect == "sqlite" and tagged is None:
+    newest_first = _posts.c.id.desc()
+    if dialect == "sqlite" and not by_tag_label:
         # The index itself walks its matches newest first, and a page stops after its twenty
         # visible ones; `id IN (matches)` would first collect every match of a common word.
-        statement = statement.join(_search_index, _search_index.c.rowid == Post.id).where(
-            _fts5_match(alternatives)
+        statement = statement.join(_search_index, _search_index.c.rowid == _posts.c.id).where(
+            _FTS5_MATCH
         )
         newest_first = _search_index.c.rowid.desc()
-    elif tagged is None:
-        statement = statement.where(Post.id.in_(_matching_ids(dialect, alternatives)))
+    elif not by_tag_label:
+        statement = statement.where(_posts.c.id.in_(_MATCHING_IDS[dialect]))
     else:
-        matching = _matching_ids(dialect, alternatives)
-        statement = statement.where(or_(Post.id.in_(matching), Post.id.in_(tagged)))
-    statement = statement.where(Post.status == "visible", Thread.removed.is_(False)).options(
-        contains_eager(Post.thread).contains_eager(Thread.board),
-        joinedload(Post.author, innerjoin=True).lazyload(User.organisation),
-    )
-    if filters.board:
-        statement = statement.where(Board.slug == filters.board)
-    if filters.region:
-        statement = statement.where(Board.region_id == filters.region)
-    if filters.tag:
         statement = statement.where(
-            Post.thread_id.in_(
-                select(thread_tag.c.thread_id)
-                .join(Tag, Tag.id == thread_tag.c.tag_id)
-                .where(Tag.slug == filters.tag)
-            )
+            or_(_posts.c.id.in_(_MATCHING_IDS[dialect]), _posts.c.id.in_(_TAGGED_OPENINGS))
         )
-    if filters.author:
-        statement = statement.where(Post.author_id == filters.author)
-    if filters.language:
-        statement = statement.where(Post.language == filters.language)
-    if filters.since:
-        statement = statement.where(Post.created_at >= _day_start(filters.since))
-    if filters.until:
-        statement = statement.where(Post.created_at < _day_start(filters.until + timedelta(days=1)))
-    return statement.order_by(newest_first)
+    statement = statement.where(_posts.c.status == "visible", _threads.c.removed.is_(False))
+    conditions = {
+        "board": _boards.c.slug == bindparam("board"),
+        "region": _boards.c.region_id == bindparam("region"),
+        "tag": _posts.c.thread_id.in_(
+            select(thread_tag.c.thread_id)
+            .join(_tags, _tags.c.id == thread_tag.c.tag_id)
+            .where(_tags.c.slug == bindparam("tag"))
+        ),
+        "author": _posts.c.author_id == bindparam("author"),
+        "language": _posts.c.language == bindparam("language"),
+        "since": _posts.c.created_at >= bindparam("since"),
+        "until": _posts.c.created_at < bindparam("until"),
+    }
+    for name, wanted in zip(_FILTERS, shape, strict=True):
+        if wanted:
+            statement = statement.where(conditions[name])
+    counted = statement.limit(bindparam("count_limit")).subquery()
+    page = (
+        statement.join(_author, _author.c.id == _posts.c.author_id)
+        .with_only_columns(
+            _posts.c.id,
+            _posts.c.language,
+            _posts.c.body_text,
+            _posts.c.created_at,
+            _threads.c.title,
+            _author.c.display_name.label("author_name"),
+            _boards.c[f"name_{locale}"].label("board_name"),
+        )
+        .order_by(newest_first)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+    return page, select(func.count()).select_from(counted)
 
 
 def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+@lru_cache(maxsize=64)
+def _snippet_terms(query: str) -> tuple[str, ...]:
+    # A results page makes twenty snippets for one query.
+    return tuple(alt for alts in query_alternatives(query) for alt in alts)
 
 
 def snippet(text_: str, query: str, language: str) -> Markup:
@@ -132,7 +190,7 @@ def snippet(text_: str, query: str, language: str) -> Markup:
     A word matches when it, or its lemma in the post's language, begins with one of the query's
     alternatives: the same rule the index applies.
     """
-    alternatives = tuple(alt for alts in query_alternatives(query) for alt in alts)
+    alternatives = _snippet_terms(query)
 
     def matches(word: str) -> bool:
         lowered = word.lower()

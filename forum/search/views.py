@@ -1,19 +1,19 @@
 from datetime import date
+from functools import lru_cache
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from forum import policy
 from forum.boards.models import Board
 from forum.config import SUPPORTED_LOCALES
 from forum.extensions import db, limiter
-from forum.i18n import LANGUAGE_NAMES, localized
+from forum.i18n import LANGUAGE_NAMES, current_locale, localized
 from forum.pagination import requested_page
 from forum.regions.models import Region
 from forum.search.query import Filters, search, snippet
 from forum.tags.queries import tag_groups
-from forum.threads.models import Post
 
 bp = Blueprint("search", __name__)
 
@@ -33,6 +33,19 @@ def _choice(value: str | None, allowed) -> str:
     return value if value in allowed else ""
 
 
+_REGIONS = select(Region.__table__).order_by(Region.__table__.c.position)
+
+
+@lru_cache(maxsize=512)
+def _boards_for_filter(reader: policy.Viewer):
+    boards = Board.__table__
+    return (
+        policy.visible_boards(reader)
+        .with_only_columns(boards.c.slug, boards.c.name_fi, boards.c.name_sv, boards.c.name_en)
+        .order_by(boards.c.position, boards.c.id)
+    )
+
+
 @bp.get("/search")
 @limiter.limit("60 per minute")
 def index():
@@ -47,28 +60,30 @@ def index():
         until=_date("until"),
     )
     results, page, total = [], None, 0
-    statement = search(db.session, current_user, query, filters) if query else None
-    if statement is not None:
+    prepared = search(db.session, current_user, query, filters, locale=current_locale())
+    if prepared is not None:
         # Counting every match of a common word costs more than the page itself; past this
         # many, the page says "more than".
-        counted = statement.with_only_columns(Post.id).limit(COUNT_LIMIT + 1)
-        total = db.session.scalar(select(func.count()).select_from(counted.subquery()))
+        total = db.session.execute(
+            prepared.count, {**prepared.parameters, "count_limit": COUNT_LIMIT + 1}
+        ).scalar_one()
         page = requested_page(min(total, COUNT_LIMIT), RESULTS_PER_PAGE) if total else None
         if page:
-            posts = db.session.scalars(statement.offset(page.offset).limit(page.per_page)).all()
+            posts = db.session.execute(
+                prepared.page,
+                {**prepared.parameters, "offset": page.offset, "limit": page.per_page},
+            ).all()
             results = [(post, snippet(post.body_text, query, post.language)) for post in posts]
-    boards = db.session.scalars(
-        policy.visible_boards(current_user).order_by(Board.position, Board.id)
-    ).all()
-    regions = db.session.scalars(select(Region).order_by(Region.position)).all()
+    boards = db.session.execute(_boards_for_filter(policy.viewer(current_user))).all()
+    regions = db.session.execute(_REGIONS).all()
     return render_template(
         "search/index.html",
         query=query,
         filters=filters,
         results=results,
         page=page,
-        searched=statement is not None,
-        more_than=total > COUNT_LIMIT if statement is not None else False,
+        searched=prepared is not None,
+        more_than=total > COUNT_LIMIT,
         count_limit=COUNT_LIMIT,
         boards=[(board.slug, localized(board, "name")) for board in boards],
         regions=[(region.id, localized(region, "name")) for region in regions],
