@@ -21,7 +21,7 @@ from forum.pagination import requested_page
 from forum.tags import actions as tag_actions
 from forum.tags.queries import missing_groups_message, tag_groups
 from forum.threads import actions, reading
-from forum.threads.forms import EditForm, OpeningPostEditForm, ReplyForm, ThreadForm
+from forum.threads.forms import EditForm, OpeningPostEditForm, QuickReply, ReplyForm, ThreadForm
 from forum.threads.listing import tag_links
 from forum.threads.models import Post, ancestor_ids
 from forum.threads.rendering import post_context
@@ -96,17 +96,17 @@ def show(thread_id: int):
         thread=thread,
         opening=roots[0],
         page=page,
-        reply_form=_reply_form_for(roots[0].post, context["perms"]),
+        quick_reply=_quick_reply_to(roots[0].post, context["perms"]),
         tags=tag_links([thread.id]).get(thread.id),
         inline_depth=config["INLINE_DEPTH"],
         **context,
     )
 
 
-def _reply_form_for(parent, perms: policy.ThreadPermissions):
-    """An empty reply form for the page, when the reader may reply to `parent`."""
+def _quick_reply_to(parent, perms: policy.ThreadPermissions) -> QuickReply | None:
+    """The page's empty reply form, when the reader may reply to `parent`."""
     if current_user.is_authenticated and perms.for_post(parent).reply:
-        return _new_form(ReplyForm)
+        return QuickReply.new(current_locale())
     return None
 
 
@@ -163,7 +163,7 @@ def branch(post_id: int):
         thread=post.thread,
         focus=focus,
         ancestors=reading.ancestors(post),
-        reply_form=_reply_form_for(post, context["perms"]),
+        quick_reply=_quick_reply_to(post, context["perms"]),
         inline_depth=inline_depth,
         **context,
     )
