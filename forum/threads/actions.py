@@ -6,16 +6,18 @@ Python and written back, so concurrent writers in several processes cannot lose 
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from forum import policy
 from forum.audit.actions import record
 from forum.auth.models import User
 from forum.boards.models import Board
 from forum.config import SUPPORTED_LOCALES
-from forum.database import begin_write, utcnow
+from forum.database import UTCDateTime, begin_write, utcnow
 from forum.extensions import db
 from forum.markup import Rendered, render
 from forum.threads.models import PATH_SEGMENT, Post, PostRevision, Thread, path_segment
@@ -61,10 +63,13 @@ def _check_language(language: str) -> str:
     return language
 
 
+_BY_SUBMISSION = select(Post).where(Post.submission_id == bindparam("submission_id"))
+
+
 def _already_submitted(submission_id: str | None) -> Post | None:
     if submission_id is None:
         return None
-    return db.session.scalar(select(Post).where(Post.submission_id == submission_id))
+    return db.session.scalar(_BY_SUBMISSION, {"submission_id": submission_id})
 
 
 def _store_post(
@@ -159,6 +164,46 @@ def start_thread(
     return thread
 
 
+_posts = Post.__table__
+_threads = Thread.__table__
+_boards = Board.__table__
+# What a reply changes besides its own row, built once: every reply runs these three.
+_COUNT_REPLY = (
+    update(_posts)
+    .where(_posts.c.id == bindparam("row_id"))
+    .values(reply_count=_posts.c.reply_count + 1)
+)
+_COUNT_THREAD_REPLY = (
+    update(_threads)
+    .where(_threads.c.id == bindparam("row_id"))
+    .values(
+        reply_count=_threads.c.reply_count + 1,
+        branch_count=_threads.c.branch_count + bindparam("new_branch"),
+        last_activity_at=bindparam("now", type_=UTCDateTime),
+        last_poster_id=bindparam("poster_id"),
+    )
+)
+_COUNT_BOARD_POST = (
+    update(_boards)
+    .where(_boards.c.id == bindparam("row_id"))
+    .values(
+        post_count=_boards.c.post_count + 1, last_activity_at=bindparam("now", type_=UTCDateTime)
+    )
+)
+
+
+@cache  # built on first use: loader options need every mapper configured
+def _parent_for_reply():
+    """The parent, its thread and its board as they are inside the write transaction, in one
+    query (three lazy loads otherwise)."""
+    return (
+        select(Post)
+        .where(Post.id == bindparam("post_id"))
+        .options(joinedload(Post.thread).joinedload(Thread.board))
+        .execution_options(populate_existing=True)
+    )
+
+
 def reply(
     parent: Post, *, by: User, body: str, language: str, submission_id: str | None = None
 ) -> Post:
@@ -172,6 +217,7 @@ def reply(
         db.session.commit()
         return earlier
     # Read again inside the write transaction: a lock or archive that landed meanwhile counts.
+    parent = db.session.execute(_parent_for_reply(), {"post_id": parent.id}).scalar_one()
     if not policy.can(by, "post.reply", parent):
         db.session.rollback()
         raise NotAllowed
@@ -185,13 +231,13 @@ def reply(
     )  # fmt: skip
     if not is_new:
         return post
-    update_row(Post, parent.id, reply_count=Post.reply_count + 1)
-    update_row(
-        Thread, parent.thread_id, reply_count=Thread.reply_count + 1,
-        branch_count=Thread.branch_count + int(parent.depth == 0),
-        last_activity_at=now, last_poster_id=by.id,
+    db.session.execute(_COUNT_REPLY, {"row_id": parent.id})
+    db.session.execute(
+        _COUNT_THREAD_REPLY,
+        {"row_id": parent.thread_id, "new_branch": int(parent.depth == 0), "now": now,
+         "poster_id": by.id},
     )  # fmt: skip
-    update_row(Board, parent.thread.board_id, post_count=Board.post_count + 1, last_activity_at=now)
+    db.session.execute(_COUNT_BOARD_POST, {"row_id": parent.thread.board_id, "now": now})
     db.session.commit()
     return post
 
