@@ -36,6 +36,16 @@ def escape_output(value) -> str:
     return str(escape(value))
 
 
+def format_trusted(text: str, values: dict) -> Markup:
+    """Markup(text) % values, with each value escaped as `{{ value }}` escapes it: Markup's own
+    % wraps every value in a helper object and a Markup (a thread page fills hundreds)."""
+    escaped = {
+        key: value if type(value) in (int, float) else escape_output(value)
+        for key, value in values.items()
+    }
+    return Markup(text % escaped)  # noqa: S704 - a translation, its values escaped
+
+
 class _OutputCodeGenerator(CodeGenerator):
     def _output_child_pre(self, node, frame, finalize):
         if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
@@ -52,6 +62,7 @@ class TranslatedEnvironment(Environment):
     translations = None  # set on the per-language overlays only
     code_generator_class = _OutputCodeGenerator
     escape_output = staticmethod(escape_output)
+    format_trusted = staticmethod(format_trusted)
 
     def __init__(self, app, **options):
         super().__init__(app, **options)
@@ -177,8 +188,12 @@ class _ConstantTranslations(NodeTransformer):
             except (TypeError, ValueError, KeyError):
                 return None
         pairs = [nodes.Pair(nodes.Const(keyword.key), keyword.value) for keyword in keywords]
-        text = nodes.Const(self.trusted(translated), lineno=lineno)
-        return nodes.Mod(text, nodes.Dict(pairs, lineno=lineno), lineno=lineno)
+        values = nodes.Dict(pairs, lineno=lineno)
+        if self.trusted is str:
+            return nodes.Mod(nodes.Const(translated, lineno=lineno), values, lineno=lineno)
+        format_trusted = nodes.EnvironmentAttribute("format_trusted", lineno=lineno)
+        text = nodes.Const(translated, lineno=lineno)
+        return nodes.Call(format_trusted, [text, values], [], None, None, lineno=lineno)
 
 
 def _is_text(node: nodes.Node) -> bool:

@@ -97,3 +97,17 @@ def test_url_prefix_is_url_for_without_the_last_argument(app):
         assert url_prefix("tags.show", "slug") + "seuranta" == url_for("tags.show", slug="seuranta")
         with pytest.raises(ValueError):
             url_prefix("threads.branch", "post_id")  # /posts/<id>/branch: the id is not last
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["plain", "<script>alert('x')</script>", 'a "quoted" & <b>', 42, True, None,
+     Markup("<time>5.3.2026</time>")],
+)  # fmt: skip
+def test_translated_sentences_fill_values_as_runtime_gettext_does(app, value):
+    source = "{{ _('by %(name)s', name=value) }}|{{ _('edited %(when)s', when=value) }}"
+    for locale in ("fi", "sv", "en"):
+        with app.test_request_context(headers={"Accept-Language": locale}):
+            compiled = app.jinja_env._for_request().from_string(source).render(value=value)
+            runtime = app.jinja_env.from_string(source).render(value=value)
+        assert compiled == runtime
