@@ -94,7 +94,7 @@ def generate(preset: Preset, *, seed: int = SEED, log=print) -> dict:
     """Fill an empty, migrated database. Returns the ids the benchmarks need."""
     from forum.auth import actions as auth_actions
     from forum.boards.models import Board
-    from forum.database import begin_write
+    from forum.database import begin_write, refresh_statistics
     from forum.extensions import db
     from forum.practices.actions import curate
     from forum.practices.models import MATURITIES
@@ -186,6 +186,8 @@ def generate(preset: Preset, *, seed: int = SEED, log=print) -> dict:
             )  # fmt: skip
         if index % 500 == 499:
             log(f"{index + 1} threads: {time.perf_counter() - started:.1f}s")
+    # As a database that has been running would have them (forum analyze).
+    refresh_statistics()
     elapsed = time.perf_counter() - started
     log(f"{number} posts in {elapsed:.1f}s")
     return {

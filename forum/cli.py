@@ -6,7 +6,7 @@ from sqlalchemy import select
 from forum import demo
 from forum.auth import actions as auth_actions
 from forum.config import DEFAULT_LOCALE
-from forum.database import begin_write
+from forum.database import begin_write, refresh_statistics
 from forum.extensions import db
 from forum.markup import render
 from forum.regions.models import ORGANISATION_KINDS, Organisation, Region
@@ -26,6 +26,7 @@ def seed_demo(if_empty: bool) -> None:
             return
         raise click.ClickException("the database is not empty")
     demo.seed()
+    refresh_statistics()
     click.echo(
         f"Demo forum loaded. Sign in with any of these (password for all: {demo.DEMO_PASSWORD}):"
     )
@@ -102,9 +103,17 @@ def search_rebuild() -> None:
     click.echo(f"{count} posts indexed.")
 
 
+@click.command("analyze")
+def analyze() -> None:
+    """Refresh the query planner's statistics (SQLite: after loading data, and now and then)."""
+    refresh_statistics()
+    click.echo("Statistics refreshed.")
+
+
 def init_app(app) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(rerender_posts)
     app.cli.add_command(create_admin)
     app.cli.add_command(create_organisation)
     app.cli.add_command(search_rebuild)
+    app.cli.add_command(analyze)

@@ -57,3 +57,20 @@ def test_rerender_posts_applies_the_current_sanitiser(app, make):
     assert result.exit_code == 0 and "1 posts re-rendered" in result.output
     db.session.commit()
     assert db.session.get(Post, post.id).body_html == "<p><strong>bold</strong></p>"
+
+
+def test_analyze_gives_the_query_planner_statistics(app):
+    from sqlalchemy import text
+
+    from tests import factories
+
+    factories.Factories().thread(title="Counted")
+    result = app.test_cli_runner().invoke(args=["analyze"])
+    assert result.exit_code == 0, result.output
+    if db.engine.dialect.name == "sqlite":
+        tables = db.session.scalars(text("SELECT DISTINCT tbl FROM sqlite_stat1")).all()
+    else:
+        tables = db.session.scalars(
+            text("SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")
+        ).all()
+    assert {"post", "thread", "account"} <= set(tables)

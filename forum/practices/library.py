@@ -177,7 +177,7 @@ def summaries(practice_ids: list[int], language: str) -> dict[int, Row]:
     language and core_idea."""
     chosen: dict[int, Row] = {}
     if practice_ids:
-        for row in db.session.execute(_SUMMARIES, {"ids": practice_ids}):
+        for row in db.session.execute(_SUMMARIES, {"ids": practice_ids}).all():
             if row.practice_id not in chosen or row.language == language:
                 chosen[row.practice_id] = row
     return chosen
@@ -188,7 +188,7 @@ def facets(user, filters: Filters) -> dict[str, dict]:
     statement = _facets(policy.viewer(user), filters.shape())
     counts: dict[str, dict] = {"tag": {}, "region": {}, "organisation": {}, "language": {}}
     numeric = {"region", "organisation"}
-    for name, value, number in db.session.execute(statement, filters.parameters()):
+    for name, value, number in db.session.execute(statement, filters.parameters()).all():
         if value is not None:
             counts[name][int(value) if name in numeric else value] = number
     return counts

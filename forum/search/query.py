@@ -76,7 +76,7 @@ def _tags_named(session, query: str) -> list[int]:
         return []
     return [
         tag.id
-        for tag in session.execute(_APPROVED_TAG_LABELS)
+        for tag in session.execute(_APPROVED_TAG_LABELS).all()
         if wanted in (words(tag.name_fi), words(tag.name_sv), words(tag.name_en))
     ]
 

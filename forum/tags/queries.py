@@ -61,7 +61,8 @@ def tag_groups(*, include_proposed: bool = False) -> list[ShownGroup]:
     """Groups with their tags, for pickers and the tag index: the whole taxonomy in one query
     of plain rows (a page showing it built a hundred ORM objects)."""
     groups: list[ShownGroup] = []
-    for row in db.session.execute(_TAXONOMY):
+    # .all(): one fetch, where iterating a result fetches row by row
+    for row in db.session.execute(_TAXONOMY).all():
         if not groups or groups[-1].id != row.group_id:
             groups.append(
                 ShownGroup(row.group_id, row.group_slug, row.group_name_fi, row.group_name_sv,
