@@ -1,9 +1,9 @@
 """Every "may this user ..." decision, and the query filters that apply the same rules.
 
 Listings never filter on their own: they start from visible_threads(), visible_posts() and
-visible_boards() (or, for listings that read rows rather than objects, visible_thread_rows()),
-and single objects are loaded through the get_*_or_404 loaders, so that a forgotten check shows
-nothing rather than a private board's content.
+visible_boards() (or, for reads of plain columns rather than objects, the visible_*_rows()
+forms), and single objects are loaded through the get_*_or_404 loaders, so that a forgotten
+check shows nothing rather than a private board's content.
 
 The query filters depend on the reader only through a Viewer: what the rules need to know of
 them, hashable, so that each statement is built once for each kind of reader (signed out, a
@@ -394,6 +394,14 @@ def _thread_shown(reader: Viewer) -> ColumnElement[bool]:
     return or_(_threads.c.removed.is_(False), _moderation_clause(reader))
 
 
+def _post_listed(reader: Viewer) -> ColumnElement[bool]:
+    """A post's text in listings: visible posts of shown threads, or the reader moderates."""
+    return or_(
+        and_(_posts.c.status == "visible", _threads.c.removed.is_(False)),
+        _moderation_clause(reader),
+    )
+
+
 @_per_kind_of_reader
 def visible_threads(reader: Viewer) -> Select:
     """Threads on boards the user may read, less removed ones unless the user moderates them."""
@@ -423,13 +431,7 @@ def visible_posts(reader: Viewer) -> Select:
         select(Post)
         .join(Post.thread)
         .join(Thread.board)
-        .where(
-            _board_visibility_clause(reader),
-            or_(
-                and_(_posts.c.status == "visible", _threads.c.removed.is_(False)),
-                _moderation_clause(reader),
-            ),
-        )
+        .where(_board_visibility_clause(reader), _post_listed(reader))
     )
 
 
@@ -444,13 +446,7 @@ def visible_post_rows(reader: Viewer) -> Select:
                 _boards, _boards.c.id == _threads.c.board_id
             )
         )
-        .where(
-            _board_visibility_clause(reader),
-            or_(
-                and_(_posts.c.status == "visible", _threads.c.removed.is_(False)),
-                _moderation_clause(reader),
-            ),
-        )
+        .where(_board_visibility_clause(reader), _post_listed(reader))
     )
 
 
