@@ -400,3 +400,15 @@ def test_every_staff_endpoint_refuses_a_member(app, client, make, forum):
         db.session.scalar(select(AuditEntry).where(AuditEntry.actor_id == forum["reader"].id))
         is None
     )
+
+
+def test_a_hidden_post_stays_hidden_where_a_branch_page_quotes_it(client, make, forum):
+    answer = make.reply(forum["reply"], author=forum["reader"], body="An answer")
+    actions.moderate_post(forum["reply"], "hide", by=forum["moderator"], reason="r")
+    Auth(client).login("reader@example.fi")
+    page = client.get(f"/posts/{answer.id}/branch").text
+    assert "An answer" in page and "A removed message" in page
+    assert "Sensitive reply text" not in page
+    Auth(client).logout()
+    Auth(client).login("mod@example.fi")
+    assert "Sensitive reply text" in client.get(f"/posts/{answer.id}/branch").text
