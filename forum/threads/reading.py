@@ -127,7 +127,8 @@ def thread_page(
             _BRANCH_STARTS,
             {"thread_id": thread.id, "offset": offset, "limit": branches + 1},
         ).scalars().all()  # fmt: skip
-        # Past the last branch: a path above every real one (paths are digits).
+        # Past the last branch: ":" sorts after every digit in byte order, which SQLite uses
+        # and PostgreSQL uses for the path column (collation "C"), so it is above every path.
         end = starts[branches] if len(starts) > branches else ":"
         parameters.update(first_path=starts[0] if starts else ":", end_path=end)
     if thread.reply_count <= per_branch:
