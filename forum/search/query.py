@@ -24,6 +24,9 @@ _posts = Post.__table__
 _threads = Thread.__table__
 _boards = Board.__table__
 _tags = Tag.__table__
+_authors = User.__table__
+# The filters a search may set, in the order of a statement's filter shape.
+_FILTERS = ("board", "region", "tag", "author", "language", "since", "until")
 
 
 @dataclass
@@ -114,10 +117,6 @@ def search(session, user, query: str, filters: Filters, *, locale: str) -> Searc
     return Search(page, count, parameters)
 
 
-_FILTERS = ("board", "region", "tag", "author", "language", "since", "until")
-_author = User.__table__
-
-
 @lru_cache(maxsize=256)
 def _statements(
     reader: policy.Viewer, dialect: str, by_tag_label: bool, shape: tuple, locale: str
@@ -157,14 +156,14 @@ def _statements(
             statement = statement.where(conditions[name])
     counted = statement.limit(bindparam("count_limit")).subquery()
     page = (
-        statement.join(_author, _author.c.id == _posts.c.author_id)
+        statement.join(_authors, _authors.c.id == _posts.c.author_id)
         .with_only_columns(
             _posts.c.id,
             _posts.c.language,
             _posts.c.body_text,
             _posts.c.created_at,
             _threads.c.title,
-            _author.c.display_name.label("author_name"),
+            _authors.c.display_name.label("author_name"),
             _boards.c[f"name_{locale}"].label("board_name"),
         )
         .order_by(newest_first)

@@ -51,7 +51,7 @@ _TAXONOMY = (
                 "description_en",
             )
         ),
-    )  # fmt: skip
+    )
     .select_from(_groups.outerjoin(_tags, _tags.c.group_id == _groups.c.id))
     .order_by(_groups.c.position, _groups.c.id, _tags.c.position, _tags.c.id)
 )

@@ -17,7 +17,7 @@ from forum.audit.actions import record
 from forum.auth.models import User
 from forum.boards.models import Board
 from forum.config import SUPPORTED_LOCALES
-from forum.database import UTCDateTime, begin_write, utcnow
+from forum.database import begin_write, utcnow
 from forum.extensions import db
 from forum.markup import Rendered, render
 from forum.threads.models import PATH_SEGMENT, Post, PostRevision, Thread, path_segment
@@ -40,14 +40,11 @@ def update_row(model, row_id: int, **values) -> None:
     """UPDATE one row in SQL (counter = counter + 1), in the caller's transaction.
 
     Counters are never read into Python and written back: across worker processes that loses
-    updates. The session's copies are not synchronised; the commit that follows expires them.
+    updates. A plain UPDATE of the table, not the ORM's bulk update (which cost a third of a
+    reply): the session's copies are not synchronised; the commit that follows expires them.
     """
-    db.session.execute(
-        update(model)
-        .where(model.id == row_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+    table = model.__table__
+    db.session.execute(update(table).where(table.c.id == row_id).values(**values))
 
 
 def _check_text(value: str, *, limit: int) -> str:
@@ -164,34 +161,6 @@ def start_thread(
     return thread
 
 
-_posts = Post.__table__
-_threads = Thread.__table__
-_boards = Board.__table__
-# What a reply changes besides its own row, built once: every reply runs these three.
-_COUNT_REPLY = (
-    update(_posts)
-    .where(_posts.c.id == bindparam("row_id"))
-    .values(reply_count=_posts.c.reply_count + 1)
-)
-_COUNT_THREAD_REPLY = (
-    update(_threads)
-    .where(_threads.c.id == bindparam("row_id"))
-    .values(
-        reply_count=_threads.c.reply_count + 1,
-        branch_count=_threads.c.branch_count + bindparam("new_branch"),
-        last_activity_at=bindparam("now", type_=UTCDateTime),
-        last_poster_id=bindparam("poster_id"),
-    )
-)
-_COUNT_BOARD_POST = (
-    update(_boards)
-    .where(_boards.c.id == bindparam("row_id"))
-    .values(
-        post_count=_boards.c.post_count + 1, last_activity_at=bindparam("now", type_=UTCDateTime)
-    )
-)
-
-
 @cache  # built on first use: loader options need every mapper configured
 def _parent_for_reply():
     """The parent, its thread and its board as they are inside the write transaction, in one
@@ -231,13 +200,13 @@ def reply(
     )  # fmt: skip
     if not is_new:
         return post
-    db.session.execute(_COUNT_REPLY, {"row_id": parent.id})
-    db.session.execute(
-        _COUNT_THREAD_REPLY,
-        {"row_id": parent.thread_id, "new_branch": int(parent.depth == 0), "now": now,
-         "poster_id": by.id},
+    update_row(Post, parent.id, reply_count=Post.reply_count + 1)
+    update_row(
+        Thread, parent.thread_id, reply_count=Thread.reply_count + 1,
+        branch_count=Thread.branch_count + int(parent.depth == 0),
+        last_activity_at=now, last_poster_id=by.id,
     )  # fmt: skip
-    db.session.execute(_COUNT_BOARD_POST, {"row_id": parent.thread.board_id, "now": now})
+    update_row(Board, parent.thread.board_id, post_count=Board.post_count + 1, last_activity_at=now)
     db.session.commit()
     return post
 
