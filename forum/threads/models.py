@@ -67,6 +67,9 @@ class Post(db.Model):
     __table_args__ = (
         Index("ix_post_thread_path", "thread_id", "path"),
         Index("ix_post_thread_depth_path", "thread_id", "depth", "path"),
+        # A post's row carries its body three times (2 KB): checks of many posts' thread and
+        # status by id (search counts a thousand matches) read this narrow index instead.
+        Index("ix_post_id_thread_status", "id", "thread_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
