@@ -9,11 +9,13 @@ request, keep the ordinary runtime gettext, so the result is the same either way
 
 import threading
 from functools import lru_cache
+from types import BuiltinFunctionType, BuiltinMethodType, FunctionType, MethodType
 
 from flask import has_request_context, request, url_for
 from flask.templating import Environment
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator
+from jinja2.runtime import Context, Macro
 from jinja2.visitor import NodeTransformer
 from markupsafe import Markup, escape
 
@@ -30,6 +32,8 @@ def escape_output(value) -> str:
     if kind is str:
         if "&" in value or "<" in value or ">" in value or "'" in value or '"' in value:
             return str(escape(value))
+        return value
+    if kind is Markup:  # already safe: macros, translated sentences, dates
         return value
     if kind is int:
         return str(value)
@@ -55,12 +59,51 @@ class _OutputCodeGenerator(CodeGenerator):
         else:
             super()._output_child_pre(node, frame, finalize)
 
+    def visit_Call(self, node, frame, forward_caller=False):
+        # The environment's own helpers (format_trusted, put in by _ConstantTranslations) are
+        # plain functions: called directly, not through context.call's checks for a context.
+        plain = (
+            isinstance(node.node, nodes.EnvironmentAttribute)
+            and not (node.kwargs or node.dyn_args or node.dyn_kwargs or forward_caller)
+            and not self.environment.is_async
+        )
+        if not plain:
+            return super().visit_Call(node, frame, forward_caller=forward_caller)
+        self.visit(node.node, frame)
+        self.write("(")
+        for position, argument in enumerate(node.args):
+            if position:
+                self.write(", ")
+            self.visit(argument, frame)
+        self.write(")")
+
+
+_PLAIN_CALLABLES = (FunctionType, MethodType, BuiltinFunctionType, BuiltinMethodType)
+
+
+class _Context(Context):
+    """Jinja's context, calling plain functions and macros without asking each time whether
+    they want a context: a page makes hundreds of calls (ten a post on a thread page)."""
+
+    def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
+        kind = type(__obj)
+        if kind in _PLAIN_CALLABLES and not hasattr(__obj, "jinja_pass_arg"):
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+            return __obj(*args, **kwargs)
+        if kind is Macro:  # Macro.__call__ takes the evaluation context first
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+            return __obj(__self.eval_ctx, *args, **kwargs)
+        return super().call(__obj, *args, **kwargs)
+
 
 class TranslatedEnvironment(Environment):
     """Flask's environment, handing each request the overlay compiled for its language."""
 
     translations = None  # set on the per-language overlays only
     code_generator_class = _OutputCodeGenerator
+    context_class = _Context
     escape_output = staticmethod(escape_output)
     format_trusted = staticmethod(format_trusted)
 

@@ -111,3 +111,35 @@ def test_translated_sentences_fill_values_as_runtime_gettext_does(app, value):
             compiled = app.jinja_env._for_request().from_string(source).render(value=value)
             runtime = app.jinja_env.from_string(source).render(value=value)
         assert compiled == runtime
+
+
+CALLS = """
+{%- macro item(value, suffix='.') -%}
+<{{ value }}{{ suffix }}{{ caller() if caller }}>
+{%- endmacro -%}
+{%- for value in values -%}
+{{ item(value) }}{{ item(value, suffix='!') }}{% call item(value) %}c{% endcall %}
+{{- with_context() }}{{ with_environment() }}
+{{- plain(value) }}{{ bound(value) }}{{ builtin(values) }}
+{%- endfor -%}
+"""
+
+
+def test_calls_from_templates_keep_jinja_semantics(app):
+    """The context's fast path for plain callables and macros gives what Jinja's own gives,
+    and callables that ask for the context or environment still get it."""
+    from jinja2 import Environment, pass_context, pass_environment
+
+    values = {
+        "values": ["a", "<b>"],
+        "with_context": pass_context(lambda context: context["values"][0]),
+        "with_environment": pass_environment(lambda environment: type(environment).__name__),
+        "plain": lambda value: f"[{value}]",
+        "bound": "-{}-".format,
+        "builtin": len,
+    }
+    plain_jinja = Environment(autoescape=True).from_string(CALLS).render(**values)
+    with app.test_request_context(headers={"Accept-Language": "fi"}):
+        ours = app.jinja_env._for_request().from_string(CALLS).render(**values)
+    assert ours.replace("TranslatedEnvironment", "Environment") == plain_jinja
+    assert "&lt;b&gt;!" in ours and "<a.c>" in ours
