@@ -1,5 +1,6 @@
 """Good practices: curation by staff, adoptions, the library's filters and counts, feeds."""
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -125,3 +126,30 @@ def test_feeds_are_atom(client, make, staff):
         root = ET.fromstring(response.data)  # noqa: S314 - our own feed
         titles = [e.text for e in root.iter("{http://www.w3.org/2005/Atom}title")]
         assert "Feed & <practice>" in titles
+
+
+def test_maturity_is_shown_in_each_readers_language(client, make, staff):
+    """Labels are translated once a language: one process serves all three in turn."""
+    thread = _practice(make, staff)
+    for language, label in [("fi", "Pilotoitu"), ("sv", "Pilotad"), ("en", "Piloted"),
+                             ("fi", "Pilotoitu")]:  # fmt: skip
+        headers = {"Accept-Language": language}
+        assert label in client.get("/practices", headers=headers).text
+        assert label in client.get(f"/threads/{thread.id}", headers=headers).text
+
+
+def test_library_pages_keep_their_filters(client, make, staff):
+    from forum.practices.views import PER_PAGE
+
+    for n in range(PER_PAGE + 1):
+        _practice(make, staff, title=f"Practice {n}", tags=("tyokokeilu",))
+    query = {"tag": "tyokokeilu", "sort": "discussed"}
+    first = client.get("/practices", query_string=query).text
+    assert "page=2" in first and "tag=tyokokeilu" in first
+    second = client.get("/practices", query_string={**query, "page": 2})
+    assert second.status_code == 200
+    assert second.text.count('class="search-results__title"') == 1
+    # Its links lead back with the same filters, and name the page only once.
+    previous = re.search(r'href="([^"]*)" rel="prev"', second.text).group(1)
+    assert "tag=tyokokeilu" in previous and "sort=discussed" in previous
+    assert previous.count("page=") == 1

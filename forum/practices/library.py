@@ -5,7 +5,7 @@ A filter shape is which filters are set (and how many tags), not their values, w
 parameters: the library of a region and the library of another region share their statements.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sqlalchemy import Select, String, bindparam, cast, func, literal, select, union_all
@@ -86,11 +86,6 @@ def _filtered(reader: policy.Viewer, shape: tuple) -> Select:
 
 
 @lru_cache(maxsize=256)
-def _count(reader: policy.Viewer, shape: tuple) -> Select:
-    return select(func.count()).select_from(_filtered(reader, shape).subquery())
-
-
-@lru_cache(maxsize=256)
 def _page(reader: policy.Viewer, shape: tuple, sort: str) -> Select:
     return (
         _filtered(reader, shape)
@@ -111,21 +106,25 @@ def _page(reader: policy.Viewer, shape: tuple, sort: str) -> Select:
 
 @lru_cache(maxsize=256)
 def _facets(reader: policy.Viewer, shape: tuple) -> Select:
-    """How many of the filtered practices have each tag, region, organisation and summary
-    language: the four counts in one UNION ALL, with each value as text."""
+    """How many practices pass the filters, and how many of them have each tag, region,
+    organisation (with its name) and summary language: rows of (facet, value as text, count,
+    name), one UNION ALL for what would be six queries."""
     ids = _filtered(reader, shape).subquery()
+    no_name = literal(None, String)
 
-    def counted(name: str, column, *joins):
+    def counted(facet: str, column, *joins, name=no_name):
         query = (
-            select(literal(name), cast(column, String), func.count())
+            select(literal(facet), cast(column, String), func.count(), name)
             .select_from(_practices)
             .join(ids, ids.c.id == _practices.c.id)
         )
         for target, condition in joins:
             query = query.join(target, condition)
-        return query.group_by(column)
+        return query.group_by(column, name) if name is not no_name else query.group_by(column)
 
+    total = select(literal("total"), literal(None, String), func.count(), no_name).select_from(ids)
     return union_all(
+        total,
         counted(
             "tag",
             _tags.c.slug,
@@ -137,7 +136,12 @@ def _facets(reader: policy.Viewer, shape: tuple) -> Select:
             _organisations.c.region_id,
             (_organisations, _organisations.c.id == _practices.c.organisation_id),
         ),
-        counted("organisation", _practices.c.organisation_id),
+        counted(
+            "organisation",
+            _practices.c.organisation_id,
+            (_organisations, _organisations.c.id == _practices.c.organisation_id),
+            name=_organisations.c.name,
+        ),
         counted(
             "language",
             _summaries.c.language,
@@ -146,22 +150,25 @@ def _facets(reader: policy.Viewer, shape: tuple) -> Select:
     )  # fmt: skip
 
 
+@dataclass
+class Facets:
+    """The library's counts over the filtered practices, each filter value's as a dict."""
+
+    total: int = 0
+    tag: dict[str, int] = field(default_factory=dict)
+    region: dict[int, int] = field(default_factory=dict)
+    organisation: dict[int, int] = field(default_factory=dict)
+    language: dict[str, int] = field(default_factory=dict)
+    # (id, name) of the organisations counted, by name: the organisation filter's choices.
+    organisations: list[tuple[int, str]] = field(default_factory=list)
+
+
 _SUMMARIES = (
     select(_summaries.c.practice_id, _summaries.c.language, _summaries.c.core_idea)
     .where(_summaries.c.practice_id.in_(bindparam("ids", expanding=True)))
     .order_by(_summaries.c.practice_id, _summaries.c.language)
 )
-_ORGANISATIONS = (
-    select(_organisations.c.id, _organisations.c.name)
-    .where(_organisations.c.id.in_(bindparam("ids", expanding=True)))
-    .order_by(_organisations.c.name)
-)
 _REGIONS = select(_regions).order_by(_regions.c.position)
-
-
-def count(user, filters: Filters) -> int:
-    statement = _count(policy.viewer(user), filters.shape())
-    return db.session.execute(statement, filters.parameters()).scalar_one()
 
 
 def page(user, filters: Filters, *, sort: str, offset: int, limit: int) -> list[Row]:
@@ -183,21 +190,23 @@ def summaries(practice_ids: list[int], language: str) -> dict[int, Row]:
     return chosen
 
 
-def facets(user, filters: Filters) -> dict[str, dict]:
-    """{"tag": {slug: n}, "region": {id: n}, "organisation": {id: n}, "language": {code: n}}"""
+def facets(user, filters: Filters) -> Facets:
+    """How many practices the user may see pass the filters, and the counts of each value."""
     statement = _facets(policy.viewer(user), filters.shape())
-    counts: dict[str, dict] = {"tag": {}, "region": {}, "organisation": {}, "language": {}}
-    numeric = {"region", "organisation"}
-    for name, value, number in db.session.execute(statement, filters.parameters()).all():
-        if value is not None:
-            counts[name][int(value) if name in numeric else value] = number
+    counts = Facets()
+    for facet, value, number, name in db.session.execute(statement, filters.parameters()).all():
+        if facet == "total":
+            counts.total = number
+        elif value is None:  # practices with no tag or summary language
+            continue
+        elif facet in ("region", "organisation"):
+            getattr(counts, facet)[int(value)] = number
+            if facet == "organisation":
+                counts.organisations.append((int(value), name))
+        else:
+            getattr(counts, facet)[value] = number
+    counts.organisations.sort(key=lambda organisation: organisation[1])
     return counts
-
-
-def organisations(ids) -> list[Row]:
-    """Rows of id and name, by name."""
-    ids = list(ids)
-    return db.session.execute(_ORGANISATIONS, {"ids": ids}).all() if ids else []
 
 
 def regions() -> list[Row]:

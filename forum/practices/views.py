@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -25,10 +27,17 @@ PER_PAGE = 20
 FEED_LENGTH = 30
 
 
+@lru_cache(maxsize=len(SUPPORTED_LOCALES))
+def _maturity_labels(locale: str) -> dict[str, str]:
+    # Lazy strings run gettext each time they are shown (twenty times a library page); the
+    # catalogs do not change under a running process, so each language's are worked out once.
+    return {key: str(label) for key, label in MATURITY_LABELS.items()}
+
+
 @bp.app_context_processor
 def _labels():
     # The thread page shows the badge too.
-    return {"MATURITY_LABELS": MATURITY_LABELS}
+    return {"MATURITY_LABELS": _maturity_labels(current_locale())}
 
 
 def _library_filters(args) -> library.Filters:
@@ -44,7 +53,8 @@ def _library_filters(args) -> library.Filters:
 @bp.get("/practices", endpoint="library")
 def library_page():
     filters = _library_filters(request.args)
-    total = library.count(current_user, filters)
+    facets = library.facets(current_user, filters)
+    total = facets.total
     page = requested_page(total, PER_PAGE) if total else None
     sort = request.args.get("sort") if request.args.get("sort") in library.SORTS else "newest"
     practices = []
@@ -52,7 +62,6 @@ def library_page():
         practices = library.page(
             current_user, filters, sort=sort, offset=page.offset, limit=page.per_page
         )
-    facets = library.facets(current_user, filters)
     return render_template(
         "practices/library.html",
         practices=practices,
@@ -64,9 +73,11 @@ def library_page():
         facets=facets,
         chosen_tags=request.args.getlist("tag"),
         args=request.args,
+        # What the pagination links carry on: the filters and order, not the page itself.
+        filter_args={key: values for key, values in request.args.lists() if key != "page"},
         groups=tag_groups(),
         regions=library.regions(),
-        organisations=library.organisations(facets["organisation"]),
+        organisations=facets.organisations,
     )
 
 
