@@ -42,6 +42,23 @@ def current_locale() -> str:
     return code
 
 
+class PerLanguage:
+    """Lazy strings (labels made at import) as plain text in the reader's language, worked out
+    once a language: a lazy string runs gettext each time it is shown, and a listing may show
+    one twenty times. The catalogs do not change under a running process."""
+
+    def __init__(self, texts: dict):
+        self._texts = texts
+        self._by_locale: dict[str, dict[str, str]] = {}
+
+    def __call__(self) -> dict[str, str]:
+        locale = current_locale()
+        texts = self._by_locale.get(locale)
+        if texts is None:  # two threads may both work it out: the same answer
+            texts = self._by_locale[locale] = {key: str(text) for key, text in self._texts.items()}
+        return texts
+
+
 def localized(obj, field: str) -> str:
     """obj's field in the reader's language, e.g. localized(board, "name") -> board.name_sv."""
     return getattr(obj, f"{field}_{current_locale()}")

@@ -176,3 +176,18 @@ def test_reply_headings_name_who_answered_whom(client, make):
     assert re.search(r"<h3[^>]*>\s*Anna replied to Matti\s*</h3>", page)
     fi_page = client.get(f"/threads/{thread.id}", headers={"Accept-Language": "fi"}).text
     assert "Anna vastasi käyttäjälle Matti" in fi_page
+
+
+def test_reply_form_speaks_each_readers_language(client, auth, make):
+    """Its labels are translated once a language: one process serves all three in turn."""
+    thread = make.thread()
+    make.user(email="reader@example.fi")
+    auth.login("reader@example.fi")
+    expected = {"fi": ("Viesti", "Viestin kieli"), "sv": ("Meddelande", "Meddelandets språk"),
+                "en": ("Message", "Language of the message")}  # fmt: skip
+    for language in ("fi", "sv", "en", "fi"):
+        client.get(f"/language/{language}")
+        page = client.get(f"/threads/{thread.id}").text
+        body, language_label = expected[language]
+        assert f'<label class="field__label" for="body">{body}</label>' in page
+        assert f'<label class="field__label" for="language">{language_label}</label>' in page

@@ -1,5 +1,3 @@
-from functools import lru_cache
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,7 +8,7 @@ from forum import policy
 from forum.config import SUPPORTED_LOCALES
 from forum.database import utcnow
 from forum.extensions import db
-from forum.i18n import current_locale
+from forum.i18n import PerLanguage, current_locale
 from forum.pagination import requested_page
 from forum.practices import actions, library
 from forum.practices.forms import MATURITY_LABELS, AdoptForm, CurateForm
@@ -27,17 +25,13 @@ PER_PAGE = 20
 FEED_LENGTH = 30
 
 
-@lru_cache(maxsize=len(SUPPORTED_LOCALES))
-def _maturity_labels(locale: str) -> dict[str, str]:
-    # Lazy strings run gettext each time they are shown (twenty times a library page); the
-    # catalogs do not change under a running process, so each language's are worked out once.
-    return {key: str(label) for key, label in MATURITY_LABELS.items()}
+_MATURITY_LABELS = PerLanguage(MATURITY_LABELS)
 
 
 @bp.app_context_processor
 def _labels():
     # The thread page shows the badge too.
-    return {"MATURITY_LABELS": _maturity_labels(current_locale())}
+    return {"MATURITY_LABELS": _MATURITY_LABELS()}
 
 
 def _library_filters(args) -> library.Filters:

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 
 from forum.auth.forms import language_choices
 from forum.forms import ForumForm
+from forum.i18n import PerLanguage
 from forum.threads.actions import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
 
 BODY_LABEL = _l("Message")
@@ -16,6 +17,9 @@ BODY_HINT = _l(
     "anything that identifies an employee's health or work capacity."
 )
 LANGUAGE_LABEL = _l("Language of the message")
+_QUICK_REPLY_LABELS = PerLanguage(
+    {"body": BODY_LABEL, "hint": BODY_HINT, "language": LANGUAGE_LABEL}
+)
 
 
 def _body_field():
@@ -86,15 +90,24 @@ class QuickReply:
 
     submission_id: str
     language: str
-    body_label = BODY_LABEL
-    body_hint = BODY_HINT
+    body_label: str
+    body_hint: str
+    language_label: str
     body_max_length = BODY_MAX_LENGTH
-    language_label = LANGUAGE_LABEL
     languages = staticmethod(language_choices)
 
     @classmethod
     def new(cls, language: str) -> "QuickReply":
-        return cls(submission_id=uuid.uuid4().hex, language=language)
+        """An empty form, its labels in the reader's language (not `language`, the one the
+        reply is preselected to be written in)."""
+        labels = _QUICK_REPLY_LABELS()
+        return cls(
+            submission_id=uuid.uuid4().hex,
+            language=language,
+            body_label=labels["body"],
+            body_hint=labels["hint"],
+            language_label=labels["language"],
+        )
 
 
 class EditForm(ForumForm):
