@@ -85,7 +85,7 @@ def switch(code: str):
     if code not in SUPPORTED_LOCALES:
         return redirect(target)
     if current_user.is_authenticated and current_user.locale != code:
-        set_locale(current_user, code)
+        set_locale(current_user.account(), code)
     response = redirect(target)
     response.set_cookie(
         LOCALE_COOKIE,

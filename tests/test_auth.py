@@ -246,4 +246,6 @@ def test_preferences_change_the_ui_language(client, auth, make):
     auth.login("aino@example.fi")
     response = post_form(client, "/account", {"prefs-locale": "sv"}, action="/account/preferences")
     assert response.status_code == 302
-    assert '<html lang="sv">' in client.get("/").text
+    page = client.get("/").text
+    assert '<html lang="sv">' in page
+    assert "Dina inställningar är sparade." in page  # the notice speaks the new language too

@@ -8,9 +8,10 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from forum.auth.models import User, UserSession
+from forum.auth.models import SessionUser, User, UserSession
 from forum.database import begin_write, utcnow
 from forum.extensions import db
+from forum.regions.models import Organisation
 
 # Checked against when the email is unknown, so both failures take the same time.
 _unknown_user_hashes: dict[str, str] = {}
@@ -100,24 +101,33 @@ def end_session(token: str) -> None:
     db.session.commit()
 
 
+_accounts = User.__table__
+_sessions = UserSession.__table__
 # Every signed-in request runs this; built once, it is not rebuilt for each of them.
 _SESSION_USER = (
-    select(User)
-    .join(UserSession, UserSession.user_id == User.id)
+    select(
+        _accounts.c.id,
+        _accounts.c.display_name,
+        _accounts.c.role,
+        _accounts.c.locale,
+        _accounts.c.organisation_id,
+        _accounts.c.suspended_until,
+        Organisation.__table__.c.region_id,
+    )
+    .join(_sessions, _sessions.c.user_id == _accounts.c.id)
+    .join(Organisation.__table__, Organisation.__table__.c.id == _accounts.c.organisation_id)
     .where(
-        UserSession.token == bindparam("token"),
-        UserSession.expires_at > bindparam("now"),
-        User.active,
+        _sessions.c.token == bindparam("token"),
+        _sessions.c.expires_at > bindparam("now"),
+        _accounts.c.active.is_(True),
     )
 )
 
 
-def load_session_user(token: str) -> User | None:
+def load_session_user(token: str) -> SessionUser | None:
     """The active user of an unexpired session, or None."""
-    user = db.session.scalar(_SESSION_USER, {"token": token, "now": utcnow()})
-    if user is not None:
-        user.session_token = token
-    return user
+    row = db.session.execute(_SESSION_USER, {"token": token, "now": utcnow()}).first()
+    return SessionUser(row, token) if row is not None else None
 
 
 def change_password(

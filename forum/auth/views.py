@@ -153,7 +153,8 @@ def save_preferences():
     form = PreferencesForm(prefix="prefs")
     if not form.validate_on_submit():
         return _account_page(preferences=form)
-    actions.set_locale(current_user, form.locale.data)
+    actions.set_locale(current_user.account(), form.locale.data)
+    current_user.locale = form.locale.data  # the notice below is in the new language
     refresh()
     flash(_("Your preferences are saved."))
     return redirect(url_for("auth.account"))
@@ -165,9 +166,10 @@ def change_password():
     form = PasswordChangeForm(prefix="password")
     if form.validate_on_submit():
         remembered = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
+        account = current_user.account()
         try:
             actions.change_password(
-                current_user,
+                account,
                 current_password=form.current_password.data,
                 new_password=form.password.data,
                 remember=remembered,
@@ -175,8 +177,7 @@ def change_password():
         except actions.WrongPassword:
             form.current_password.errors.append(_("The current password is not correct."))
         else:
-            # The user object itself: given the proxy, Flask-Login would point it at itself.
-            login_user(current_user._get_current_object(), remember=remembered)
+            login_user(account, remember=remembered)  # with the session change_password made
             flash(_("Your password is changed. You were signed out everywhere else."))
             return redirect(url_for("auth.account"))
     return _account_page(password=form)
