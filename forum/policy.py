@@ -496,6 +496,24 @@ def _board_loader(reader: Viewer) -> Select:
     return visible_boards(reader).where(_boards.c.slug == bindparam("slug")).limit(1)
 
 
+def get_board_row_or_404(slug: str, user):
+    """get_board_or_404() for pages that only read the board: a row of its columns, which the
+    rules above (can) read as they read a Board."""
+    found = db.session.execute(_board_row_loader(user), {"slug": slug}).first()
+    if found is None:
+        abort(404)
+    return found
+
+
+@_per_kind_of_reader
+def _board_row_loader(reader: Viewer) -> Select:
+    return (
+        select(_boards)
+        .where(_board_visibility_clause(reader), _boards.c.slug == bindparam("slug"))
+        .limit(1)
+    )
+
+
 def get_thread_or_404(thread_id: int, user, *, with_practice: bool = False) -> Thread:
     """A thread the user may see, with its board (and its good practice, if asked: the thread
     page's badge)."""

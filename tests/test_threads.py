@@ -256,3 +256,24 @@ def test_replies_posted_before_a_page_load_leave_one_notice(client, auth, make):
         assert response.status_code == 302
     page = client.get(f"/threads/{thread.id}", headers={"Accept-Language": "en"}).text
     assert page.count("Your reply is posted.") == 1
+
+
+def test_board_page_offers_a_new_thread_to_those_who_may_start_one(client, auth, make):
+    home, elsewhere = make.region(), make.region()
+    regional = make.board(region=home, visibility="members")
+    archived = make.board(archived=True)
+    make.user(email="local@example.fi", region=home)
+    make.user(email="visitor@example.fi", region=elsewhere)
+    start = "Start a new thread"
+
+    assert client.get(f"/boards/{regional.slug}").status_code == 404  # members only
+    assert "Sign in to start a thread." in client.get(f"/boards/{make.board().slug}").text
+    assert "This board is archived" in client.get(f"/boards/{archived.slug}").text
+
+    auth.login("visitor@example.fi")
+    assert start not in client.get(f"/boards/{regional.slug}").text  # reads, but not its region
+    auth.logout()
+    auth.login("local@example.fi")
+    assert start in client.get(f"/boards/{regional.slug}").text
+    page = client.get(f"/boards/{archived.slug}").text
+    assert start not in page and "This board is archived" in page

@@ -52,7 +52,7 @@ def index():
 
 @bp.get("/boards/<slug>")
 def show(slug: str):
-    board = policy.get_board_or_404(slug, current_user)
+    board = policy.get_board_row_or_404(slug, current_user)
     page = requested_page(board.thread_count, current_app.config["THREADS_PER_PAGE"])
     threads = thread_rows(
         current_user, "board", board_id=board.id, offset=page.offset, limit=page.per_page
