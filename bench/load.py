@@ -1,8 +1,10 @@
 """Load benchmark: the forum and a bare-Flask ceiling under gunicorn (2 sync workers), measured
-with wrk, each page reported as a fraction of the ceiling measured just before it; then replies
-through the real form.
+with wrk, each page reported as a fraction of the ceiling; then replies through the real form.
 
-    python -m bench.load --database sqlite:////abs/path/forum.sqlite3 [--duration 10]
+    python -m bench.load --database sqlite:////abs/path/forum.sqlite3 [--duration 4 --rounds 3]
+
+The machine's speed drifts (a shared VM: by a third within minutes), so the ceiling and a page
+are measured in turns, a few seconds each, and a page's fraction is the median of the rounds'.
 
 The database must hold the standard data set (python -m bench.dataset). Run from the repository
 root with the project's virtualenv; needs wrk (apt-get install wrk).
@@ -32,6 +34,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 CONNECTIONS = (16, 64)
 PASSWORD = "bench-password-123"
+# Sent by every client here, wrk included, as a browser sends its own on every request:
+# Flask-Login's session protection compares it with the one the session signed in with, and a
+# mismatch marks the session non-fresh, so that every response would set a new session cookie.
+USER_AGENT = "forum-bench"
 
 
 def free_port() -> int:
@@ -82,6 +88,7 @@ class Session:
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
         )
+        self.opener.addheaders = [("User-Agent", USER_AGENT)]
 
     def get(self, path: str) -> tuple[int, str]:
         try:
@@ -134,7 +141,8 @@ def in_process_client(database: str, *, signed_in: bool = False):
 
 def wrk(url: str, connections: int, duration: int, cookie: str | None = None) -> dict:
     command = ["wrk", "--threads", "2", "--connections", str(connections),
-               "--duration", f"{duration}s", "--latency", url]  # fmt: skip
+               "--duration", f"{duration}s", "--latency", "--header", f"User-Agent: {USER_AGENT}",
+               url]  # fmt: skip
     if cookie:
         command[1:1] = ["--header", f"Cookie: {cookie}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -263,7 +271,8 @@ def working_copy(database: str) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", required=True)
-    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--duration", type=int, default=4, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="turns of ceiling and page")
     parser.add_argument("--skip-writes", action="store_true")
     parser.add_argument(
         "--page", action="append", dest="only", metavar="NAME",
@@ -284,15 +293,27 @@ def main(argv=None) -> int:
         gunicorn("bench.baseline:app", {"BASELINE_DATABASE": baseline.DATABASE}) as ceiling_base,
         gunicorn("app:app", env) as base,
     ):
-        # The machine's speed drifts (a shared VM: by a quarter within the hour), so each page is
-        # compared with a ceiling measured just before it; an idle server takes no CPU.
-        def ceiling(connections: int) -> float:
-            result = wrk(ceiling_base + "/", connections, args.duration)
-            ceilings[connections].append(result["rps"])
-            return result["rps"]
+
+        def measure(path: str, connections: int, cookies: dict) -> dict:
+            """For each client (name: Cookie header), its median round and the median of its
+            rounds' fractions of the ceiling measured just before (an idle server takes no CPU)."""
+            rounds: dict[str, list] = {name: [] for name in cookies}
+            for _ in range(args.rounds):
+                nearest = wrk(ceiling_base + "/", connections, args.duration)["rps"]
+                ceilings[connections].append(nearest)
+                for name, cookie in cookies.items():
+                    result = wrk(base + path, connections, args.duration, cookie)
+                    rounds[name].append((result["rps"] / nearest, result))
+            medians = {}
+            for name, measured in rounds.items():
+                measured.sort(key=lambda pair: pair[0])
+                medians[name] = measured[len(measured) // 2]
+            return medians
 
         member = Session(base)
         member.sign_in("author0@example.fi")
+        member.get("/")  # the first page adds a CSRF token to the session, as in a browser
+        clients = {"out": None, "in": member.cookie_header()}
         for name, path, expected in pages(ids):
             if args.only and name not in args.only:
                 continue
@@ -302,12 +323,8 @@ def main(argv=None) -> int:
                 if status != 200 or expected not in html:
                     raise RuntimeError(f"{path} answered {status} without {expected!r}")
             for connections in CONNECTIONS:
-                nearest = ceiling(connections)
-                for signed_in in (False, True):
-                    cookie = member.cookie_header() if signed_in else None
-                    result = wrk(base + path, connections, args.duration, cookie)
-                    rows.append((name, "in" if signed_in else "out", connections, result,
-                                 result["rps"] / nearest))  # fmt: skip
+                for signed, (fraction, result) in measure(path, connections, clients).items():
+                    rows.append((name, signed, connections, result, fraction))
         writes = None
         if not args.skip_writes:
             from sqlalchemy import create_engine, text
@@ -321,7 +338,8 @@ def main(argv=None) -> int:
             engine.dispose()
             writes = write_benchmark(base, ids, sequential=300, writers=16, each=20)
 
-    print(f"\n{ids['posts']} posts; {os.cpu_count()} cores; wrk {args.duration}s per run")
+    print(f"\n{ids['posts']} posts; {os.cpu_count()} cores; wrk {args.duration}s per run, "
+          f"{args.rounds} rounds of ceiling and page, the median round shown")  # fmt: skip
     for connections, measured in ceilings.items():
         if measured:
             print(f"bare Flask ceiling at {connections} connections: {min(measured):.0f} to "
