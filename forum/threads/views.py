@@ -77,7 +77,7 @@ def start(slug: str):
 
 @bp.get("/threads/<int:thread_id>")
 def show(thread_id: int):
-    thread = policy.get_thread_or_404(thread_id, current_user, with_practice=True)
+    thread = policy.get_thread_row_or_404(thread_id, current_user)
     config = current_app.config
     page = requested_page(thread.branch_count, config["BRANCHES_PER_PAGE"])
     roots = reading.thread_page(
