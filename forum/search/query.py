@@ -1,11 +1,12 @@
 """Answering a search: matching posts from the index, then the policy's visibility filter."""
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import Select, bindparam, column, func, or_, select, table, text
 
 from forum import policy
@@ -177,37 +178,52 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-@lru_cache(maxsize=64)
-def _snippet_terms(query: str) -> tuple[str, ...]:
-    # A results page makes twenty snippets for one query.
-    return tuple(alt for alts in query_alternatives(query) for alt in alts)
+class Snippets:
+    """Snippets of one query's results: short pieces of each text around its first match, with
+    every matching word marked.
+
+    A word matches when it, or its lemma in the post's language, begins with one of the query's
+    alternatives: the same rule the index applies. A results page makes twenty snippets whose
+    words repeat, so each word's verdict is worked out once a page.
+    """
+
+    def __init__(self, query: str):
+        self._alternatives = tuple(alt for alts in query_alternatives(query) for alt in alts)
+        self._verdicts: dict[tuple[str, str], bool] = {}
+
+    def _matches(self, word: str, language: str) -> bool:
+        verdict = self._verdicts.get((word, language))
+        if verdict is None:
+            lowered, alternatives = word.lower(), self._alternatives
+            verdict = lowered.startswith(alternatives) or (
+                lemma(lowered, language).startswith(alternatives)
+            )
+            self._verdicts[word, language] = verdict
+        return verdict
+
+    def __call__(self, text_: str, language: str) -> Markup:
+        words = _WORD.finditer(text_)
+        # Words are looked at up to the first match, then only within the snippet's window.
+        first = None
+        if self._alternatives:
+            first = next((m for m in words if self._matches(m.group(0), language)), None)
+        start = max(0, (first.start() if first else 0) - SNIPPET_RADIUS)
+        end = start + 2 * SNIPPET_RADIUS + 40
+        parts = ["…"] if start else []
+        last = start
+        for match in _WORD.finditer(text_, first.start()) if first else ():
+            if match.end() > end:
+                break
+            if self._matches(match.group(0), language):
+                word = html.escape(match.group(0))
+                parts += [html.escape(text_[last : match.start()]), f"<mark>{word}</mark>"]
+                last = match.end()
+        parts.append(html.escape(text_[last:end]))
+        if end < len(text_):
+            parts.append("…")
+        return Markup("".join(parts))  # noqa: S704 - every piece of the text escaped
 
 
 def snippet(text_: str, query: str, language: str) -> Markup:
-    """A short piece of the text around the first match, with every matching word marked.
-
-    A word matches when it, or its lemma in the post's language, begins with one of the query's
-    alternatives: the same rule the index applies.
-    """
-    alternatives = _snippet_terms(query)
-
-    def matches(word: str) -> bool:
-        lowered = word.lower()
-        return lowered.startswith(alternatives) or lemma(lowered, language).startswith(alternatives)
-
-    # Words are looked at up to the first match, then only within the snippet's window.
-    first = next((m for m in _WORD.finditer(text_) if alternatives and matches(m.group(0))), None)
-    start = max(0, (first.start() if first else 0) - SNIPPET_RADIUS)
-    end = start + 2 * SNIPPET_RADIUS + 40
-    parts, last = [], start
-    for match in _WORD.finditer(text_, first.start()) if first else ():
-        if match.end() > end:
-            break
-        if not matches(match.group(0)):
-            continue
-        parts += [escape(text_[last : match.start()]), Markup("<mark>%s</mark>") % match.group(0)]
-        last = match.end()
-    parts.append(escape(text_[last:end]))
-    prefix = Markup("…") if start else Markup("")
-    suffix = Markup("…") if end < len(text_) else Markup("")
-    return prefix + Markup("").join(parts) + suffix
+    """One snippet (Snippets makes a page of them)."""
+    return Snippets(query)(text_, language)

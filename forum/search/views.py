@@ -12,7 +12,7 @@ from forum.extensions import db, limiter
 from forum.i18n import LANGUAGE_NAMES, current_locale, localized
 from forum.pagination import requested_page
 from forum.regions.models import Region
-from forum.search.query import Filters, search, snippet
+from forum.search.query import Filters, Snippets, search
 from forum.tags.queries import tag_groups
 
 bp = Blueprint("search", __name__)
@@ -73,7 +73,8 @@ def index():
                 prepared.page,
                 {**prepared.parameters, "offset": page.offset, "limit": page.per_page},
             ).all()
-            results = [(post, snippet(post.body_text, query, post.language)) for post in posts]
+            snippet = Snippets(query)
+            results = [(post, snippet(post.body_text, post.language)) for post in posts]
     boards = db.session.execute(_boards_for_filter(policy.viewer(current_user))).all()
     regions = db.session.execute(_REGIONS).all()
     return render_template(
