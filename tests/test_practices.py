@@ -153,3 +153,19 @@ def test_library_pages_keep_their_filters(client, make, staff):
     previous = re.search(r'href="([^"]*)" rel="prev"', second.text).group(1)
     assert "tag=tyokokeilu" in previous and "sort=discussed" in previous
     assert previous.count("page=") == 1
+
+
+def test_library_shows_the_summary_in_the_readers_language_else_the_first(client, make, staff):
+    thread = _practice(make, staff, language="sv",
+                       summary={**SUMMARY, "core_idea": "Mentorer för nya"})  # fmt: skip
+    actions.curate(thread, by=staff, maturity="piloted", language="en",
+                   summary={**SUMMARY, "core_idea": "Mentors for the new"})  # fmt: skip
+    shown = {
+        language: client.get("/practices", headers={"Accept-Language": language}).text
+        for language in ("sv", "en", "fi")
+    }
+    assert '<p lang="sv">Mentorer för nya</p>' in shown["sv"]
+    assert '<p lang="en">Mentors for the new</p>' in shown["en"]
+    # No Finnish summary: the first by language, marked as English.
+    assert '<p lang="en">Mentors for the new</p>' in shown["fi"]
+    assert "Mentorer" not in shown["fi"]

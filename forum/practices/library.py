@@ -85,6 +85,18 @@ def _filtered(reader: policy.Viewer, shape: tuple) -> Select:
     return statement
 
 
+def _summary(column):
+    """The column of the practice's summary in the reader's language, else of its first by
+    language, as GoodPractice.summaries orders them."""
+    return (
+        select(column)
+        .where(_summaries.c.practice_id == _practices.c.id)
+        .order_by((_summaries.c.language == bindparam("locale")).desc(), _summaries.c.language)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 @lru_cache(maxsize=256)
 def _page(reader: policy.Viewer, shape: tuple, sort: str) -> Select:
     return (
@@ -97,6 +109,8 @@ def _page(reader: policy.Viewer, shape: tuple, sort: str) -> Select:
             _threads.c.title,
             _threads.c.reply_count,
             _organisations.c.name.label("organisation_name"),
+            _summary(_summaries.c.core_idea).label("core_idea"),
+            _summary(_summaries.c.language).label("summary_language"),
         )
         .order_by(SORTS[sort], _practices.c.id.desc())
         .offset(bindparam("offset"))
@@ -163,31 +177,16 @@ class Facets:
     organisations: list[tuple[int, str]] = field(default_factory=list)
 
 
-_SUMMARIES = (
-    select(_summaries.c.practice_id, _summaries.c.language, _summaries.c.core_idea)
-    .where(_summaries.c.practice_id.in_(bindparam("ids", expanding=True)))
-    .order_by(_summaries.c.practice_id, _summaries.c.language)
-)
 _REGIONS = select(_regions).order_by(_regions.c.position)
 
 
-def page(user, filters: Filters, *, sort: str, offset: int, limit: int) -> list[Row]:
-    """Rows of id, thread_id, maturity, adoption_count, title, reply_count and
-    organisation_name."""
+def page(user, filters: Filters, *, sort: str, offset: int, limit: int, locale: str) -> list[Row]:
+    """Rows of id, thread_id, maturity, adoption_count, title, reply_count, organisation_name,
+    and core_idea and summary_language of the summary in `locale`, else the first by language
+    (None for a practice with no summary)."""
     statement = _page(policy.viewer(user), filters.shape(), sort)
-    parameters = {**filters.parameters(), "offset": offset, "limit": limit}
+    parameters = {**filters.parameters(), "offset": offset, "limit": limit, "locale": locale}
     return db.session.execute(statement, parameters).all()
-
-
-def summaries(practice_ids: list[int], language: str) -> dict[int, Row]:
-    """Each practice's summary in `language`, else its first one: rows of practice_id,
-    language and core_idea."""
-    chosen: dict[int, Row] = {}
-    if practice_ids:
-        for row in db.session.execute(_SUMMARIES, {"ids": practice_ids}).all():
-            if row.practice_id not in chosen or row.language == language:
-                chosen[row.practice_id] = row
-    return chosen
 
 
 def facets(user, filters: Filters) -> Facets:

@@ -54,12 +54,16 @@ def library_page():
     practices = []
     if page:
         practices = library.page(
-            current_user, filters, sort=sort, offset=page.offset, limit=page.per_page
+            current_user,
+            filters,
+            sort=sort,
+            offset=page.offset,
+            limit=page.per_page,
+            locale=current_locale(),
         )
     return render_template(
         "practices/library.html",
         practices=practices,
-        summaries=library.summaries([practice.id for practice in practices], current_locale()),
         tags=tag_links([practice.thread_id for practice in practices]),
         page=page,
         total=total,
