@@ -122,19 +122,33 @@ def _page(reader: policy.Viewer, shape: tuple, sort: str) -> Select:
 def _facets(reader: policy.Viewer, shape: tuple) -> Select:
     """How many practices pass the filters, and how many of them have each tag, region,
     organisation (with its name) and summary language: rows of (facet, value as text, count,
-    name), one UNION ALL for what would be six queries."""
-    ids = _filtered(reader, shape).subquery()
+    name), one UNION ALL for what would be six queries.
+
+    The filtered practices are read once (MATERIALIZED), and each count starts from them: LEFT
+    JOIN keeps SQLite from starting at the tags and reading every thread's tags instead. Values
+    of None (a practice with no tag or summary) are not counted by count(column).
+    """
+    ids = (
+        _filtered(reader, shape)
+        .with_only_columns(
+            _practices.c.id,
+            _practices.c.thread_id,
+            _practices.c.organisation_id,
+            _organisations.c.region_id,
+            _organisations.c.name,
+        )
+        .cte("filtered_practice")
+        .prefix_with("MATERIALIZED")
+    )
     no_name = literal(None, String)
 
     def counted(facet: str, column, *joins, name=no_name):
-        query = (
-            select(literal(facet), cast(column, String), func.count(), name)
-            .select_from(_practices)
-            .join(ids, ids.c.id == _practices.c.id)
-        )
+        query = select(literal(facet), cast(column, String), func.count(column), name)
+        source = ids
         for target, condition in joins:
-            query = query.join(target, condition)
-        return query.group_by(column, name) if name is not no_name else query.group_by(column)
+            source = source.outerjoin(target, condition)
+        grouping = (column, name) if name is not no_name else (column,)
+        return query.select_from(source).group_by(*grouping)
 
     total = select(literal("total"), literal(None, String), func.count(), no_name).select_from(ids)
     return union_all(
@@ -142,24 +156,15 @@ def _facets(reader: policy.Viewer, shape: tuple) -> Select:
         counted(
             "tag",
             _tags.c.slug,
-            (thread_tag, thread_tag.c.thread_id == _practices.c.thread_id),
+            (thread_tag, thread_tag.c.thread_id == ids.c.thread_id),
             (_tags, _tags.c.id == thread_tag.c.tag_id),
         ),
-        counted(
-            "region",
-            _organisations.c.region_id,
-            (_organisations, _organisations.c.id == _practices.c.organisation_id),
-        ),
-        counted(
-            "organisation",
-            _practices.c.organisation_id,
-            (_organisations, _organisations.c.id == _practices.c.organisation_id),
-            name=_organisations.c.name,
-        ),
+        counted("region", ids.c.region_id),
+        counted("organisation", ids.c.organisation_id, name=ids.c.name),
         counted(
             "language",
             _summaries.c.language,
-            (_summaries, _summaries.c.practice_id == _practices.c.id),
+            (_summaries, _summaries.c.practice_id == ids.c.id),
         ),
     )  # fmt: skip
 
