@@ -473,20 +473,32 @@ def visible_practices(reader: Viewer) -> Select:
 
 @_per_kind_of_reader
 def visible_practice_rows(reader: Viewer) -> Select:
-    """visible_practices() for reads of columns: good_practice joined to thread, the board's
-    rules asked of the thread's board_id. The board is not joined: the query planner then
-    started from the three boards and read every practice once for each (the library's counts
-    read them five times)."""
+    """visible_practices() for reads of columns: good_practice joined to thread (not to the
+    board: _thread_seen_by_board_id)."""
     return (
         select(_practices.c.id)
         .select_from(_practices.join(_threads, _threads.c.id == _practices.c.thread_id))
-        .where(
-            _threads.c.board_id.in_(_boards_where(_board_visibility_clause(reader))),
-            or_(
-                _threads.c.removed.is_(False),
-                _threads.c.board_id.in_(_boards_where(_moderation_clause(reader))),
-            ),
-        )
+        .where(_thread_seen_by_board_id(reader))
+    )
+
+
+@_per_kind_of_reader
+def visible_thread_ids(reader: Viewer) -> Select:
+    """visible_threads() as thread ids, for counts: the thread table alone (not joined to the
+    board: _thread_seen_by_board_id)."""
+    return select(_threads.c.id).where(_thread_seen_by_board_id(reader))
+
+
+def _thread_seen_by_board_id(reader: Viewer) -> ColumnElement[bool]:
+    """visible_threads()' rules asked of a thread's board_id, for statements that need nothing
+    of the board. Joined to the board, SQLite's planner starts from the three boards and reads
+    every thread or practice once for each (the library's counts read them fifteen times)."""
+    return and_(
+        _threads.c.board_id.in_(_boards_where(_board_visibility_clause(reader))),
+        or_(
+            _threads.c.removed.is_(False),
+            _threads.c.board_id.in_(_boards_where(_moderation_clause(reader))),
+        ),
     )
 
 

@@ -159,3 +159,40 @@ def test_thread_permissions_agree_with_can(world, make, role):
             assert permissions.may_suspend_author(row) == policy.can(
                 actor, "member.suspend", post.author
             )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_row_and_id_filters_select_what_the_object_filters_select(world, make, role):
+    """visible_threads() and its forms for reads of columns and for counts agree, as do
+    visible_practices() and its rows, removed threads included."""
+    from sqlalchemy import select
+
+    from forum.practices import actions as practice_actions
+    from forum.practices.models import GoodPractice
+
+    users, boards = world
+    for board, thread in boards.values():
+        archived, board.archived = board.archived, False  # as the world does: write, then archive
+        removed = make.thread(board, author=users["admin"], title=f"Removed {board.slug}")
+        for shown in (thread, removed):
+            practice_actions.curate(shown, by=users["admin"], maturity="idea", language="en",
+                                    summary={"core_idea": "Idea"})  # fmt: skip
+        removed.removed, board.archived = True, archived
+    db.session.commit()
+    reader = users.get(role) or AnonymousUserMixin()
+
+    def ids(statement):
+        return set(db.session.scalars(statement).all())
+
+    threads = {thread.id for thread in db.session.scalars(policy.visible_threads(reader)).all()}
+    assert (
+        threads == ids(policy.visible_thread_rows(reader)) == ids(policy.visible_thread_ids(reader))
+    )
+    practices = ids(policy.visible_practices(reader).with_only_columns(GoodPractice.id))
+    assert practices == ids(policy.visible_practice_rows(reader))
+    practice_threads = ids(select(GoodPractice.thread_id).where(GoodPractice.id.in_(practices)))
+    assert practice_threads == threads & ids(select(GoodPractice.thread_id))
+    # The removed threads are there for their boards' moderators, and for no one else.
+    sees_removed = any(title.startswith("Removed") for title in db.session.scalars(
+        select(policy.Thread.title).where(policy.Thread.id.in_(threads))))  # fmt: skip
+    assert sees_removed == (role in {"admin", "mod_board", "mod_region"})

@@ -103,7 +103,7 @@ def _rows_statement(reader: policy.Viewer, listing: str, locale: str) -> Select:
 def _count_statement(reader: policy.Viewer, listing: str) -> Select:
     criteria, _order_by = LISTINGS[listing]
     # Ids only: the count need not read every column of every thread it counts.
-    counted = policy.visible_thread_rows(reader).where(*criteria).subquery()
+    counted = policy.visible_thread_ids(reader).where(*criteria).subquery()
     return select(func.count()).select_from(counted)
 
 
