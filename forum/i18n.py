@@ -55,7 +55,9 @@ class PerLanguage:
         locale = current_locale()
         texts = self._by_locale.get(locale)
         if texts is None:  # two threads may both work it out: the same answer
-            texts = self._by_locale[locale] = {key: str(text) for key, text in self._texts.items()}
+            with flask_babel.force_locale(locale):  # in the language they are kept under
+                texts = {key: str(text) for key, text in self._texts.items()}
+            self._by_locale[locale] = texts
         return texts
 
 

@@ -87,15 +87,16 @@ class _Context(Context):
 
     def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
         kind = type(__obj)
-        if kind in _PLAIN_CALLABLES and not hasattr(__obj, "jinja_pass_arg"):
-            kwargs.pop("_loop_vars", None)
-            kwargs.pop("_block_vars", None)
-            return __obj(*args, **kwargs)
         if kind is Macro:  # Macro.__call__ takes the evaluation context first
-            kwargs.pop("_loop_vars", None)
-            kwargs.pop("_block_vars", None)
-            return __obj(__self.eval_ctx, *args, **kwargs)
-        return super().call(__obj, *args, **kwargs)
+            args = (__self.eval_ctx, *args)
+        elif kind not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_loop_vars", None)
+        kwargs.pop("_block_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:  # as Jinja's own call: a generator's end must not end the page
+            return __self.environment.undefined("a callable raised StopIteration")
 
 
 class TranslatedEnvironment(Environment):

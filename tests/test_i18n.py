@@ -226,3 +226,30 @@ def test_number_filter_matches_babel(app, locale):
     with app.test_request_context(headers={"Accept-Language": locale}):
         for value in (0, 7, 999, 1000, 12345, 1234567, -5, 2.5):
             assert number_filter(value) == numbers.format_decimal(value, locale=locale)
+
+
+def test_labels_translated_once_a_language_are_kept_in_that_language(app):
+    """PerLanguage keeps each language's text under that language, whatever locale Babel was
+    forced to when it first worked them out."""
+    from contextlib import contextmanager
+
+    from flask_babel import force_locale
+    from flask_babel import lazy_gettext as _l
+
+    from forum.i18n import PerLanguage, current_locale
+
+    labels = PerLanguage({"message": _l("Message")})
+
+    @contextmanager
+    def served(language):
+        """A request with its own app context (and g), as a served request has."""
+        with app.app_context(), app.test_request_context(headers={"Accept-Language": language}):
+            yield
+
+    with served("fi"):
+        assert current_locale() == "fi"  # a request knows its language before any label
+        with force_locale("sv"):
+            labels()
+        assert labels() == {"message": "Viesti"}
+    with served("sv"):
+        assert labels() == {"message": "Meddelande"}

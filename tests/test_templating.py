@@ -143,3 +143,14 @@ def test_calls_from_templates_keep_jinja_semantics(app):
         ours = app.jinja_env._for_request().from_string(CALLS).render(**values)
     assert ours.replace("TranslatedEnvironment", "Environment") == plain_jinja
     assert "&lt;b&gt;!" in ours and "<a.c>" in ours
+
+
+def test_a_callable_raising_stop_iteration_leaves_the_page_whole(app):
+    """As Jinja's own context.call: the value is undefined, the page renders on."""
+
+    def exhausted():
+        raise StopIteration
+
+    with app.test_request_context(headers={"Accept-Language": "fi"}):
+        template = app.jinja_env._for_request().from_string("a{{ exhausted() }}b")
+        assert template.render(exhausted=exhausted) == "ab"
