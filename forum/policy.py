@@ -513,6 +513,13 @@ def _first_or_404(statement: Select, **parameters):
     return found
 
 
+def _first_row_or_404(statement: Select, **parameters):
+    found = db.session.execute(statement, parameters).first()
+    if found is None:
+        abort(404)
+    return found
+
+
 def get_board_or_404(slug: str, user) -> Board:
     return _first_or_404(_board_loader(user), slug=slug)
 
@@ -525,10 +532,7 @@ def _board_loader(reader: Viewer) -> Select:
 def get_board_row_or_404(slug: str, user):
     """get_board_or_404() for pages that only read the board: a row of its columns, which the
     rules above (can) read as they read a Board."""
-    found = db.session.execute(_board_row_loader(user), {"slug": slug}).first()
-    if found is None:
-        abort(404)
-    return found
+    return _first_row_or_404(_board_row_loader(user), slug=slug)
 
 
 @_per_kind_of_reader
@@ -556,10 +560,7 @@ def get_thread_row_or_404(thread_id: int, user) -> SimpleNamespace:
     attributes, its board's as `board`, and its good practice, if it is one, as `practice`
     (None otherwise). The rules above read it as they read a Thread; it costs a third of
     loading the ORM objects."""
-    row = db.session.execute(_thread_row_loader(user), {"thread_id": thread_id}).first()
-    if row is None:
-        abort(404)
-    values = row._asdict()
+    values = _first_row_or_404(_thread_row_loader(user), thread_id=thread_id)._asdict()
     board_columns = [name for name in values if name.startswith(_BOARD)]
     board = {name.removeprefix(_BOARD): values.pop(name) for name in board_columns}
     practice_id = values.pop("practice_id")
