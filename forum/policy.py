@@ -401,13 +401,6 @@ def _thread_shown(reader: Viewer) -> ColumnElement[bool]:
     return or_(_threads.c.removed.is_(False), _moderation_clause(reader))
 
 
-def _with_thread_and_board(table):
-    """`table` (with a thread_id) joined to its thread and the thread's board."""
-    return table.join(_threads, _threads.c.id == table.c.thread_id).join(
-        _boards, _boards.c.id == _threads.c.board_id
-    )
-
-
 def _post_listed(reader: Viewer) -> ColumnElement[bool]:
     """A post's text in listings: visible posts of shown threads, or the reader moderates."""
     return or_(
@@ -455,7 +448,11 @@ def visible_post_rows(reader: Viewer) -> Select:
     post.id; the caller picks its columns with with_only_columns()."""
     return (
         select(_posts.c.id)
-        .select_from(_with_thread_and_board(_posts))
+        .select_from(
+            _posts.join(_threads, _threads.c.id == _posts.c.thread_id).join(
+                _boards, _boards.c.id == _threads.c.board_id
+            )
+        )
         .where(_board_visibility_clause(reader), _post_listed(reader))
     )
 
