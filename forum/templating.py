@@ -8,13 +8,14 @@ request, keep the ordinary runtime gettext, so the result is the same either way
 """
 
 import threading
+from collections import ChainMap
 from functools import lru_cache
 from types import BuiltinFunctionType, BuiltinMethodType, FunctionType, MethodType
 
 from flask import has_request_context, request, url_for
 from flask.templating import Environment
 from jinja2 import nodes
-from jinja2.compiler import CodeGenerator
+from jinja2.compiler import CodeGenerator, optimizeconst
 from jinja2.runtime import Context, Macro
 from jinja2.visitor import NodeTransformer
 from markupsafe import Markup, escape
@@ -59,6 +60,19 @@ class _OutputCodeGenerator(CodeGenerator):
         else:
             super()._output_child_pre(node, frame, finalize)
 
+    @optimizeconst
+    def visit_Getattr(self, node, frame):
+        # `row.title` of a loop variable, hundreds of times a page: Python's getattr first, and
+        # Jinja's environment.getattr (an item, else undefined) only when the object has no such
+        # attribute. A name can be read twice; any other object expression is left to Jinja.
+        if self.environment.is_async or not isinstance(node.node, nodes.Name):
+            return super().visit_Getattr(node, frame)
+        self.write("(_jinja_attribute if (_jinja_attribute := getattr(")
+        self.visit(node.node, frame)
+        self.write(f", {node.attr!r}, missing)) is not missing else environment.getattr(")
+        self.visit(node.node, frame)
+        self.write(f", {node.attr!r}))")
+
     def visit_Call(self, node, frame, forward_caller=False):
         # The environment's own helpers (format_trusted, put in by _ConstantTranslations) are
         # plain functions: called directly, not through context.call's checks for a context.
@@ -99,6 +113,15 @@ class _Context(Context):
             return __self.environment.undefined("a callable raised StopIteration")
 
 
+class _TemplateGlobals(ChainMap):
+    """A template's globals, Jinja's ChainMap over the environment's, with keys() as a set: every
+    `{% from ... import %}` of every render compares the page's globals with the macro file's
+    (Jinja's _get_default_module), a key at a time through ChainMap's lookups otherwise."""
+
+    def keys(self):
+        return set().union(*self.maps)
+
+
 class TranslatedEnvironment(Environment):
     """Flask's environment, handing each request the overlay compiled for its language."""
 
@@ -112,6 +135,9 @@ class TranslatedEnvironment(Environment):
         super().__init__(app, **options)
         self._overlays: dict[str, TranslatedEnvironment] = {}
         self._overlays_lock = threading.Lock()
+
+    def make_globals(self, d):
+        return _TemplateGlobals({} if d is None else d, self.globals)
 
     def _for_request(self) -> "TranslatedEnvironment":
         if self.translations is not None or not has_request_context():
@@ -153,10 +179,11 @@ def cached_url_for(endpoint: str, **values) -> str:
     """url_for for templates, remembering paths it has built.
 
     A path depends only on the endpoint, its arguments and the script root, and a page builds the
-    same links (navigation, language switch, listings) for every reader. Anything else that
-    url_for can be asked (anchors, external URLs, relative endpoints) goes to url_for itself.
+    same links (navigation, language switch, listings) for every reader. What depends on more
+    (external URLs on the request's host, endpoints relative to its blueprint) goes to url_for
+    itself.
     """
-    if endpoint.startswith(".") or any(key.startswith("_") for key in values):
+    if endpoint.startswith(".") or "_external" in values or "_scheme" in values:
         return url_for(endpoint, **values)
     try:
         return _built_path(request.script_root, endpoint, tuple(values.items()))

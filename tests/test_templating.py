@@ -66,11 +66,17 @@ def test_template_links_are_the_same_as_url_for(app):
             ("boards.index", {}),
             ("threads.show", {"thread_id": 7}),
             ("auth.login", {"next": "/threads/7?page=2"}),
+            ("threads.show", {"thread_id": 7, "_anchor": "post-9"}),
         ]:
             assert cached_url_for(endpoint, **values) == url_for(endpoint, **values)
             assert cached_url_for(endpoint, **values).startswith("/forum/")
     with app.test_request_context("/"):
         assert cached_url_for("threads.show", thread_id=7) == "/threads/7"
+    for host in ("http://a.example.fi/", "https://b.example.fi/"):  # the request's own host
+        with app.test_request_context("/", base_url=host):
+            assert cached_url_for("threads.show", thread_id=7, _external=True) == (
+                f"{host}threads/7"
+            )
 
 
 @pytest.mark.parametrize(
@@ -154,3 +160,30 @@ def test_a_callable_raising_stop_iteration_leaves_the_page_whole(app):
     with app.test_request_context(headers={"Accept-Language": "fi"}):
         template = app.jinja_env._for_request().from_string("a{{ exhausted() }}b")
         assert template.render(exhausted=exhausted) == "ab"
+
+
+ATTRIBUTES = """
+{{- row.title }}|{{ mapping.key }}|{{ mapping.items is defined }}|{{ row.absent is defined }}
+{{- '|' }}{{ rows[0].title }}|{{ row.title.upper() }}|{% for r in rows %}{{ r.title }}{% endfor %}
+{%- macro m(x) %}{{ x.title }}{% endmacro %}|{{ m(row) }}
+"""
+
+
+def test_attribute_lookups_keep_jinja_semantics(app):
+    """The compiled fast path for `name.attribute` falls back as Jinja's getattr does: to an
+    item of that name, else to undefined."""
+    from collections import namedtuple
+
+    from jinja2 import Environment, UndefinedError
+
+    row = namedtuple("Row", "title")("<T>")
+    values = {"row": row, "rows": [row], "mapping": {"key": "value"}}
+    plain_jinja = Environment(autoescape=True).from_string(ATTRIBUTES).render(**values)
+    with app.test_request_context(headers={"Accept-Language": "fi"}):
+        ours = app.jinja_env._for_request().from_string(ATTRIBUTES).render(**values)
+    title = "&lt;T&gt;"
+    assert ours == plain_jinja == f"{title}|value|True|False|{title}|{title}|{title}|{title}"
+    with app.test_request_context(headers={"Accept-Language": "fi"}):
+        template = app.jinja_env._for_request().from_string("{{ absent.attribute }}")
+        with pytest.raises(UndefinedError):
+            template.render()

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from forum.boards.models import Board
 from forum.extensions import db
+from forum.pagination import Page
 from forum.threads.models import Post, Thread
 from tests.conftest import form_token, post_form
 
@@ -72,12 +73,17 @@ def test_board_page_lists_pinned_first_then_latest_activity(client, make):
     assert recent.title in page
 
 
-def test_board_page_is_paginated(app, client, make):
-    app.config["THREADS_PER_PAGE"] = 3
+def _board_of_topics(app, make, *, threads: int, per_page: int) -> Board:
+    app.config["THREADS_PER_PAGE"] = per_page
     board = make.board()
     author = make.user()
-    for number in range(7):
+    for number in range(threads):
         make.thread(board, author=author, title=f"Topic number {number}")
+    return board
+
+
+def test_board_page_is_paginated(app, client, make):
+    board = _board_of_topics(app, make, threads=7, per_page=3)
     first = client.get(f"/boards/{board.slug}").text
     third = client.get(f"/boards/{board.slug}?page=3").text
     assert first.count("Topic number") == 3 and third.count("Topic number") == 1
@@ -277,3 +283,28 @@ def test_board_page_offers_a_new_thread_to_those_who_may_start_one(client, auth,
     assert start in client.get(f"/boards/{regional.slug}").text
     page = client.get(f"/boards/{archived.slug}").text
     assert start not in page and "This board is archived" in page
+
+
+@pytest.mark.parametrize("pages", [1, 2, 5, 9, 27, 400])
+def test_pagination_bar_shows_ends_and_neighbours_with_gaps_marked(pages):
+    for number in range(1, pages + 1):
+        page = Page(number=number, per_page=10, total=pages * 10)
+        expected = []
+        for candidate in range(1, pages + 1):  # the bar's rule, page by page
+            if candidate in (1, pages) or abs(candidate - number) <= 2:
+                expected.append(candidate)
+            elif abs(candidate - number) == 3:
+                expected.append(None)
+        assert page.shown_numbers == expected
+        assert len(page.shown_numbers) <= 9
+
+
+def test_pagination_bar_links_pages_around_the_current_one(app, client, make):
+    board = _board_of_topics(app, make, threads=12, per_page=1)
+    html = client.get(f"/boards/{board.slug}?page=6").text
+    bar = html[html.index('class="pagination"') :]
+    linked = [int(n) for n in re.findall(r"page=(\d+)\"", bar)]
+    # previous, 1, 4-8, 12, next; a gap (…) either side of the neighbours
+    assert linked == [5, 1, 4, 5, 6, 7, 8, 12, 7]
+    assert bar.count("…") == 2
+    assert re.search(r'page=6"\s*aria-current="page"', bar)
