@@ -110,9 +110,49 @@ def test_rebuild_command_restores_a_lost_index(app, client, make):
     db.session.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - a constant name
     db.session.commit()
     assert _titles(client, "kuntoutus") == []
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(text("DELETE FROM search_term"))
+        db.session.commit()
     result = app.test_cli_runner().invoke(args=["search-rebuild"])
     assert result.exit_code == 0 and "1 posts indexed" in result.output
     assert _titles(client, "kuntoutus") == ["Rebuilt"]
+    if db.engine.dialect.name == "sqlite":
+        assert db.session.scalar(text("SELECT count(*) FROM search_term WHERE term = 'rebuilt'"))
+
+
+@pytest.mark.parametrize("most_terms", [32, 2])
+def test_a_prefix_finds_every_term_it_begins(client, make, monkeypatch, most_terms):
+    """SQLite names the terms of a prefix that begins few of them and keeps the prefix for one
+    that begins many: the same posts either way."""
+    from forum.search import query
+
+    monkeypatch.setattr(query, "MOST_TERMS_A_PREFIX", most_terms)
+    for word in ("kuntoutusohjaaja", "kuntoutusraha", "kuntoutussuunnitelma", "kuntoutus"):
+        make.thread(title=f"About {word}", body=f"Tänään {word} puheeksi.", language="fi")
+    make.thread(title="Unrelated", body="Kuntouttava työtoiminta.", language="fi")
+    assert sorted(_titles(client, "kuntoutus")) == [
+        "About kuntoutus", "About kuntoutusohjaaja", "About kuntoutusraha",
+        "About kuntoutussuunnitelma",
+    ]  # fmt: skip
+    assert _titles(client, "kuntoutussuunnitelma") == ["About kuntoutussuunnitelma"]
+    assert _titles(client, "kuntoutuskurssi") == []
+
+
+def test_words_joined_by_an_underscore_are_found_by_each_part(client, make):
+    make.thread(title="Joined", body="Katso tiedosto hanke_raportti.", language="fi")
+    assert _titles(client, "raportti") == ["Joined"]
+    assert _titles(client, "hanke") == ["Joined"]
+
+
+def test_match_names_the_terms_of_few_and_keeps_the_prefix_of_many_or_none():
+    from forum.search.query import _fts5_query
+
+    indexed = {"työkyky": ["työkyky", "työkykyinen"], "kunto": None, "kuntou": [],
+               "arbete": []}  # fmt: skip
+    assert _fts5_query([{"työkyky"}, {"kunto", "kuntou"}, {"arbete"}], indexed) == (
+        '("työkyky" OR "työkykyinen") AND ("kunto"* OR "kuntou"*) AND ("arbete"*)'
+    )
+    assert _fts5_query([{"työkyky", "kuntou"}], indexed) == '("työkyky" OR "työkykyinen")'
 
 
 def test_search_queries_stay_constant(client, make, count_queries):

@@ -2,7 +2,10 @@
 
 SQLite indexes with an FTS5 table, PostgreSQL with a tsvector column under a GIN index; both hold
 the same terms (forum.search.text) and answer the same prefix queries, so a compound such as
-"työkykykoordinaattori" is found by "työkyky". Only visible posts are indexed: hiding or deleting
+"työkykykoordinaattori" is found by "työkyky". On SQLite every term also goes into `search_term`,
+a plain table of the index's vocabulary, where a query finds which terms a prefix stands for
+(forum.search.query). Terms stay there when their last post goes: an unused term costs a query
+nothing, and the table is rebuilt with the index. Only visible posts are indexed: hiding or deleting
 a post takes it out at once, and restoring it puts it back. Earlier versions of edited posts are
 never indexed, so purging one needs no index change.
 """
@@ -14,7 +17,7 @@ from forum.search.text import document_terms
 from forum.threads.models import Post, Thread
 
 # Names of the index's own tables: not part of the models, so Alembic's comparisons skip them.
-INDEX_TABLES = ("search_index", "search_document")
+INDEX_TABLES = ("search_index", "search_document", "search_term")
 
 
 def is_index_table(name: str) -> bool:
@@ -38,6 +41,11 @@ def _write(connection, dialect: str, post_id: int, terms: str | None) -> None:
                 text("INSERT INTO search_index (rowid, terms) VALUES (:id, :terms)"),
                 {"id": post_id, "terms": terms},
             )
+            if terms:
+                connection.execute(
+                    text("INSERT OR IGNORE INTO search_term (term) VALUES (:term)"),
+                    [{"term": term} for term in terms.split()],
+                )
     else:
         connection.execute(text("DELETE FROM search_document WHERE post_id = :id"), {"id": post_id})
         if terms is not None:
@@ -84,9 +92,11 @@ def rebuild(session, *, batch: int = 1000) -> int:
     """Index every visible post again from scratch; returns how many were indexed."""
     connection = session.connection()
     dialect = _dialect(session)
-    connection.execute(
-        text("DELETE FROM search_index" if dialect == "sqlite" else "DELETE FROM search_document")
-    )
+    if dialect == "sqlite":
+        connection.execute(text("DELETE FROM search_index"))
+        connection.execute(text("DELETE FROM search_term"))
+    else:
+        connection.execute(text("DELETE FROM search_document"))
     count, last_id = 0, 0
     while True:
         rows = session.execute(

@@ -1,6 +1,7 @@
 """Answering a search: matching posts from the index, then the policy's visibility filter."""
 
 import html
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -41,11 +42,55 @@ class Filters:
     until: date | None = None
 
 
-def _fts5_query(alternatives: list[set[str]]) -> str:
-    """SQLite's MATCH text: every query word, by one of its alternatives as a prefix."""
-    return " AND ".join(
-        "(" + " OR ".join(f'"{term}"*' for term in sorted(alts)) + ")" for alts in alternatives
+# A prefix standing for at most this many terms is asked for by those terms.
+MOST_TERMS_A_PREFIX = 32
+# The index's terms that begin with each prefix (all of them are letters and digits, which sort
+# below U+10FFFF), up to one more than the most a query names.
+_TERMS_BEGINNING = text(
+    "SELECT prefix.value, (SELECT group_concat(term, ' ') FROM ("
+    " SELECT term FROM search_term"
+    " WHERE term >= prefix.value AND term < prefix.value || char(1114111)"
+    " ORDER BY term LIMIT :most)) FROM json_each(:prefixes) AS prefix"
+)
+
+
+def _indexed_terms(session, alternatives: list[set[str]]) -> dict[str, list[str] | None]:
+    """For each alternative, the index's terms that it is a prefix of; None for a prefix of more
+    than MOST_TERMS_A_PREFIX terms."""
+    prefixes = sorted({alt for alts in alternatives for alt in alts})
+    rows = session.execute(
+        _TERMS_BEGINNING, {"prefixes": json.dumps(prefixes), "most": MOST_TERMS_A_PREFIX + 1}
     )
+    found = {}
+    for prefix, terms in rows:
+        terms = terms.split() if terms else []
+        found[prefix] = terms if len(terms) <= MOST_TERMS_A_PREFIX else None
+    return found
+
+
+def _fts5_query(alternatives: list[set[str]], indexed: dict[str, list[str] | None]) -> str:
+    """SQLite's MATCH text: every query word, by one of its alternatives as a prefix.
+
+    FTS5 answers a prefix ("työkyky"*) by first collecting every post of every term it stands
+    for, which took longer the more posts there were, even for a page of twenty; the same terms
+    named ("työkyky" OR "työkykyinen") are read newest first and only as far as the page needs.
+    A prefix of many terms stays a prefix, and one of none (no post has it) a prefix too.
+    """
+    groups = []
+    for alts in alternatives:
+        named: set[str] = set()
+        prefixes = []
+        for alt in sorted(alts):
+            terms = indexed.get(alt)
+            if terms:
+                named.update(terms)
+            else:
+                prefixes.append(alt)
+        if named:  # a prefix of no terms adds nothing beside terms that match
+            prefixes = [alt for alt in prefixes if indexed.get(alt) is None]
+        parts = [f'"{term}"' for term in sorted(named)] + [f'"{alt}"*' for alt in prefixes]
+        groups.append("(" + " OR ".join(parts) + ")")
+    return " AND ".join(groups)
 
 
 def _tsquery(alternatives: list[set[str]]) -> str:
@@ -101,7 +146,10 @@ def search(session, user, query: str, filters: Filters, *, locale: str) -> Searc
         return None
     dialect = session.get_bind().dialect.name
     tag_ids = _tags_named(session, query)
-    match = _fts5_query(alternatives) if dialect == "sqlite" else _tsquery(alternatives)
+    if dialect == "sqlite":
+        match = _fts5_query(alternatives, _indexed_terms(session, alternatives))
+    else:
+        match = _tsquery(alternatives)
     parameters = {
         "match": match,
         "tag_ids": tag_ids,

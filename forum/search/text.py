@@ -12,7 +12,9 @@ import simplemma
 
 from forum.config import SUPPORTED_LOCALES
 
-_WORD = re.compile(r"\w+")
+# Letters and digits: the characters SQLite's unicode61 tokenizer keeps in a token (an underscore
+# splits a word there), so each term is one token of the index, as search_term lists them.
+_WORD = re.compile(r"[^\W_]+")
 # Shorter words than this are not worth indexing or looking up.
 MIN_LENGTH = 2
 
