@@ -18,13 +18,25 @@ from types import SimpleNamespace
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnElement, Select, and_, bindparam, false, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import contains_eager
 
 from forum.auth.models import User
 from forum.boards.models import Board, ModerationScope
 from forum.extensions import db
 from forum.practices.models import GoodPractice
+from forum.tags.models import TagBoardCount
 from forum.threads.models import Post, Thread
 
 
@@ -109,6 +121,7 @@ _boards = Board.__table__
 _threads = Thread.__table__
 _posts = Post.__table__
 _practices = GoodPractice.__table__
+_tag_counts = TagBoardCount.__table__
 # Enough for every kind of reader a busy forum has at once; a statement is cheap to build again.
 _KINDS_OF_READER = 512
 
@@ -479,13 +492,6 @@ def visible_practice_rows(reader: Viewer) -> Select:
     )
 
 
-@_per_kind_of_reader
-def visible_thread_ids(reader: Viewer) -> Select:
-    """visible_threads() as thread ids, for counts: the thread table alone (not joined to the
-    board: _thread_seen_by_board_id)."""
-    return select(_threads.c.id).where(_thread_seen_by_board_id(reader))
-
-
 def _thread_seen_by_board_id(reader: Viewer) -> ColumnElement[bool]:
     """visible_threads()' rules asked of a thread's board_id, for statements that need nothing
     of the board. Joined to the board, SQLite's planner starts from the three boards and reads
@@ -496,6 +502,23 @@ def _thread_seen_by_board_id(reader: Viewer) -> ColumnElement[bool]:
             _threads.c.removed.is_(False),
             _threads.c.board_id.in_(_boards_where(_moderation_clause(reader))),
         ),
+    )
+
+
+@_per_kind_of_reader
+def visible_tag_counts(reader: Viewer) -> Select:
+    """How many threads the reader may see carry each tag, from the counts kept per board
+    (TagBoardCount): rows of (tag_id, threads); the caller may filter by tag_id. A board's
+    threads count where the reader may read the board, and its removed threads too where the
+    reader moderates it, as visible_threads() has it."""
+    seen = _tag_counts.c.threads + case(
+        (_moderation_clause(reader), _tag_counts.c.removed_threads), else_=0
+    )
+    return (
+        select(_tag_counts.c.tag_id, func.sum(seen).label("threads"))
+        .select_from(_tag_counts.join(_boards, _boards.c.id == _tag_counts.c.board_id))
+        .where(_board_visibility_clause(reader))
+        .group_by(_tag_counts.c.tag_id)
     )
 
 

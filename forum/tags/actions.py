@@ -10,6 +10,7 @@ from forum.audit.actions import record
 from forum.auth.models import User
 from forum.database import begin_write
 from forum.extensions import db
+from forum.tags import counters
 from forum.tags.models import Tag, TagGroup, thread_tag
 from forum.threads.actions import NotAllowed
 from forum.threads.models import Thread
@@ -53,7 +54,10 @@ def set_thread_tags(thread: Thread, tags: list[Tag], *, by: User) -> None:
         db.session.rollback()
         raise NotAllowed
     before = {tag.slug for tag in thread.tags}
+    counters.count_thread(thread.id, thread.board_id, removed=thread.removed, sign=-1)
     thread.tags = tags
+    db.session.flush()
+    counters.count_thread(thread.id, thread.board_id, removed=thread.removed, sign=1)
     after = {tag.slug for tag in tags}
     if before != after and by.id != thread.author_id:
         record(by, "thread.tag", thread, details=f"tags: {sorted(before)} → {sorted(after)}")
@@ -93,6 +97,7 @@ def merge_tag(source: Tag, target: Tag, *, by: User, reason: str = "") -> None:
     if rows:
         db.session.execute(insert(thread_tag), rows)
     db.session.execute(delete(thread_tag).where(thread_tag.c.tag_id == source.id))
+    counters.recount([source.id, target.id])
     record(by, "tag.merge", target, reason=reason,
            details=f"merged {source.slug!r} into {target.slug!r}")  # fmt: skip
     db.session.delete(source)

@@ -46,3 +46,19 @@ class Tag(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     group: Mapped[TagGroup] = relationship(back_populates="tags")
+
+
+class TagBoardCount(db.Model):
+    """How many threads of a board carry a tag: those members see, and the removed ones only the
+    board's moderators see. Kept in step by the actions that tag, remove, restore and move
+    threads (forum.tags.counters), so that a tag's page and the tag index add up a few of these
+    rows for their reader instead of counting every tagged thread."""
+
+    __tablename__ = "tag_board_count"
+
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True)
+    board_id: Mapped[int] = mapped_column(
+        ForeignKey("board.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    threads: Mapped[int] = mapped_column(default=0)
+    removed_threads: Mapped[int] = mapped_column(default=0)

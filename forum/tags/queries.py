@@ -1,17 +1,17 @@
 """Reading the taxonomy: pickers, counts and messages shared by the pages that tag threads."""
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.engine import Row
 
 from forum import policy
 from forum.extensions import db
 from forum.i18n import localized
 from forum.tags.actions import MissingRequiredTags
-from forum.tags.models import Tag, TagGroup, thread_tag
-from forum.threads.models import Thread
+from forum.tags.models import Tag, TagBoardCount, TagGroup
 
 
 @dataclass
@@ -79,13 +79,19 @@ def tag_choices() -> list[tuple[int, str]]:
 
 def visible_tag_counts(user) -> dict[int, int]:
     """How many threads the user may see carry each tag."""
-    counted = (
-        policy.visible_threads(user)
-        .join(thread_tag, thread_tag.c.thread_id == Thread.id)
-        .with_only_columns(thread_tag.c.tag_id, func.count())
-        .group_by(thread_tag.c.tag_id)
-    )
-    return dict(db.session.execute(counted).all())
+    return dict(db.session.execute(policy.visible_tag_counts(user)).all())
+
+
+def visible_tag_count(user, tag_id: int) -> int:
+    """How many threads the user may see carry the tag."""
+    row = db.session.execute(_one_tag_count(policy.viewer(user)), {"tag_id": tag_id}).first()
+    return row.threads if row else 0
+
+
+@lru_cache(maxsize=512)
+def _one_tag_count(reader: policy.Viewer) -> Select:
+    counts = TagBoardCount.__table__
+    return policy.visible_tag_counts(reader).where(counts.c.tag_id == bindparam("tag_id"))
 
 
 def missing_groups_message(error: MissingRequiredTags) -> str:

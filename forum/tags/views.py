@@ -18,10 +18,11 @@ from forum.tags.queries import (
     missing_groups_message,
     tag_choices,
     tag_groups,
+    visible_tag_count,
     visible_tag_counts,
 )
 from forum.threads.actions import NotAllowed
-from forum.threads.listing import thread_count, thread_rows
+from forum.threads.listing import thread_rows
 
 bp = Blueprint("tags", __name__)
 # From this many visible threads a tag is common enough that most recent threads carry it.
@@ -47,7 +48,7 @@ def show(slug: str):
     tag = db.session.scalar(_APPROVED_TAG, {"slug": slug})
     if tag is None:
         abort(404)
-    total = thread_count(current_user, "tag", tag_id=tag.id)
+    total = visible_tag_count(current_user, tag.id)
     page = requested_page(total, current_app.config["THREADS_PER_PAGE"])
     # A common tag: walk threads newest first and keep the tagged ones, stopping at the page,
     # rather than sort every tagged thread (101,000 posts: 12.8 -> 0.4 ms). For a rare tag the

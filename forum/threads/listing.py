@@ -10,7 +10,7 @@ are not.
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Select, bindparam, exists, func, select
+from sqlalchemy import Select, bindparam, exists, select
 from sqlalchemy.engine import Row
 
 from forum import policy
@@ -68,12 +68,6 @@ def thread_rows(user, listing: str, *, offset: int, limit: int, **parameters) ->
     return db.session.execute(statement, {**parameters, "offset": offset, "limit": limit}).all()
 
 
-def thread_count(user, listing: str, **parameters) -> int:
-    """How many threads of LISTINGS[listing] the user may see."""
-    statement = _count_statement(policy.viewer(user), listing)
-    return db.session.execute(statement, parameters).scalar_one()
-
-
 @lru_cache(maxsize=512)
 def _rows_statement(reader: policy.Viewer, listing: str, locale: str) -> Select:
     criteria, order_by = LISTINGS[listing]
@@ -97,14 +91,6 @@ def _rows_statement(reader: policy.Viewer, listing: str, locale: str) -> Select:
         .offset(bindparam("offset"))
         .limit(bindparam("limit"))
     )
-
-
-@lru_cache(maxsize=512)
-def _count_statement(reader: policy.Viewer, listing: str) -> Select:
-    criteria, _order_by = LISTINGS[listing]
-    # Ids only: the count need not read every column of every thread it counts.
-    counted = policy.visible_thread_ids(reader).where(*criteria).subquery()
-    return select(func.count()).select_from(counted)
 
 
 @lru_cache(maxsize=8)

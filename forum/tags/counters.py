@@ -1,0 +1,71 @@
+"""Counts of tagged threads per board (TagBoardCount), changed in SQL in the caller's transaction.
+
+Every action that changes which threads carry a tag, or whether members see a thread, or where it
+is, calls count_thread() for the thread's tags as they were and as they are. A count is never
+read into Python and written back: across worker processes that would lose updates.
+"""
+
+from functools import cache
+
+from sqlalchemy import Integer, bindparam, case, delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from forum.extensions import db
+from forum.tags.models import TagBoardCount, thread_tag
+from forum.threads.models import Thread
+
+_counts = TagBoardCount.__table__
+_threads = Thread.__table__
+_COLUMNS = ("tag_id", "board_id", "threads", "removed_threads")
+
+
+@cache
+def _add_thread_tags(dialect: str):
+    """INSERT ... ON CONFLICT DO UPDATE: the first thread of a tag on a board makes its row."""
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    rows = select(
+        thread_tag.c.tag_id,
+        bindparam("board_id", type_=Integer),
+        bindparam("threads", type_=Integer),
+        bindparam("removed_threads", type_=Integer),
+    ).where(thread_tag.c.thread_id == bindparam("thread_id"))
+    statement = dialect_insert(_counts).from_select(_COLUMNS, rows)
+    return statement.on_conflict_do_update(
+        index_elements=["tag_id", "board_id"],
+        set_={
+            "threads": _counts.c.threads + statement.excluded.threads,
+            "removed_threads": _counts.c.removed_threads + statement.excluded.removed_threads,
+        },
+    )
+
+
+def count_thread(thread_id: int, board_id: int, *, removed: bool, sign: int) -> None:
+    """Count the thread's present tags on the board (sign 1) or take them off (sign -1), as a
+    thread that members see or, if removed, one that only moderators see."""
+    statement = _add_thread_tags(db.session.get_bind().dialect.name)
+    db.session.execute(
+        statement,
+        {"thread_id": thread_id, "board_id": board_id,
+         "threads": 0 if removed else sign, "removed_threads": sign if removed else 0},
+    )  # fmt: skip
+
+
+def recount(tag_ids: list[int] | None = None) -> None:
+    """Count the tags' threads again from the threads themselves (every tag's if None)."""
+    removed = _threads.c.removed
+    counted = (
+        select(
+            thread_tag.c.tag_id,
+            _threads.c.board_id,
+            func.sum(case((removed, 0), else_=1)),
+            func.sum(case((removed, 1), else_=0)),
+        )
+        .join(_threads, _threads.c.id == thread_tag.c.thread_id)
+        .group_by(thread_tag.c.tag_id, _threads.c.board_id)
+    )
+    cleared = delete(_counts)
+    if tag_ids is not None:
+        counted = counted.where(thread_tag.c.tag_id.in_(tag_ids))
+        cleared = cleared.where(_counts.c.tag_id.in_(tag_ids))
+    db.session.execute(cleared)
+    db.session.execute(insert(_counts).from_select(_COLUMNS, counted))
