@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.database import configure_engine, render_migration_item
     from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
     from forum.search import index as search_index
+    from forum.tags import counters as tag_counters
 
     db.init_app(app)
     migrate.init_app(
@@ -78,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
     notices.init_app(app)
     assets.init_app(app)
     search_index.init_app(app)
+    tag_counters.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -13,9 +13,9 @@ from forum.boards.models import Board
 from forum.database import begin_write, utcnow
 from forum.extensions import db
 from forum.moderation.models import FLAG_DECISIONS, FLAG_REASONS, HIDING_REASONS, Flag
-from forum.tags import counters as tag_counters
 from forum.threads.actions import NotAllowed, change_status, update_row
 from forum.threads.models import Post, PostRevision, Thread
+from forum.threads.signals import thread_counted
 
 # What a moderator's decision on a flag does to the post.
 _DECISION_STATUS = {"hide": "hidden", "delete": "deleted"}
@@ -138,7 +138,9 @@ def move_thread(thread: Thread, *, by: User, to: Board, reason: str = "") -> Non
             Board, board.id, thread_count=Board.thread_count + sign * int(visible),
             post_count=Board.post_count + sign * posts,
         )  # fmt: skip
-        tag_counters.count_thread(thread.id, board.id, removed=thread.removed, sign=sign)
+        thread_counted.send(
+            None, thread_id=thread.id, board_id=board.id, removed=thread.removed, sign=sign
+        )
     thread.board_id = to.id
     record(by, "thread.move", thread, reason=reason,
            details=f"board: {source.slug!r} → {to.slug!r}")  # fmt: skip

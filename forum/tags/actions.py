@@ -14,6 +14,7 @@ from forum.tags import counters
 from forum.tags.models import Tag, TagGroup, thread_tag
 from forum.threads.actions import NotAllowed
 from forum.threads.models import Thread
+from forum.threads.signals import thread_counted
 
 
 class MissingRequiredTags(Exception):
@@ -54,10 +55,11 @@ def set_thread_tags(thread: Thread, tags: list[Tag], *, by: User) -> None:
         db.session.rollback()
         raise NotAllowed
     before = {tag.slug for tag in thread.tags}
-    counters.count_thread(thread.id, thread.board_id, removed=thread.removed, sign=-1)
+    counted = {"thread_id": thread.id, "board_id": thread.board_id, "removed": thread.removed}
+    thread_counted.send(None, **counted, sign=-1)
     thread.tags = tags
     db.session.flush()
-    counters.count_thread(thread.id, thread.board_id, removed=thread.removed, sign=1)
+    thread_counted.send(None, **counted, sign=1)
     after = {tag.slug for tag in tags}
     if before != after and by.id != thread.author_id:
         record(by, "thread.tag", thread, details=f"tags: {sorted(before)} → {sorted(after)}")

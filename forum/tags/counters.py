@@ -1,8 +1,9 @@
 """Counts of tagged threads per board (TagBoardCount), changed in SQL in the caller's transaction.
 
 Every action that changes which threads carry a tag, or whether members see a thread, or where it
-is, calls count_thread() for the thread's tags as they were and as they are. A count is never
-read into Python and written back: across worker processes that would lose updates.
+is, sends threads.signals.thread_counted for the thread as it was and as it is; count_thread()
+receives it. A count is never read into Python and written back: across worker processes that
+would lose updates.
 """
 
 from functools import cache
@@ -13,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from forum.extensions import db
 from forum.tags.models import TagBoardCount, thread_tag
 from forum.threads.models import Thread
+from forum.threads.signals import thread_counted
 
 _counts = TagBoardCount.__table__
 _threads = Thread.__table__
@@ -39,7 +41,7 @@ def _add_thread_tags(dialect: str):
     )
 
 
-def count_thread(thread_id: int, board_id: int, *, removed: bool, sign: int) -> None:
+def count_thread(_sender, *, thread_id: int, board_id: int, removed: bool, sign: int) -> None:
     """Count the thread's present tags on the board (sign 1) or take them off (sign -1), as a
     thread that members see or, if removed, one that only moderators see."""
     statement = _add_thread_tags(db.session.get_bind().dialect.name)
@@ -69,3 +71,7 @@ def recount(tag_ids: list[int] | None = None) -> None:
         cleared = cleared.where(_counts.c.tag_id.in_(tag_ids))
     db.session.execute(cleared)
     db.session.execute(insert(_counts).from_select(_COLUMNS, counted))
+
+
+def init_app(_app) -> None:
+    thread_counted.connect(count_thread)

@@ -20,8 +20,8 @@ from forum.config import SUPPORTED_LOCALES
 from forum.database import begin_write, utcnow
 from forum.extensions import db
 from forum.markup import Rendered, render
-from forum.tags import counters as tag_counters
 from forum.threads.models import PATH_SEGMENT, Post, PostRevision, Thread, path_segment
+from forum.threads.signals import thread_counted
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
@@ -158,7 +158,7 @@ def start_thread(
         Board, board.id, thread_count=Board.thread_count + 1,
         post_count=Board.post_count + 1, last_activity_at=now,
     )  # fmt: skip
-    tag_counters.count_thread(thread.id, board.id, removed=False, sign=1)
+    thread_counted.send(None, thread_id=thread.id, board_id=board.id, removed=False, sign=1)
     db.session.commit()
     return thread
 
@@ -252,8 +252,10 @@ def change_status(post: Post, status: str, *, by: User, reason: str, action: str
             Board, board_id, thread_count=Board.thread_count + delta,
             post_count=Board.post_count + delta * (replies + 1),
         )  # fmt: skip
-        tag_counters.count_thread(post.thread_id, board_id, removed=delta > 0, sign=-1)
-        tag_counters.count_thread(post.thread_id, board_id, removed=delta < 0, sign=1)
+        for removed, sign in ((delta > 0, -1), (delta < 0, 1)):
+            thread_counted.send(
+                None, thread_id=post.thread_id, board_id=board_id, removed=removed, sign=sign
+            )
     elif delta:
         update_row(Thread, post.thread_id, reply_count=Thread.reply_count + delta)
         update_row(Post, post.parent_id, reply_count=Post.reply_count + delta)

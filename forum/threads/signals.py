@@ -1,0 +1,15 @@
+"""What thread actions tell the domains above them that keep counts of threads (tags).
+
+Threads never import those domains; each connects its receiver at start-up. Signals are sent
+inside the action's transaction, so a receiver's writes commit or roll back with the change.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# A thread's contribution to the counts kept of it, added (sign 1) or taken away (sign -1):
+# send(None, thread_id=, board_id=, removed=, sign=). removed: whether only moderators see it.
+# An action changing where or whether a thread shows, or its tags, takes the thread away as it
+# was and adds it as it is.
+thread_counted = _signals.signal("thread-counted")
