@@ -26,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.auth.actions import load_session_user
     from forum.database import configure_engine, render_migration_item
     from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from forum.practices import counters as practice_counters
     from forum.search import index as search_index
     from forum.tags import counters as tag_counters
 
@@ -80,6 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
     assets.init_app(app)
     search_index.init_app(app)
     tag_counters.init_app(app)
+    practice_counters.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -2,7 +2,8 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, event, text
+from sqlalchemy import DateTime, Insert, Select, Table, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
@@ -49,6 +50,26 @@ def begin_write() -> None:
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={WRITE_OPTION: True})
+
+
+def adding_insert(
+    dialect: str, table: Table, columns: tuple, rows: Select, *, keys: list, added: tuple
+) -> Insert:
+    """INSERT ... SELECT that, where a row with the same keys exists, adds the new row's `added`
+    columns to it (ON CONFLICT DO UPDATE, which both backends have): a count's first change
+    makes its row, and two transactions never both make it."""
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = dialect_insert(table).from_select(columns, rows)
+    return statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={name: table.c[name] + statement.excluded[name] for name in added},
+    )
+
+
+def counted_change(*, removed: bool, sign: int) -> tuple[int, int]:
+    """(change of the count members see, change of the count of removed things) when a thing is
+    counted (sign 1) or taken off (sign -1)."""
+    return (0, sign) if removed else (sign, 0)
 
 
 def refresh_statistics() -> None:

@@ -19,6 +19,7 @@ from types import SimpleNamespace
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import (
+    Column,
     ColumnElement,
     Select,
     and_,
@@ -505,20 +506,27 @@ def _thread_seen_by_board_id(reader: Viewer) -> ColumnElement[bool]:
     )
 
 
+def visible_kept_counts(reader: Viewer, shown: Column, removed: Column, *keys) -> Select:
+    """Counts kept per board, added up for the reader by `keys`: rows of (*keys, count). A
+    board's `shown` count (what members see) counts where the reader may read the board, and its
+    `removed` count too where the reader moderates it, as visible_threads() has it. The columns
+    are of one table with a board_id; the caller may filter on its keys."""
+    counts = shown.table
+    seen = shown + case((_moderation_clause(reader), removed), else_=0)
+    return (
+        select(*keys, func.sum(seen).label("count"))
+        .select_from(counts.join(_boards, _boards.c.id == counts.c.board_id))
+        .where(_board_visibility_clause(reader))
+        .group_by(*keys)
+    )
+
+
 @_per_kind_of_reader
 def visible_tag_counts(reader: Viewer) -> Select:
     """How many threads the reader may see carry each tag, from the counts kept per board
-    (TagBoardCount): rows of (tag_id, threads); the caller may filter by tag_id. A board's
-    threads count where the reader may read the board, and its removed threads too where the
-    reader moderates it, as visible_threads() has it."""
-    seen = _tag_counts.c.threads + case(
-        (_moderation_clause(reader), _tag_counts.c.removed_threads), else_=0
-    )
-    return (
-        select(_tag_counts.c.tag_id, func.sum(seen).label("threads"))
-        .select_from(_tag_counts.join(_boards, _boards.c.id == _tag_counts.c.board_id))
-        .where(_board_visibility_clause(reader))
-        .group_by(_tag_counts.c.tag_id)
+    (TagBoardCount): rows of (tag_id, count)."""
+    return visible_kept_counts(
+        reader, _tag_counts.c.threads, _tag_counts.c.removed_threads, _tag_counts.c.tag_id
     )
 
 

@@ -197,13 +197,16 @@ def test_row_and_id_filters_select_what_the_object_filters_select(world, make, r
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_tag_counts_kept_per_board_are_the_threads_the_reader_sees(world, make, role):
-    """The counts that the tag page and the tag index read (TagBoardCount, kept by the actions)
-    equal a count of the threads the reader may see, after every action that changes them:
-    starting, tagging, removing, restoring and moving threads, and merging tags."""
+def test_counts_kept_per_board_are_what_the_reader_sees(world, make, role):
+    """The counts that the tag page and the tag index read (TagBoardCount) equal a count of the
+    threads the reader may see, and the unfiltered library's (PracticeCount) a count of the
+    practices, after every action that changes them: starting, tagging, removing, restoring and
+    moving threads, curating practices and merging tags."""
     from sqlalchemy import func, select
 
     from forum.moderation import actions as moderation
+    from forum.practices import actions as practice_actions
+    from forum.practices import library
     from forum.tags import actions as tag_actions
     from forum.tags.models import Tag, thread_tag
     from forum.tags.queries import visible_tag_count
@@ -218,17 +221,26 @@ def test_tag_counts_kept_per_board_are_the_threads_the_reader_sees(world, make, 
     for board, _thread in pairs:
         board.archived = False  # written to first, as the world does
     db.session.commit()
+
+    def curate(thread, language="en"):
+        practice_actions.curate(thread, by=admin, maturity="idea", language=language,
+                                summary={"core_idea": "Idea"})  # fmt: skip
+
     for number, (board, thread) in enumerate(pairs):
+        curate(thread)
         tag_actions.set_thread_tags(thread, [first, second], by=admin)
-        make.thread(board, author=admin, tags=[second, third])
+        curate(make.thread(board, author=users["member"], tags=[second, third]), "fi")
         if number % 2:
-            opening = make.opening_post(make.thread(board, author=admin, tags=[first, fourth]))
-            moderation.moderate_post(opening, "hide", by=admin, reason="test")
+            hidden = make.thread(board, author=admin, tags=[first, fourth])
+            curate(hidden, "sv")
+            moderation.moderate_post(make.opening_post(hidden), "hide", by=admin, reason="test")
+    curate(db.session.get(Thread, pairs[0][1].id), "fi")  # a second summary language
     restored = make.opening_post(make.thread(pairs[0][0], author=admin, tags=[third]))
     moderation.moderate_post(restored, "delete", by=admin, reason="test")
     moderation.moderate_post(restored, "restore", by=admin, reason="test")
     moved = make.thread(pairs[0][0], author=admin, tags=[first, third])
-    moderation.move_thread(moved, by=admin, to=pairs[2][0])
+    curate(moved)
+    moderation.move_thread(db.session.get(Thread, moved.id), by=admin, to=pairs[2][0])
     hidden_and_moved = make.thread(pairs[0][0], author=admin, tags=[fourth])
     moderation.moderate_post(make.opening_post(hidden_and_moved), "hide", by=admin, reason="x")
     moderation.move_thread(db.session.get(Thread, hidden_and_moved.id), by=admin, to=pairs[1][0])
@@ -252,3 +264,6 @@ def test_tag_counts_kept_per_board_are_the_threads_the_reader_sees(world, make, 
     assert expected  # every reader sees some tagged threads
     for tag in (first, third, fourth):
         assert visible_tag_count(reader, tag.id) == expected.get(tag.id, 0)
+    kept = library._facets_kept(reader)
+    assert kept == library._facets_counted(reader, library.Filters())
+    assert kept.total and kept.tag and kept.language and kept.region

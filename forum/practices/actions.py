@@ -8,6 +8,7 @@ from forum.audit.actions import record
 from forum.auth.models import User
 from forum.database import begin_write
 from forum.extensions import db
+from forum.practices import counters
 from forum.practices.models import MATURITIES, Adoption, GoodPractice, PracticeSummary
 from forum.threads.actions import NotAllowed, update_row
 from forum.threads.models import Thread
@@ -38,12 +39,16 @@ def curate(
         db.session.add(practice)
         db.session.flush()
         record(by, "practice.mark", thread)
+    else:  # counted again below, with the summary's language
+        counters.count_practice(thread.id, thread.board_id, removed=thread.removed, sign=-1)
     practice.maturity = maturity
     existing = {s.language: s for s in practice.summaries}
     text = existing.get(language) or PracticeSummary(practice_id=practice.id, language=language)
     for field in SUMMARY_FIELDS:
         setattr(text, field, (summary.get(field) or "").strip())
     db.session.add(text)
+    db.session.flush()
+    counters.count_practice(thread.id, thread.board_id, removed=thread.removed, sign=1)
     record(by, "practice.summary", thread, details=f"language: {language}")
     db.session.commit()
     return practice

@@ -8,18 +8,19 @@ parameters: the library of a region and the library of another region share thei
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import Select, String, bindparam, cast, func, literal, select, union_all
+from sqlalchemy import Select, String, and_, bindparam, cast, func, literal, select, union_all
 from sqlalchemy.engine import Row
 
 from forum import policy
 from forum.extensions import db
-from forum.practices.models import GoodPractice, PracticeSummary
+from forum.practices.models import GoodPractice, PracticeCount, PracticeSummary
 from forum.regions.models import Organisation, Region
 from forum.tags.models import Tag, thread_tag
 from forum.threads.models import Thread
 
 _practices = GoodPractice.__table__
 _summaries = PracticeSummary.__table__
+_kept = PracticeCount.__table__
 _organisations = Organisation.__table__
 _regions = Region.__table__
 _threads = Thread.__table__
@@ -194,8 +195,55 @@ def page(user, filters: Filters, *, sort: str, offset: int, limit: int, locale: 
     return db.session.execute(statement, parameters).all()
 
 
+UNFILTERED = Filters().shape()
+
+
+@lru_cache(maxsize=256)
+def _kept_facets(reader: policy.Viewer) -> Select:
+    """The unfiltered library's counts, from those kept per board (PracticeCount): rows of
+    (facet, value, count, organisation name, organisation region) as _facets() gives them, with
+    the total and the regions' counts left to add up from the organisations'."""
+    kept = policy.visible_kept_counts(
+        reader, _kept.c.practices, _kept.c.removed_practices, _kept.c.facet, _kept.c.value
+    ).subquery()
+    organisation = and_(
+        kept.c.facet == "organisation", cast(_organisations.c.id, String) == kept.c.value
+    )
+    return select(
+        kept.c.facet, kept.c.value, kept.c.count, _organisations.c.name, _organisations.c.region_id
+    ).select_from(kept.outerjoin(_organisations, organisation))
+
+
+def _facets_kept(user) -> Facets:
+    counts = Facets()
+    for facet, value, number, name, region_id in db.session.execute(
+        _kept_facets(policy.viewer(user))
+    ):
+        if not number:  # a board's practices that all went elsewhere
+            continue
+        if facet == "organisation":
+            counts.total += number
+            counts.organisation[int(value)] = number
+            counts.organisations.append((int(value), name))
+            if region_id is not None:
+                counts.region[region_id] = counts.region.get(region_id, 0) + number
+        else:
+            getattr(counts, facet)[value] = number
+    counts.organisations.sort(key=lambda organisation: organisation[1])
+    return counts
+
+
 def facets(user, filters: Filters) -> Facets:
-    """How many practices the user may see pass the filters, and the counts of each value."""
+    """How many practices the user may see pass the filters, and the counts of each value.
+
+    Unfiltered, from the counts kept per board: a few rows however many practices there are.
+    Filtered, counted over the practices that pass the filters."""
+    if filters.shape() == UNFILTERED:
+        return _facets_kept(user)
+    return _facets_counted(user, filters)
+
+
+def _facets_counted(user, filters: Filters) -> Facets:
     statement = _facets(policy.viewer(user), filters.shape())
     counts = Facets()
     for facet, value, number, name in db.session.execute(statement, filters.parameters()).all():

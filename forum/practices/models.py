@@ -66,3 +66,22 @@ class Adoption(db.Model):
 
     organisation: Mapped[Organisation] = relationship()
     user: Mapped[User] = relationship()
+
+
+class PracticeCount(db.Model):
+    """How many good practices of a board have each organisation, tag and summary language
+    (facet, value): those members see, and the removed ones only the board's moderators see.
+    Kept in step by the actions that change them (forum.practices.counters), so that the
+    library's unfiltered counts add up a few rows for their reader instead of going through every
+    practice. Every practice has one organisation: their counts add up to the total, and, by
+    the organisations' regions, to the regions'."""
+
+    __tablename__ = "practice_count"
+
+    board_id: Mapped[int] = mapped_column(
+        ForeignKey("board.id", ondelete="CASCADE"), primary_key=True
+    )
+    facet: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(String(64), primary_key=True)
+    practices: Mapped[int] = mapped_column(default=0)
+    removed_practices: Mapped[int] = mapped_column(default=0)

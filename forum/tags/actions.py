@@ -12,6 +12,7 @@ from forum.database import begin_write
 from forum.extensions import db
 from forum.tags import counters
 from forum.tags.models import Tag, TagGroup, thread_tag
+from forum.tags.signals import tags_merged
 from forum.threads.actions import NotAllowed
 from forum.threads.models import Thread
 from forum.threads.signals import thread_counted
@@ -100,6 +101,7 @@ def merge_tag(source: Tag, target: Tag, *, by: User, reason: str = "") -> None:
         db.session.execute(insert(thread_tag), rows)
     db.session.execute(delete(thread_tag).where(thread_tag.c.tag_id == source.id))
     counters.recount([source.id, target.id])
+    tags_merged.send(None, source_slug=source.slug, target_slug=target.slug)
     record(by, "tag.merge", target, reason=reason,
            details=f"merged {source.slug!r} into {target.slug!r}")  # fmt: skip
     db.session.delete(source)

@@ -9,8 +9,8 @@ would lose updates.
 from functools import cache
 
 from sqlalchemy import Integer, bindparam, case, delete, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from forum.database import adding_insert, counted_change
 from forum.extensions import db
 from forum.tags.models import TagBoardCount, thread_tag
 from forum.threads.models import Thread
@@ -23,33 +23,29 @@ _COLUMNS = ("tag_id", "board_id", "threads", "removed_threads")
 
 @cache
 def _add_thread_tags(dialect: str):
-    """INSERT ... ON CONFLICT DO UPDATE: the first thread of a tag on a board makes its row."""
-    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     rows = select(
         thread_tag.c.tag_id,
         bindparam("board_id", type_=Integer),
-        bindparam("threads", type_=Integer),
-        bindparam("removed_threads", type_=Integer),
+        bindparam("shown", type_=Integer),
+        bindparam("removed", type_=Integer),
     ).where(thread_tag.c.thread_id == bindparam("thread_id"))
-    statement = dialect_insert(_counts).from_select(_COLUMNS, rows)
-    return statement.on_conflict_do_update(
-        index_elements=["tag_id", "board_id"],
-        set_={
-            "threads": _counts.c.threads + statement.excluded.threads,
-            "removed_threads": _counts.c.removed_threads + statement.excluded.removed_threads,
-        },
-    )
+    return adding_insert(dialect, _counts, _COLUMNS, rows, keys=["tag_id", "board_id"],
+                         added=("threads", "removed_threads"))  # fmt: skip
 
 
 def count_thread(_sender, *, thread_id: int, board_id: int, removed: bool, sign: int) -> None:
     """Count the thread's present tags on the board (sign 1) or take them off (sign -1), as a
     thread that members see or, if removed, one that only moderators see."""
-    statement = _add_thread_tags(db.session.get_bind().dialect.name)
+    shown_change, removed_change = counted_change(removed=removed, sign=sign)
     db.session.execute(
-        statement,
-        {"thread_id": thread_id, "board_id": board_id,
-         "threads": 0 if removed else sign, "removed_threads": sign if removed else 0},
-    )  # fmt: skip
+        _add_thread_tags(db.session.get_bind().dialect.name),
+        {
+            "thread_id": thread_id,
+            "board_id": board_id,
+            "shown": shown_change,
+            "removed": removed_change,
+        },
+    )
 
 
 def recount(tag_ids: list[int] | None = None) -> None:
