@@ -9,8 +9,10 @@ from forum.config import DEFAULT_LOCALE
 from forum.database import begin_write, refresh_statistics
 from forum.extensions import db
 from forum.markup import render
+from forum.practices import counters as practice_counters
 from forum.regions.models import ORGANISATION_KINDS, Organisation, Region
 from forum.search import index as search_index
+from forum.tags import counters as tag_counters
 from forum.threads.models import Post
 
 RERENDER_BATCH = 500
@@ -103,6 +105,17 @@ def search_rebuild() -> None:
     click.echo(f"{count} posts indexed.")
 
 
+@click.command("recount")
+def recount() -> None:
+    """Count the tag and library counts kept per board again from the threads and practices
+    (if they are in doubt: the actions keep them in step)."""
+    begin_write()
+    tag_counters.recount()
+    practice_counters.recount()
+    db.session.commit()
+    click.echo("Counts rebuilt.")
+
+
 @click.command("analyze")
 def analyze() -> None:
     """Refresh the query planner's statistics (SQLite: after loading data, and now and then)."""
@@ -116,4 +129,5 @@ def init_app(app) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(create_organisation)
     app.cli.add_command(search_rebuild)
+    app.cli.add_command(recount)
     app.cli.add_command(analyze)

@@ -74,3 +74,30 @@ def test_analyze_gives_the_query_planner_statistics(app):
             text("SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")
         ).all()
     assert {"post", "thread", "account"} <= set(tables)
+
+
+def test_recount_rebuilds_the_counts_kept_per_board(app, make):
+    from flask_login import AnonymousUserMixin
+
+    from forum import policy
+    from forum.practices import actions as practice_actions
+    from forum.practices import library
+    from forum.practices.models import PracticeCount
+    from forum.tags.models import Tag, TagBoardCount
+
+    tag = db.session.scalar(select(Tag).where(Tag.status == "approved"))
+    admin = make.user(role="admin")
+    thread = make.thread(tags=[tag], author=admin)
+    practice_actions.curate(thread, by=admin, maturity="idea", language="fi",
+                            summary={"core_idea": "Idea"})  # fmt: skip
+    reader = AnonymousUserMixin()
+    counted = dict(db.session.execute(policy.visible_tag_counts(reader)).all())
+    facets = library.facets(reader, library.Filters())
+    assert counted[tag.id] == 1 and facets.total == 1
+    db.session.execute(TagBoardCount.__table__.update().values(threads=7))
+    db.session.execute(PracticeCount.__table__.delete())
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["recount"])
+    assert result.exit_code == 0 and "Counts rebuilt" in result.output
+    assert dict(db.session.execute(policy.visible_tag_counts(reader)).all()) == counted
+    assert library.facets(reader, library.Filters()) == facets
