@@ -66,10 +66,11 @@ def adding_insert(
     )
 
 
-def counted_change(*, removed: bool, sign: int) -> tuple[int, int]:
-    """(change of the count members see, change of the count of removed things) when a thing is
-    counted (sign 1) or taken off (sign -1)."""
-    return (0, sign) if removed else (sign, 0)
+def add_counted(statement: Insert, *, removed: bool, sign: int, **parameters) -> None:
+    """Run an adding_insert() whose rows take :shown (the change of what members see) and
+    :removed (of what only moderators see), for a thing counted (sign 1) or taken off (-1)."""
+    shown_change, removed_change = (0, sign) if removed else (sign, 0)
+    db.session.execute(statement, {**parameters, "shown": shown_change, "removed": removed_change})
 
 
 def refresh_statistics() -> None:

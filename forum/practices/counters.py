@@ -23,7 +23,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from forum.database import adding_insert, counted_change
+from forum.database import add_counted, adding_insert
 from forum.extensions import db
 from forum.practices.models import GoodPractice, PracticeCount, PracticeSummary
 from forum.tags.models import Tag, thread_tag
@@ -70,16 +70,8 @@ def _add_practice(dialect: str):
 def count_practice(thread_id: int, board_id: int, *, removed: bool, sign: int) -> None:
     """Count the good practice on the thread, if it is one, with its present organisation, tags
     and languages on the board (sign 1), or take them off (sign -1)."""
-    shown_change, removed_change = counted_change(removed=removed, sign=sign)
-    db.session.execute(
-        _add_practice(db.session.get_bind().dialect.name),
-        {
-            "thread_id": thread_id,
-            "board_id": board_id,
-            "shown": shown_change,
-            "removed": removed_change,
-        },
-    )
+    statement = _add_practice(db.session.get_bind().dialect.name)
+    add_counted(statement, removed=removed, sign=sign, thread_id=thread_id, board_id=board_id)
 
 
 def recount(*, tag_slugs: list[str] | None = None) -> None:

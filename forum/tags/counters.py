@@ -10,7 +10,7 @@ from functools import cache
 
 from sqlalchemy import Integer, bindparam, case, delete, func, insert, select
 
-from forum.database import adding_insert, counted_change
+from forum.database import add_counted, adding_insert
 from forum.extensions import db
 from forum.tags.models import TagBoardCount, thread_tag
 from forum.threads.models import Thread
@@ -36,16 +36,8 @@ def _add_thread_tags(dialect: str):
 def count_thread(_sender, *, thread_id: int, board_id: int, removed: bool, sign: int) -> None:
     """Count the thread's present tags on the board (sign 1) or take them off (sign -1), as a
     thread that members see or, if removed, one that only moderators see."""
-    shown_change, removed_change = counted_change(removed=removed, sign=sign)
-    db.session.execute(
-        _add_thread_tags(db.session.get_bind().dialect.name),
-        {
-            "thread_id": thread_id,
-            "board_id": board_id,
-            "shown": shown_change,
-            "removed": removed_change,
-        },
-    )
+    statement = _add_thread_tags(db.session.get_bind().dialect.name)
+    add_counted(statement, removed=removed, sign=sign, thread_id=thread_id, board_id=board_id)
 
 
 def recount(tag_ids: list[int] | None = None) -> None:
