@@ -507,14 +507,15 @@ def _thread_seen_by_board_id(reader: Viewer) -> ColumnElement[bool]:
 
 
 def visible_kept_counts(reader: Viewer, shown: Column, removed: Column, *keys) -> Select:
-    """Counts kept per board, added up for the reader by `keys`: rows of (*keys, count). A
+    """Counts kept per board, added up for the reader by `keys`: rows of (*keys, counted). A
     board's `shown` count (what members see) counts where the reader may read the board, and its
     `removed` count too where the reader moderates it, as visible_threads() has it. The columns
-    are of one table with a board_id; the caller may filter on its keys."""
+    are of one table with a board_id; the caller may filter on its keys. ("counted", not
+    "count": a row's count is the tuple method.)"""
     counts = shown.table
     seen = shown + case((_moderation_clause(reader), removed), else_=0)
     return (
-        select(*keys, func.sum(seen).label("count"))
+        select(*keys, func.sum(seen).label("counted"))
         .select_from(counts.join(_boards, _boards.c.id == counts.c.board_id))
         .where(_board_visibility_clause(reader))
         .group_by(*keys)
@@ -524,7 +525,7 @@ def visible_kept_counts(reader: Viewer, shown: Column, removed: Column, *keys) -
 @_per_kind_of_reader
 def visible_tag_counts(reader: Viewer) -> Select:
     """How many threads the reader may see carry each tag, from the counts kept per board
-    (TagBoardCount): rows of (tag_id, count)."""
+    (TagBoardCount): rows of (tag_id, counted)."""
     return visible_kept_counts(
         reader, _tag_counts.c.threads, _tag_counts.c.removed_threads, _tag_counts.c.tag_id
     )

@@ -210,7 +210,11 @@ def _kept_facets(reader: policy.Viewer) -> Select:
         kept.c.facet == "organisation", cast(_organisations.c.id, String) == kept.c.value
     )
     return select(
-        kept.c.facet, kept.c.value, kept.c.count, _organisations.c.name, _organisations.c.region_id
+        kept.c.facet,
+        kept.c.value,
+        kept.c.counted,
+        _organisations.c.name,
+        _organisations.c.region_id,
     ).select_from(kept.outerjoin(_organisations, organisation))
 
 

@@ -85,7 +85,7 @@ def visible_tag_counts(user) -> dict[int, int]:
 def visible_tag_count(user, tag_id: int) -> int:
     """How many threads the user may see carry the tag."""
     row = db.session.execute(_one_tag_count(policy.viewer(user)), {"tag_id": tag_id}).first()
-    return row.count if row else 0
+    return row.counted if row else 0
 
 
 @lru_cache(maxsize=512)
