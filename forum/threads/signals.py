@@ -1,4 +1,5 @@
-"""What thread actions tell the domains above them that keep counts of threads (tags).
+"""What thread actions tell the domains above them that keep counts of threads (tags, good
+practices).
 
 Threads never import those domains; each connects its receiver at start-up. Signals are sent
 inside the action's transaction, so a receiver's writes commit or roll back with the change.
