@@ -2,7 +2,7 @@
 
 import html
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -121,10 +121,15 @@ def _date_formats() -> tuple:
     listing formats fifty dates."""
     cached = g.get("_date_formats")
     if cached is None:
-        zone = _zone_info(str(flask_babel.get_timezone()))
-        locale = flask_babel.get_locale()
-        cached = g._date_formats = (zone, locale, *_short_formats(locale))
+        cached = g._date_formats = _formats_for(
+            str(flask_babel.get_timezone()), flask_babel.get_locale()
+        )
     return cached
+
+
+@lru_cache(maxsize=16)
+def _formats_for(zone: str, locale: Locale) -> tuple:
+    return (_zone_info(zone), locale, *_short_formats(locale))
 
 
 @lru_cache(maxsize=16)
@@ -183,10 +188,10 @@ def _short_formats(locale: Locale):
     return day, day_and_time, html.escape(periods["am"]), html.escape(periods["pm"])
 
 
-def _format_short(value: datetime, *, with_time: bool) -> str:
-    """What babel.dates.format_date/format_datetime(value, "short") give, in the reader's zone,
-    as HTML."""
-    zone, locale, day, day_and_time, am, pm = _date_formats()
+def _format_short(value: datetime, formats: tuple, *, with_time: bool) -> str:
+    """What babel.dates.format_date/format_datetime(value, "short") give, in the formats' zone
+    and locale (_formats_for), as HTML."""
+    zone, locale, day, day_and_time, am, pm = formats
     local = value.astimezone(zone)
     template = day_and_time if with_time else day
     if template is None:
@@ -203,17 +208,30 @@ def _time_tag(value: datetime, shown: str) -> Markup:
     return Markup(f'<time datetime="{value.isoformat()}">{shown}</time>')  # noqa: S704 - see above
 
 
-def date_filter(value: datetime | None) -> Markup:
-    """<time> with the reader's short date: 5.3.2026 in Finnish, 2026-03-05 in Swedish."""
+def _time_element(formats: tuple, with_time: bool, value: datetime | None) -> Markup:
     if value is None:
         return Markup("")
-    return _time_tag(value, _format_short(value, with_time=False))
+    return _time_tag(value, _format_short(value, formats, with_time=with_time))
+
+
+def date_filter(value: datetime | None) -> Markup:
+    """<time> with the reader's short date: 5.3.2026 in Finnish, 2026-03-05 in Swedish."""
+    return _time_element(_date_formats(), False, value)
 
 
 def datetime_filter(value: datetime | None) -> Markup:
-    if value is None:
-        return Markup("")
-    return _time_tag(value, _format_short(value, with_time=True))
+    return _time_element(_date_formats(), True, value)
+
+
+def language_filters(locale: str) -> dict:
+    """date and datetime for the templates of one language (forum.templating), its formats
+    bound once instead of looked up for each of a listing's dates. The time zone is the
+    application's: readers do not choose their own."""
+    formats = _formats_for(str(flask_babel.get_timezone()), Locale.parse(locale))
+    return {
+        "date": partial(_time_element, formats, False),
+        "datetime": partial(_time_element, formats, True),
+    }
 
 
 def number_filter(value) -> str:
@@ -228,6 +246,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["localized"] = localized
     app.jinja_env.filters["date"] = date_filter
     app.jinja_env.filters["datetime"] = datetime_filter
+    app.jinja_env.language_filters = language_filters
     app.jinja_env.filters["numberformat"] = number_filter
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["current_locale"] = current_locale

@@ -4,7 +4,8 @@ A page calls `_('...')` dozens of times, and Jinja's gettext goes through three 
 a Markup format each time: on the board index that was a third of the page's own work. Since the
 strings are constants, each language gets its own copy of every template, compiled with the
 translations in place. Calls whose text is not a constant, and templates rendered outside a
-request, keep the ordinary runtime gettext, so the result is the same either way.
+request, keep the ordinary runtime gettext, so the result is the same either way. Filters that
+format for the reader's language (dates) are bound to it in each copy the same way.
 """
 
 import threading
@@ -101,16 +102,33 @@ class _Context(Context):
 
     def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
         kind = type(__obj)
-        if kind is Macro:  # Macro.__call__ takes the evaluation context first
-            args = (__self.eval_ctx, *args)
-        elif kind not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
+        if kind is not Macro and (kind not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg")):
             return super().call(__obj, *args, **kwargs)
         kwargs.pop("_loop_vars", None)
         kwargs.pop("_block_vars", None)
         try:
-            return __obj(*args, **kwargs)
+            if kind is not Macro:
+                return __obj(*args, **kwargs)
+            if kwargs or not _takes_exactly(__obj, len(args)):
+                return __obj(__self.eval_ctx, *args, **kwargs)  # Macro.__call__ wants it first
+            # Where Macro.__call__ ends once it has matched the arguments to the parameters,
+            # which leaves a call like this one as it is: a listing calls a macro for each row,
+            # and the matching was a third of each call.
+            output = __obj._func(*args)
+            return Markup(output) if __self.eval_ctx.autoescape else output  # noqa: S704 - escaped by the macro
         except StopIteration:  # as Jinja's own call: a generator's end must not end the page
             return __self.environment.undefined("a callable raised StopIteration")
+
+
+def _takes_exactly(macro: Macro, count: int) -> bool:
+    """Whether a call with count positional arguments fills the macro's parameters as they are:
+    no defaults to fill in, no caller, no catch-all *varargs or **kwargs."""
+    return (
+        count == macro._argument_count
+        and not macro.caller
+        and not macro.catch_kwargs
+        and not macro.catch_varargs
+    )
 
 
 class _TemplateGlobals(ChainMap):
@@ -126,6 +144,8 @@ class TranslatedEnvironment(Environment):
     """Flask's environment, handing each request the overlay compiled for its language."""
 
     translations = None  # set on the per-language overlays only
+    # locale -> {name: filter} of filters bound to one language, put into its overlay
+    language_filters = None
     code_generator_class = _OutputCodeGenerator
     context_class = _Context
     escape_output = staticmethod(escape_output)
@@ -152,6 +172,8 @@ class TranslatedEnvironment(Environment):
                 if overlay is None:
                     overlay = self.overlay()
                     overlay.translations = request_translations()
+                    if self.language_filters is not None:
+                        overlay.filters = {**self.filters, **self.language_filters(locale)}
                     self._overlays[locale] = overlay
         return overlay
 

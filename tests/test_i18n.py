@@ -218,6 +218,21 @@ def test_fast_date_formats_match_babel(app, locale):
 
 
 @pytest.mark.parametrize("locale", ["fi", "sv", "en"])
+def test_date_filters_bound_to_a_language_match_the_request_time_ones(app, locale):
+    from datetime import UTC, datetime
+
+    from forum.i18n import date_filter, datetime_filter
+
+    value = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    source = "{{ value|date }}|{{ value|datetime }}|{{ none|date }}{{ none|datetime }}"
+    with app.test_request_context(headers={"Accept-Language": locale}):
+        overlay = app.jinja_env._for_request()
+        assert overlay.filters["date"] is not app.jinja_env.filters["date"]
+        bound = overlay.from_string(source).render(value=value, none=None)
+        assert bound == f"{date_filter(value)}|{datetime_filter(value)}|"
+
+
+@pytest.mark.parametrize("locale", ["fi", "sv", "en"])
 def test_number_filter_matches_babel(app, locale):
     from babel import numbers
 

@@ -1,5 +1,7 @@
 """The schema comes from the migrations alone, and the models agree with it."""
 
+import sqlite3
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -38,11 +40,19 @@ def test_sqlite_connections_are_set_up_for_several_writers(app):
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
 
 
-def test_write_transactions_take_the_write_lock_first(app, count_queries):
+def test_write_transactions_take_the_write_lock_first(app):
+    """Reads share one snapshot (BEGIN); a write transaction holds the write lock from its
+    start (BEGIN IMMEDIATE), so that another writer waits instead of failing half-way."""
     _sqlite_only()
-    with count_queries() as queries:
-        db.session.execute(text("SELECT 1"))
-        begin_write()
-        db.session.execute(text("SELECT 2"))
-        db.session.commit()
-    assert queries.statements[:4] == ["BEGIN", "SELECT 1", "BEGIN IMMEDIATE", "SELECT 2"]
+    other = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
+    db.session.execute(text("SELECT 1"))
+    assert db.session.connection().connection.dbapi_connection.in_transaction
+    other.execute("BEGIN IMMEDIATE")  # a read transaction leaves the write lock free
+    other.execute("ROLLBACK")
+    begin_write()
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        other.execute("BEGIN IMMEDIATE")
+    db.session.commit()
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("ROLLBACK")
+    other.close()

@@ -28,6 +28,26 @@ def test_programme_taxonomy_is_seeded_in_three_languages(app):
     assert _tag("tyokokeilu").name_sv == "Arbetsprövning"
 
 
+def test_tag_links_are_the_tag_pages_addresses(app, make):
+    """Listings append the slug to the tag pages' path: every slug, seeded, proposed or edited
+    by an administrator, is made of characters a URL keeps as they are."""
+    from flask import url_for
+
+    from forum.admin.forms import SLUG
+    from forum.tags.views import _slug_for
+    from forum.threads.listing import tag_links
+
+    tags = list(db.session.scalars(select(Tag)))
+    assert all(re.fullmatch(SLUG.regex, tag.slug) for tag in tags)
+    assert re.fullmatch(SLUG.regex, _slug_for("Työkyky & kuntoutus / 2026?"))
+    thread = make.thread(tags=tags)
+    with app.test_request_context():
+        links = tag_links([thread.id])[thread.id]
+        assert sorted(link.url for link in links) == sorted(
+            url_for("tags.show", slug=tag.slug) for tag in tags
+        )
+
+
 def test_author_tags_a_new_thread(client, make):
     board = make.board()
     make.user(email="aino@example.fi")

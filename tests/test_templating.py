@@ -123,8 +123,11 @@ CALLS = """
 {%- macro item(value, suffix='.') -%}
 <{{ value }}{{ suffix }}{{ caller() if caller }}>
 {%- endmacro -%}
+{%- macro pair(left, right) -%}[{{ left }}|{{ right }}]{%- endmacro -%}
+{%- macro rest(first) -%}({{ first }}{{ varargs|join(',') }}{{ kwargs|length }}){%- endmacro -%}
 {%- for value in values -%}
-{{ item(value) }}{{ item(value, suffix='!') }}{% call item(value) %}c{% endcall %}
+{{ item(value) }}{{ item(value, suffix='!') }}{{ item(value, '?') }}{{ pair(value, '&') }}
+{%- call item(value) %}c{% endcall %}{{ rest(value) }}{{ rest(value, value, key=1) }}
 {{- with_context() }}{{ with_environment() }}
 {{- plain(value) }}{{ bound(value) }}{{ builtin(values) }}
 {%- endfor -%}
@@ -148,7 +151,8 @@ def test_calls_from_templates_keep_jinja_semantics(app):
     with app.test_request_context(headers={"Accept-Language": "fi"}):
         ours = app.jinja_env._for_request().from_string(CALLS).render(**values)
     assert ours.replace("TranslatedEnvironment", "Environment") == plain_jinja
-    assert "&lt;b&gt;!" in ours and "<a.c>" in ours
+    assert "&lt;b&gt;!" in ours and "<a.c>" in ours and "<a?>" in ours
+    assert "[&lt;b&gt;|&amp;]" in ours and "(&lt;b&gt;&lt;b&gt;1)" in ours
 
 
 def test_a_callable_raising_stop_iteration_leaves_the_page_whole(app):

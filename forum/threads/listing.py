@@ -19,7 +19,7 @@ from forum.boards.models import Board
 from forum.extensions import db
 from forum.i18n import current_locale
 from forum.tags.models import Tag, thread_tag
-from forum.templating import cached_url_for
+from forum.templating import url_prefix
 from forum.threads.models import Thread
 
 _threads = Thread.__table__
@@ -110,11 +110,12 @@ def tag_links(thread_ids: list[int]) -> dict[int, list[TagLink]]:
     pairs = db.session.execute(
         _tag_links_statement(current_locale()), {"thread_ids": thread_ids}
     ).all()
+    tag_page = url_prefix("tags.show", "slug")  # slugs are made of a-z, 0-9 and "-"
     links: dict[str, TagLink] = {}
     by_thread: dict[int, list[TagLink]] = {}
     for thread_id, slug, label in pairs:
         link = links.get(slug)
         if link is None:  # once a tag, not once a thread that carries it
-            link = links[slug] = TagLink(cached_url_for("tags.show", slug=slug), label)
+            link = links[slug] = TagLink(tag_page + slug, label)
         by_thread.setdefault(thread_id, []).append(link)
     return by_thread
