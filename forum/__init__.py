@@ -25,7 +25,15 @@ def create_app(config: dict | None = None) -> Flask:
     from forum import assets, cli, errors, i18n, notices, pages, policy, security, templating
     from forum.auth.actions import load_session_user
     from forum.database import configure_engine, render_migration_item
-    from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from forum.extensions import (
+        babel,
+        check_limits_only_where_set,
+        csrf,
+        db,
+        limiter,
+        login_manager,
+        migrate,
+    )
     from forum.practices import counters as practice_counters
     from forum.search import index as search_index
     from forum.tags import counters as tag_counters
@@ -73,6 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(tags_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(practices_bp)
+    check_limits_only_where_set(app)
     templating.init_app(app)
     i18n.init_app(app)
     policy.init_app(app)

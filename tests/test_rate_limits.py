@@ -59,6 +59,42 @@ def test_posting_flood_keeps_the_text(limited_client):
     assert "Message 20</textarea>" in responses[20].text
 
 
+@pytest.mark.parametrize("default_limits", [[], ["1 per day"]])
+def test_requests_are_checked_before_the_view_only_where_every_request_has_a_limit(
+    default_limits,
+):
+    """Without limits on every request, a request is not checked before its view; a decorated
+    view is limited all the same, and a default limit, once set, is checked again."""
+    from flask import Flask
+    from flask_limiter import Limiter
+    from flask_limiter.util import get_remote_address
+
+    from forum.extensions import check_limits_only_where_set
+
+    app = Flask(__name__)
+    limiter = Limiter(
+        get_remote_address, app=app, default_limits=default_limits, storage_uri="memory://"
+    )
+
+    @app.get("/open")
+    def open_page():
+        return "open"
+
+    @app.get("/limited")
+    @limiter.limit("2 per day")
+    def limited_page():
+        return "limited"
+
+    check_limits_only_where_set(app, limiter)
+    checked_first = limiter._check_request_limit in app.before_request_funcs[None]
+    assert checked_first == bool(default_limits)
+    client = app.test_client()
+    limited = [client.get("/limited").status_code for _ in range(3)]
+    opened = [client.get("/open").status_code for _ in range(2)]
+    assert limited == [200, 200, 429]  # its own limit, in place of the default
+    assert opened == ([200, 429] if default_limits else [200, 200])
+
+
 def test_redis_storage_is_shared_between_processes(database_url):
     """With Redis configured, every app process counts against the same limit."""
     import redis
