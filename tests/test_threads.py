@@ -139,25 +139,45 @@ def test_bad_reply_keeps_the_text(client, auth, make):
     assert _count(Post) == 1
 
 
-def test_double_submitted_reply_is_stored_once(client, auth, make):
+def _filled_reply_form(client, auth, make) -> tuple[str, dict, Thread]:
+    """(the reply form's address, what a browser sends from it, the thread) for a signed-in
+    member replying to a new thread's opening post."""
+    from tests.conftest import form_token, hidden_value
+
     thread = make.thread()
     make.user(email="writer@example.fi")
     auth.login("writer@example.fi")
-    opening = make.opening_post(thread)
-    form_page = client.get(f"/posts/{opening.id}/reply").text
-    from tests.conftest import form_token, hidden_value
-
+    reply_url = f"/posts/{make.opening_post(thread).id}/reply"
+    form_page = client.get(reply_url).text
     data = {
         "csrf_token": form_token(form_page),
         "submission_id": hidden_value(form_page, "submission_id"),
         "body": "Only once, please",
         "language": "en",
     }
-    first = client.post(f"/posts/{opening.id}/reply", data=data)
-    again = client.post(f"/posts/{opening.id}/reply", data=data)
+    return reply_url, data, thread
+
+
+def test_double_submitted_reply_is_stored_once(client, auth, make):
+    reply_url, data, thread = _filled_reply_form(client, auth, make)
+    first = client.post(reply_url, data=data)
+    again = client.post(reply_url, data=data)
     assert first.headers["Location"] == again.headers["Location"]
     assert _count(Post) == 2
     assert db.session.get(Thread, thread.id).reply_count == 1
+
+
+def test_a_reply_reads_each_row_once(client, auth, make, count_queries):
+    """A commit expires the session's objects: an id read from one after it loaded the whole
+    row again (the post replied to when the write began, the new post for the redirect)."""
+    reply_url, data, _thread = _filled_reply_form(client, auth, make)
+    with count_queries() as queries:
+        response = client.post(reply_url, data=data)
+    assert response.status_code == 302
+    reads = [s for s in queries.statements if s.lstrip().upper().startswith("SELECT")]
+    # The signed-in user, the post replied to, an earlier post from the same form, and the
+    # post replied to again inside the write transaction.
+    assert len(reads) == 4, reads
 
 
 def test_double_submitted_thread_is_stored_once(client, auth, make):

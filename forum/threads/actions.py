@@ -17,7 +17,7 @@ from forum.audit.actions import record
 from forum.auth.models import User
 from forum.boards.models import Board
 from forum.config import SUPPORTED_LOCALES
-from forum.database import begin_write, utcnow
+from forum.database import begin_write, saved_id, utcnow
 from forum.extensions import db
 from forum.markup import Rendered, render
 from forum.threads.models import PATH_SEGMENT, Post, PostRevision, Thread, path_segment
@@ -188,7 +188,7 @@ def reply(
         db.session.commit()
         return earlier
     # Read again inside the write transaction: a lock or archive that landed meanwhile counts.
-    parent = db.session.execute(_parent_for_reply(), {"post_id": parent.id}).scalar_one()
+    parent = db.session.execute(_parent_for_reply(), {"post_id": saved_id(parent)}).scalar_one()
     if not policy.can(by, "post.reply", parent):
         db.session.rollback()
         raise NotAllowed
@@ -225,7 +225,7 @@ def _lock_post(post: Post) -> Post:
     """Read the post again inside the write transaction, locked against concurrent changes."""
     return db.session.scalars(
         select(Post)
-        .where(Post.id == post.id)
+        .where(Post.id == saved_id(post))
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()

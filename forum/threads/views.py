@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from forum import markup, policy
+from forum.database import saved_id
 from forum.extensions import db, limiter
 from forum.i18n import current_locale
 from forum.pagination import requested_page
@@ -68,7 +69,7 @@ def start(slug: str):
         except actions.NotAllowed:
             abort(403)
         else:
-            return redirect(url_for("threads.show", thread_id=thread.id))
+            return redirect(url_for("threads.show", thread_id=saved_id(thread)))
     status = 422 if form.errors else 200
     return render_template(
         "threads/new.html", board=board, form=form, tag_groups=tag_groups()
@@ -193,7 +194,7 @@ def reply(post_id: int):
             )
         else:
             flash(_("Your reply is posted."))
-            return redirect(url_for("threads.permalink", post_id=post.id))
+            return redirect(url_for("threads.permalink", post_id=saved_id(post)))
     status = 422 if form.errors else 200
     return render_template(
         "threads/reply.html",
@@ -236,7 +237,7 @@ def edit(post_id: int):
             )  # fmt: skip
         else:
             flash(_("Your changes are saved."))
-            return redirect(url_for("threads.permalink", post_id=post.id))
+            return redirect(url_for("threads.permalink", post_id=saved_id(post)))
     status = 409 if conflict else (422 if form.errors else 200)
     difference = _difference(conflict.body_source, form.body.data) if conflict else None
     return render_template(
