@@ -1,10 +1,23 @@
 """Engine set-up per backend, and the one way actions open a write transaction."""
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
-from sqlalchemy import DateTime, Insert, Select, Table, event, inspect, text
+from sqlalchemy import (
+    DateTime,
+    Insert,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    event,
+    inspect,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql import ClauseElement
 from sqlalchemy.types import TypeDecorator
 
 from forum.extensions import db
@@ -51,6 +64,42 @@ def begin_write() -> None:
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={WRITE_OPTION: True})
+
+
+def update_row(model, row_id: int, *, add: dict | None = None, **assigned) -> None:
+    """UPDATE one row in SQL, in the caller's transaction: each column of `add` raised by its
+    amount (reply_count = reply_count + 1), each of `assigned` set to its value.
+
+    Counters are never read into Python and written back: across worker processes that loses
+    updates. A plain UPDATE of the table, not the ORM's bulk update (which cost a third of a
+    reply): the session's copies are not synchronised; the commit that follows expires them.
+    The statement is built once for each table and set of columns, with the values bound: a
+    reply makes four, and building them took nearly a tenth of it. An amount or value that is itself
+    SQL (a subquery) is written into a statement built for the call.
+    """
+    table = model.__table__
+    add = add or {}
+    if any(isinstance(value, ClauseElement) for value in (*add.values(), *assigned.values())):
+        changes = {column: table.c[column] + amount for column, amount in add.items()}
+        statement = update(table).where(table.c.id == row_id).values({**changes, **assigned})
+        db.session.execute(statement)
+        return
+    parameters = {f"add_{column}": amount for column, amount in add.items()}
+    parameters.update({f"set_{column}": value for column, value in assigned.items()})
+    parameters["row_id"] = row_id
+    db.session.execute(_row_update(table, tuple(add), tuple(assigned)), parameters)
+
+
+@lru_cache(maxsize=64)
+def _row_update(table: Table, added: tuple[str, ...], assigned: tuple[str, ...]) -> Update:
+    changes = {
+        column: table.c[column] + bindparam(f"add_{column}", type_=table.c[column].type)
+        for column in added
+    }
+    changes.update(
+        {column: bindparam(f"set_{column}", type_=table.c[column].type) for column in assigned}
+    )
+    return update(table).where(table.c.id == bindparam("row_id")).values(changes)
 
 
 def saved_id(instance) -> int:

@@ -10,10 +10,10 @@ from forum import policy
 from forum.audit.actions import record
 from forum.auth.models import User
 from forum.boards.models import Board
-from forum.database import begin_write, utcnow
+from forum.database import begin_write, update_row, utcnow
 from forum.extensions import db
 from forum.moderation.models import FLAG_DECISIONS, FLAG_REASONS, HIDING_REASONS, Flag
-from forum.threads.actions import NotAllowed, change_status, update_row
+from forum.threads.actions import NotAllowed, change_status
 from forum.threads.models import Post, PostRevision, Thread
 from forum.threads.signals import thread_counted
 
@@ -135,9 +135,8 @@ def move_thread(thread: Thread, *, by: User, to: Board, reason: str = "") -> Non
     posts = (thread.reply_count + 1) if visible else 0
     for board, sign in ((source, -1), (to, 1)):
         update_row(
-            Board, board.id, thread_count=Board.thread_count + sign * int(visible),
-            post_count=Board.post_count + sign * posts,
-        )  # fmt: skip
+            Board, board.id, add={"thread_count": sign * int(visible), "post_count": sign * posts}
+        )
         thread_counted.send(
             None, thread_id=thread.id, board_id=board.id, removed=thread.removed, sign=sign
         )

@@ -6,11 +6,11 @@ from sqlalchemy.exc import IntegrityError
 from forum import policy
 from forum.audit.actions import record
 from forum.auth.models import User
-from forum.database import begin_write
+from forum.database import begin_write, update_row
 from forum.extensions import db
 from forum.practices import counters
 from forum.practices.models import MATURITIES, Adoption, GoodPractice, PracticeSummary
-from forum.threads.actions import NotAllowed, update_row
+from forum.threads.actions import NotAllowed
 from forum.threads.models import Thread
 
 SUMMARY_FIELDS = ("core_idea", "environment", "conditions", "results")
@@ -68,6 +68,6 @@ def adopt(practice: GoodPractice, *, by: User, comment: str) -> Adoption:
     except IntegrityError:
         db.session.rollback()
         raise AlreadyAdopted from None
-    update_row(GoodPractice, practice.id, adoption_count=GoodPractice.adoption_count + 1)
+    update_row(GoodPractice, practice.id, add={"adoption_count": 1})
     db.session.commit()
     return adoption

@@ -8,16 +8,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from forum import policy
 from forum.audit.actions import record
 from forum.auth.models import User
 from forum.boards.models import Board
 from forum.config import SUPPORTED_LOCALES
-from forum.database import begin_write, saved_id, utcnow
+from forum.database import begin_write, saved_id, update_row, utcnow
 from forum.extensions import db
 from forum.markup import Rendered, render
 from forum.threads.models import PATH_SEGMENT, Post, PostRevision, Thread, path_segment
@@ -35,17 +36,6 @@ class NotAllowed(Exception):
 
 class TooDeep(Exception):
     """The reply would go deeper than a path can hold."""
-
-
-def update_row(model, row_id: int, **values) -> None:
-    """UPDATE one row in SQL (counter = counter + 1), in the caller's transaction.
-
-    Counters are never read into Python and written back: across worker processes that loses
-    updates. A plain UPDATE of the table, not the ORM's bulk update (which cost a third of a
-    reply): the session's copies are not synchronised; the commit that follows expires them.
-    """
-    table = model.__table__
-    db.session.execute(update(table).where(table.c.id == row_id).values(**values))
 
 
 def _check_text(value: str, *, limit: int) -> str:
@@ -107,7 +97,11 @@ def _store_post(
         if earlier is None:
             raise
         return earlier, False
-    post.path = (parent.path if parent else "") + path_segment(post.id)
+    # Set in SQL, as the object already holds it: a change to the object would be flushed by
+    # the ORM's unit of work, which cost a tenth of a reply.
+    path = (parent.path if parent else "") + path_segment(post.id)
+    update_row(Post, post.id, path=path)
+    set_committed_value(post, "path", path)
     return post, True
 
 
@@ -154,10 +148,7 @@ def start_thread(
     )  # fmt: skip
     if not is_new:
         return opening.thread
-    update_row(
-        Board, board.id, thread_count=Board.thread_count + 1,
-        post_count=Board.post_count + 1, last_activity_at=now,
-    )  # fmt: skip
+    update_row(Board, board.id, add={"thread_count": 1, "post_count": 1}, last_activity_at=now)
     thread_counted.send(None, thread_id=thread.id, board_id=board.id, removed=False, sign=1)
     db.session.commit()
     return thread
@@ -202,13 +193,12 @@ def reply(
     )  # fmt: skip
     if not is_new:
         return post
-    update_row(Post, parent.id, reply_count=Post.reply_count + 1)
+    update_row(Post, parent.id, add={"reply_count": 1})
     update_row(
-        Thread, parent.thread_id, reply_count=Thread.reply_count + 1,
-        branch_count=Thread.branch_count + int(parent.depth == 0),
+        Thread, parent.thread_id, add={"reply_count": 1, "branch_count": int(parent.depth == 0)},
         last_activity_at=now, last_poster_id=by.id,
     )  # fmt: skip
-    update_row(Board, parent.thread.board_id, post_count=Board.post_count + 1, last_activity_at=now)
+    update_row(Board, parent.thread.board_id, add={"post_count": 1}, last_activity_at=now)
     db.session.commit()
     return post
 
@@ -249,17 +239,16 @@ def change_status(post: Post, status: str, *, by: User, reason: str, action: str
         update_row(Thread, post.thread_id, removed=delta < 0)
         board_id = post.thread.board_id
         update_row(
-            Board, board_id, thread_count=Board.thread_count + delta,
-            post_count=Board.post_count + delta * (replies + 1),
-        )  # fmt: skip
+            Board, board_id, add={"thread_count": delta, "post_count": delta * (replies + 1)}
+        )
         for removed, sign in ((delta > 0, -1), (delta < 0, 1)):
             thread_counted.send(
                 None, thread_id=post.thread_id, board_id=board_id, removed=removed, sign=sign
             )
     elif delta:
-        update_row(Thread, post.thread_id, reply_count=Thread.reply_count + delta)
-        update_row(Post, post.parent_id, reply_count=Post.reply_count + delta)
-        update_row(Board, post.thread.board_id, post_count=Board.post_count + delta)
+        update_row(Thread, post.thread_id, add={"reply_count": delta})
+        update_row(Post, post.parent_id, add={"reply_count": delta})
+        update_row(Board, post.thread.board_id, add={"post_count": delta})
     record(by, action, post, reason=reason)
     return True
 
