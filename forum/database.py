@@ -74,8 +74,8 @@ def update_row(model, row_id: int, *, add: dict | None = None, **assigned) -> No
     updates. A plain UPDATE of the table, not the ORM's bulk update (which cost a third of a
     reply): the session's copies are not synchronised; the commit that follows expires them.
     The statement is built once for each table and set of columns, with the values bound: a
-    reply makes four, and building them took nearly a tenth of it. An amount or value that is itself
-    SQL (a subquery) is written into a statement built for the call.
+    reply makes four, and building them took nearly a tenth of it. An amount or value that is
+    itself SQL (a subquery) is written into a statement built for the call.
     """
     table = model.__table__
     add = add or {}
