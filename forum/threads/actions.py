@@ -97,8 +97,8 @@ def _store_post(
         if earlier is None:
             raise
         return earlier, False
-    # Set in SQL, as the object already holds it: a change to the object would be flushed by
-    # the ORM's unit of work, which cost a tenth of a reply.
+    # Written by a plain UPDATE and recorded on the object as saved: assigning post.path would
+    # have the ORM's unit of work flush it, which cost a tenth of a reply.
     path = (parent.path if parent else "") + path_segment(post.id)
     update_row(Post, post.id, path=path)
     set_committed_value(post, "path", path)
