@@ -10,9 +10,10 @@ PORT ?= 5000
 
 .PHONY: run test install install-test translations update-catalogs migrate lint serve clean
 
+# One thread, the main one: the render time limit (forum/markup.py) is a signal only it gets.
 run: install translations migrate
 	$(FLASK) seed-demo --if-empty
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) run --host $(HOST) --port $(PORT) --without-threads
 
 test: install-test translations
 	$(BIN)/ruff check .

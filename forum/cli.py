@@ -8,7 +8,7 @@ from forum.auth import actions as auth_actions
 from forum.config import DEFAULT_LOCALE
 from forum.database import begin_write, refresh_statistics
 from forum.extensions import db
-from forum.markup import render
+from forum.markup import Unrenderable, render
 from forum.practices import counters as practice_counters
 from forum.regions.models import ORGANISATION_KINDS, Organisation, Region
 from forum.search import index as search_index
@@ -76,8 +76,10 @@ def create_organisation(region_name: str, name: str, kind: str) -> None:
 
 @click.command("rerender-posts")
 def rerender_posts() -> None:
-    """Render every post's Markdown again, after the sanitiser's allowlist has changed."""
-    last_id, changed = 0, 0
+    """Render every post's Markdown again: after the sanitiser's allowlist has changed, or to
+    repair posts stored while a renderer was broken. A post that no longer renders keeps what
+    it has, and its id is listed."""
+    last_id, changed, failed = 0, 0, []
     while True:
         begin_write()
         posts = db.session.scalars(
@@ -87,13 +89,19 @@ def rerender_posts() -> None:
             db.session.commit()
             break
         for post in posts:
-            rendered = render(post.body_source)
+            try:
+                rendered = render(post.body_source)
+            except Unrenderable:
+                failed.append(post.id)
+                continue
             if (post.body_html, post.body_text) != (rendered.html, rendered.text):
                 post.body_html, post.body_text = rendered.html, rendered.text
                 changed += 1
         last_id = posts[-1].id
         db.session.commit()
     click.echo(f"{changed} posts re-rendered.")
+    if failed:
+        click.echo(f"Not rendered, kept as they were: {', '.join(map(str, failed))}", err=True)
 
 
 @click.command("search-rebuild")

@@ -328,3 +328,54 @@ def test_pagination_bar_links_pages_around_the_current_one(app, client, make):
     assert linked == [5, 1, 4, 5, 6, 7, 8, 12, 7]
     assert bar.count("…") == 2
     assert re.search(r'page=6"\s*aria-current="page"', bar)
+
+
+UNRENDERABLE_BODY = "[" * 19_000  # link-text scans from every bracket: refused, not rendered
+
+
+def test_a_reply_too_dense_to_render_is_refused_with_the_text_kept(client, auth, make):
+    thread = make.thread(body="Opening")
+    opening = make.opening_post(thread)
+    make.user(email="aino@example.fi")
+    auth.login("aino@example.fi")
+    posts = _count(Post)
+    response = post_form(
+        client, f"/posts/{opening.id}/reply", {"body": UNRENDERABLE_BODY, "language": "fi"}
+    )
+    assert response.status_code == 422
+    assert "too complex a way to be shown" in response.text
+    assert "[" * 1000 in response.text  # the text is back in the form
+    assert _count(Post) == posts
+    # The next reply renders as Markdown: nothing was left broken.
+    response = post_form(client, f"/posts/{opening.id}/reply", {"body": "**ok**", "language": "fi"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Post).order_by(Post.id.desc())).body_html == (
+        "<p><strong>ok</strong></p>"
+    )
+
+
+def test_a_new_thread_or_edit_too_dense_to_render_is_refused(client, auth, make):
+    board = make.board()
+    member = make.user(email="aino@example.fi")
+    auth.login("aino@example.fi")
+    response = post_form(
+        client, f"/boards/{board.slug}/new",
+        {"title": "Otsikko", "body": UNRENDERABLE_BODY, "language": "fi"},
+    )  # fmt: skip
+    assert response.status_code == 422 and _count(Thread) == 0
+    thread = make.thread(board=board, author=member, body="Alkuperäinen")
+    opening = make.opening_post(thread)
+    response = post_form(
+        client, f"/posts/{opening.id}/edit", {"body": UNRENDERABLE_BODY, "title": "Otsikko"}
+    )
+    assert response.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(Post, opening.id).body_source == "Alkuperäinen"
+
+
+def test_preview_of_text_too_dense_to_render_says_so(client, auth, make):
+    make.user(email="aino@example.fi")
+    auth.login("aino@example.fi")
+    token = form_token(client.get("/").text)
+    response = client.post("/preview", data={"csrf_token": token, "body": UNRENDERABLE_BODY})
+    assert response.status_code == 422 and "too complex a way" in response.text

@@ -17,6 +17,10 @@ BODY_HINT = _l(
     "anything that identifies an employee's health or work capacity."
 )
 LANGUAGE_LABEL = _l("Language of the message")
+UNRENDERABLE = _l(
+    "This text is formatted in too complex a way to be shown. Simplify its formatting (fewer "
+    "nested lists, brackets or emphasis marks) or split it into several messages."
+)
 _QUICK_REPLY_LABELS = PerLanguage(
     {"body": BODY_LABEL, "hint": BODY_HINT, "language": LANGUAGE_LABEL}
 )

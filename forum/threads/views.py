@@ -22,7 +22,14 @@ from forum.pagination import requested_page
 from forum.tags import actions as tag_actions
 from forum.tags.queries import missing_groups_message, tag_groups
 from forum.threads import actions, reading
-from forum.threads.forms import EditForm, OpeningPostEditForm, QuickReply, ReplyForm, ThreadForm
+from forum.threads.forms import (
+    UNRENDERABLE,
+    EditForm,
+    OpeningPostEditForm,
+    QuickReply,
+    ReplyForm,
+    ThreadForm,
+)
 from forum.threads.listing import tag_links
 from forum.threads.models import Post, ancestor_ids
 from forum.threads.rendering import post_context
@@ -66,6 +73,8 @@ def start(slug: str):
             )
         except tag_actions.MissingRequiredTags as error:
             form.tags.errors.append(missing_groups_message(error))
+        except markup.Unrenderable:
+            form.body.errors.append(str(UNRENDERABLE))
         except actions.NotAllowed:
             abort(403)
         else:
@@ -192,6 +201,8 @@ def reply(post_id: int):
             form.body.errors.append(
                 _("This branch is as deep as it can go. Reply to an earlier message instead.")
             )
+        except markup.Unrenderable:
+            form.body.errors.append(str(UNRENDERABLE))
         else:
             flash(_("Your reply is posted."))
             return redirect(url_for("threads.permalink", post_id=saved_id(post)))
@@ -227,6 +238,8 @@ def edit(post_id: int):
             )
         except actions.NotAllowed:
             abort(403)
+        except markup.Unrenderable:
+            form.body.errors.append(str(UNRENDERABLE))
         except actions.EditConflict as error:
             # Someone saved first: keep this text, show what changed, and let the user merge.
             conflict = error.current
@@ -261,4 +274,8 @@ def _difference(saved: str, mine: str) -> list[tuple[str, str]]:
 def preview():
     """The sanitised HTML a message would have: the Markdown preview of the post forms."""
     body = request.form.get("body", "")[: actions.BODY_MAX_LENGTH]
-    return markup.render(body).html, 200, {"Content-Type": "text/html; charset=utf-8"}
+    headers = {"Content-Type": "text/html; charset=utf-8"}
+    try:
+        return markup.render(body).html, 200, headers
+    except markup.Unrenderable:
+        return render_template("threads/_unrenderable.html"), 422, headers

@@ -147,7 +147,10 @@
           headers: { "X-CSRFToken": csrfToken(form) },
         })
           .then(function (response) {
-            return response.ok ? response.text() : Promise.reject(response.status);
+            // 422: the server's own message, saying the text cannot be shown.
+            return response.ok || response.status === 422
+              ? response.text()
+              : Promise.reject(response.status);
           })
           .then(function (html) {
             output.innerHTML = html; // sanitised on the server, as every stored post is
