@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     _check_catalogs(app)
 
     from forum import assets, cli, errors, i18n, notices, pages, policy, security, templating
+    from forum.audit import refusals
     from forum.auth.actions import load_session_user
     from forum.database import configure_engine, render_migration_item
     from forum.extensions import (
@@ -91,6 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
     search_index.init_app(app)
     tag_counters.init_app(app)
     practice_counters.init_app(app)
+    refusals.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -11,11 +11,13 @@ member of a region, a moderator of some boards) and not again for every request.
 filters take a user or a Viewer; modules that cache statements of their own key them on one.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 from types import SimpleNamespace
 
+from blinker import Namespace
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import (
@@ -52,13 +54,18 @@ def _signed_in(user) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
+def _holds_staff_powers(user) -> bool:
+    """Staff powers end while their holder is suspended, and come back when it is lifted."""
+    return _signed_in(user) and not user.is_suspended
+
+
 def is_admin(user) -> bool:
-    return _signed_in(user) and user.role == "admin"
+    return _holds_staff_powers(user) and user.role == "admin"
 
 
 def moderation_scope(user) -> tuple[frozenset[int], frozenset[int]]:
     """The boards and regions a moderator moderates (loaded once per request and user)."""
-    if not _signed_in(user) or user.role != "moderator":
+    if not _holds_staff_powers(user) or user.role != "moderator":
         return frozenset(), frozenset()
     cached = getattr(user, "_moderation_scope", None)
     if cached is None:
@@ -113,7 +120,7 @@ def viewer(user) -> Viewer:
     if not _signed_in(user):
         return SIGNED_OUT
     boards, regions = moderation_scope(user)
-    return Viewer(True, user.role == "admin", user.region_id, boards, regions)
+    return Viewer(True, is_admin(user), user.region_id, boards, regions)
 
 
 # The filters are written on the tables' own columns: they serve ORM queries as they are, and
@@ -290,11 +297,31 @@ def _may_review(user, _obj=None) -> bool:
 
 
 def _may_suspend(user, member: User) -> bool:
-    return _may_suspend_member(user, member.id, member.role)
+    """Admins suspend anyone but admins; a moderator suspends only members (never staff) of a
+    region they moderate, or who wrote in a board they moderate."""
+    if not _may_suspend_someone(user, member.id, member.role):
+        return False
+    if is_admin(user):
+        return True
+    boards, regions = moderation_scope(user)
+    if member.region_id in regions:
+        return True
+    wrote_in_scope = (
+        select(_posts.c.id)
+        .select_from(_posts.join(_threads, _threads.c.id == _posts.c.thread_id))
+        .join(_boards, _boards.c.id == _threads.c.board_id)
+        .where(_posts.c.author_id == member.id, _moderation_clause(viewer(user)))
+        .limit(1)
+    )
+    return db.session.scalar(wrote_in_scope) is not None
 
 
-def _may_suspend_member(user, member_id: int, member_role: str) -> bool:
-    return _may_review(user) and member_id != user.id and member_role != "admin"
+def _may_suspend_someone(user, member_id: int, member_role: str) -> bool:
+    """What member.suspend asks before the member's region and posts: staff may be suspended
+    by admins only, and nobody suspends themselves."""
+    if not _may_review(user) or member_id == user.id or member_role == "admin":
+        return False
+    return member_role == "member" or is_admin(user)
 
 
 def _may_administer(user, _obj=None) -> bool:
@@ -359,6 +386,7 @@ class ThreadPermissions:
         self.author_may_edit = writer and not thread.locked and not board.archived
         self.author_may_delete = writer
         self._answers: dict[int, PostPermissions] = {}  # a post is asked about again as a parent
+        self._suspendable: dict[int, bool] = {}
 
     def for_post(self, post: Post) -> PostPermissions:
         answer = self._answers.get(post.id)
@@ -367,8 +395,16 @@ class ThreadPermissions:
         return answer
 
     def may_suspend_author(self, post) -> bool:
-        """member.suspend for the author of `post`, a post row with author_id and author_role."""
-        return _may_suspend_member(self._user, post.author_id, post.author_role)
+        """member.suspend for the author of `post`, a post row with author_id and author_role.
+        Whoever moderates this thread's board may suspend the members who wrote in it; only a
+        moderator reading outside their boards needs the author's account and posts."""
+        answer = self._suspendable.get(post.author_id)
+        if answer is None:
+            answer = _may_suspend_someone(self._user, post.author_id, post.author_role) and (
+                self.moderates or _may_suspend(self._user, db.session.get(User, post.author_id))
+            )
+            self._suspendable[post.author_id] = answer
+        return answer
 
     def _for_post(self, post: Post) -> PostPermissions:
         visible = post.status == "visible"
@@ -638,10 +674,40 @@ def _post_loader(reader: Viewer) -> Select:
     )
 
 
+# Actions only staff may take (edit and delete are staff actions on someone else's post): a
+# signed-in user refused one of these is recorded in the audit trail.
+STAFF_ACTIONS = frozenset(
+    {
+        "board.moderate", "thread.lock", "thread.pin", "thread.move", "thread.curate",
+        "post.hide", "post.unhide", "post.restore", "post.history", "revision.purge",
+        "member.suspend", "moderation.review", "forum.administer",
+    }
+)  # fmt: skip
+_STAFF_ON_OTHERS = frozenset({"post.edit", "post.delete"})
+
+# Sent with (user, action, target) when require() refuses a signed-in user a staff action;
+# the audit trail records it (forum.audit.refusals).
+staff_action_refused = Namespace().signal("staff-action-refused")
+_log = logging.getLogger("forum.security")
+
+
 def require(user, action: str, obj) -> None:
-    """403 for a user who may see obj but not do this to it."""
-    if not can(user, action, obj):
-        abort(403)
+    """403 for a user who may see obj but not do this to it; the refusal is logged, and
+    audited when it was a staff action."""
+    if can(user, action, obj):
+        return
+    user = _unwrap(user)
+    user_id = user.id if _signed_in(user) else None
+    _log.warning(
+        "refused %s to account %s on %s %s",
+        action, user_id, type(obj).__name__, getattr(obj, "id", ""),
+    )  # fmt: skip
+    staff = action in STAFF_ACTIONS or (
+        action in _STAFF_ON_OTHERS and getattr(obj, "author_id", None) != user_id
+    )
+    if user_id is not None and staff:
+        staff_action_refused.send(None, user=user, action=action, target=obj)
+    abort(403)
 
 
 def init_app(app) -> None:

@@ -2,10 +2,12 @@
 
 import re
 import threading
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 
+from forum import policy
 from forum.audit.models import AuditEntry
 from forum.auth.models import User
 from forum.boards.models import Board
@@ -245,17 +247,17 @@ def test_move_page_offers_only_boards_the_moderator_moderates(client, make, foru
 
 def test_suspended_member_reads_but_cannot_post_or_flag(client, forum):
     Auth(client).login("mod@example.fi")
-    response = post_form(client, f"/users/{forum['reader'].id}/suspend",
+    response = post_form(client, f"/users/{forum['author'].id}/suspend",
                          {"until": "2099-01-01", "reason": "Cooling off"})  # fmt: skip
     assert response.status_code == 302
     Auth(client).logout()
-    Auth(client).login("reader@example.fi")
+    Auth(client).login("author@example.fi")
     thread_page = client.get(f"/threads/{forum['thread'].id}")
     assert thread_page.status_code == 200 and "Opening text" in thread_page.text
     assert client.get(f"/posts/{forum['reply'].id}/reply").status_code == 403
     assert client.get(f"/posts/{forum['reply'].id}/flag").status_code == 403
     assert client.get(f"/boards/{forum['board'].slug}/new").status_code == 403
-    assert "Cooling off" in client.get(f"/users/{forum['reader'].id}").text
+    assert "Cooling off" in client.get(f"/users/{forum['author'].id}").text
     assert len(_audit("member.suspend")) == 1
 
 
@@ -265,6 +267,64 @@ def test_members_cannot_suspend_and_nobody_suspends_an_admin(client, forum):
     Auth(client).logout()
     Auth(client).login("mod@example.fi")
     assert client.get(f"/users/{forum['admin'].id}/suspend").status_code == 403
+
+
+def test_a_board_moderator_suspends_only_members_who_wrote_in_their_boards(client, forum):
+    Auth(client).login("mod@example.fi")
+    # Never wrote in the moderator's board; staff; the moderator's own colleague.
+    for person in ("reader", "other_moderator", "admin"):
+        assert client.get(f"/users/{forum[person].id}/suspend").status_code == 403, person
+    assert client.get(f"/users/{forum['author'].id}/suspend").status_code == 200
+    Auth(client).logout()
+    Auth(client).login("othermod@example.fi")
+    assert client.get(f"/users/{forum['author'].id}/suspend").status_code == 403
+
+
+def test_a_region_moderator_suspends_the_regions_members_and_admins_suspend_staff(make):
+    region, elsewhere = make.region(), make.region()
+    moderator = make.user(role="moderator", region=region)
+    make.scope(moderator, region=region)
+    neighbour, stranger = make.user(region=region), make.user(region=elsewhere)
+    colleague = make.user(role="moderator", region=region)
+    admin = make.user(role="admin")
+    assert policy.can(moderator, "member.suspend", neighbour)
+    assert not policy.can(moderator, "member.suspend", stranger)
+    assert not policy.can(moderator, "member.suspend", colleague)
+    assert policy.can(admin, "member.suspend", colleague)
+    assert not policy.can(admin, "member.suspend", make.user(role="admin"))
+
+
+def test_a_suspended_moderator_holds_no_staff_power_until_it_is_lifted(client, forum):
+    moderator, reply = forum["moderator"], forum["reply"]
+    actions.suspend_member(moderator, by=forum["admin"], until=datetime(2099, 1, 1, tzinfo=UTC),
+                           reason="Under review")  # fmt: skip
+    Auth(client).login("mod@example.fi")
+    assert client.get("/moderation/").status_code == 403
+    assert client.get(f"/posts/{reply.id}/history").status_code == 403
+    assert client.get(f"/users/{forum['author'].id}/suspend").status_code == 403
+    assert not policy.can(_fresh(User, moderator.id), "post.hide", reply)
+    actions.lift_suspension(_fresh(User, moderator.id), by=forum["admin"])
+    assert client.get("/moderation/").status_code == 200
+    assert client.get(f"/posts/{reply.id}/history").status_code == 200
+
+
+def test_every_refused_staff_attempt_is_audited(client, forum):
+    Auth(client).login("reader@example.fi")
+    assert client.get(f"/users/{forum['author'].id}/suspend").status_code == 403
+    assert client.get(f"/posts/{forum['reply'].id}/history").status_code == 403
+    assert client.get("/admin/").status_code == 403
+    refused = {(entry.action, entry.actor_id) for entry in _audit_like("refused.")}
+    reader = forum["reader"].id
+    assert refused == {("refused.member.suspend", reader), ("refused.post.history", reader),
+                       ("refused.forum.administer", reader)}  # fmt: skip
+    # A member refused an edit of someone else's post tried a staff power too; their own is not.
+    assert client.get(f"/posts/{forum['reply'].id}/edit").status_code == 403
+    assert ("refused.post.edit", reader) in {(e.action, e.actor_id) for e in _audit_like("ref")}
+
+
+def _audit_like(prefix: str) -> list[AuditEntry]:
+    db.session.commit()
+    return db.session.scalars(select(AuditEntry).where(AuditEntry.action.startswith(prefix))).all()
 
 
 def test_author_edits_and_the_old_version_is_kept_for_staff(client, forum):
@@ -396,10 +456,12 @@ def test_every_staff_endpoint_refuses_a_member(app, client, make, forum):
             response = client.open(url, method=method, data=data if method == "POST" else None)
             assert response.status_code in (403, 404), (rule.endpoint, method)
     assert seen == STAFF_ENDPOINTS
-    assert (
-        db.session.scalar(select(AuditEntry).where(AuditEntry.actor_id == forum["reader"].id))
-        is None
-    )
+    # Every refusal is in the audit trail as a refusal, and nothing else the member did is.
+    db.session.commit()
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.actor_id == forum["reader"].id)
+    ).all()
+    assert entries and all(entry.action.startswith("refused.") for entry in entries)
 
 
 def test_a_hidden_post_stays_hidden_where_a_branch_page_quotes_it(client, make, forum):

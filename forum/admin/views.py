@@ -42,8 +42,7 @@ def _admins_only():
     # One guard for the whole blueprint, so that no admin page can forget its check.
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    if not policy.can(current_user, "forum.administer", None):
-        abort(403)
+    policy.require(current_user, "forum.administer", None)
     return None
 
 
