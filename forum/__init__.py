@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from forum.config import PROJECT_ROOT, SUPPORTED_LOCALES, build_config
+from forum.security import DatabaseIntConverter
 from forum.templating import TranslatedEnvironment
 
 
@@ -17,6 +18,8 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.jinja_environment = TranslatedEnvironment
+    # Before any route is added: every <int:...> then stops at the database's integer range.
+    app.url_map.converters["int"] = DatabaseIntConverter
     app.config.update(build_config(Path(app.instance_path)))
     if config:
         app.config.update(config)

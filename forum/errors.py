@@ -3,6 +3,7 @@
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from forum.extensions import db
 
@@ -30,9 +31,21 @@ MESSAGES = {
 RETURNED_FIELDS = ("title", "body")
 
 
+def _returned_text() -> dict[str, str]:
+    """The title and message the user sent, to give back; none from a body too large to read
+    (reading it again would only fail again)."""
+    if request.content_length and request.content_length > (request.max_content_length or 0):
+        return {}
+    try:
+        form = request.form
+    except RequestEntityTooLarge:
+        return {}
+    return {name: form[name].replace("\x00", "") for name in RETURNED_FIELDS if form.get(name)}
+
+
 def _render(status: int, message=None):
     title, default_message = MESSAGES[status]
-    returned = {name: request.form[name] for name in RETURNED_FIELDS if request.form.get(name)}
+    returned = _returned_text()
     return render_template(
         "errors/error.html",
         status=status,

@@ -10,6 +10,7 @@ _BUILTIN_MESSAGES = {
     "Not a valid choice.": _l("Not a valid choice."),
     "Invalid Choice: could not coerce.": _l("Not a valid choice."),
     "Not a valid integer value.": _l("Not a valid whole number."),
+    "Invalid choice(s): one or more data inputs could not be coerced.": _l("Not a valid choice."),
 }
 
 
@@ -18,6 +19,12 @@ class _BuiltinTranslations:
         return str(_BUILTIN_MESSAGES.get(string, string))
 
     def ngettext(self, singular, plural, n):
+        # WTForms fills its plural messages' %(value)s itself, after translating them; the
+        # only one it has (a multiple select's values not on offer) reads well without them.
+        if singular == "'%(value)s' is not a valid choice for this field.":
+            return str(
+                ngettext("This choice is not available.", "These choices are not available.", n)
+            )
         return ngettext(singular, plural, n)
 
 

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from flask import abort, request
 
+from forum.security import database_int
+
 
 @dataclass(frozen=True)
 class Page:
@@ -46,7 +48,7 @@ class Page:
 
 def requested_page(total: int, per_page: int) -> Page:
     """The ?page= of this request; 404 past the last page, so a listing never shows empty."""
-    number = request.args.get("page", 1, type=int)
+    number = request.args.get("page", 1, type=database_int)
     page = Page(number=number, per_page=per_page, total=total)
     if number < 1 or number > page.pages:
         abort(404)

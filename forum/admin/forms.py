@@ -10,6 +10,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
 from forum.forms import ForumForm
+from forum.security import database_int
 
 SLUG = Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -99,7 +100,7 @@ class OrganisationForm(ForumForm):
     kind = SelectField(
         _l("Kind"), choices=lambda: [(k, str(v)) for k, v in ORGANISATION_KIND_LABELS.items()]
     )
-    region = SelectField(_l("Region"), coerce=int)
+    region = SelectField(_l("Region"), coerce=database_int)
 
 
 VISIBILITY_LABELS = {
@@ -111,7 +112,7 @@ VISIBILITY_LABELS = {
 
 class BoardForm(_DescribedForm):
     region = SelectField(
-        _l("Scope"), coerce=int, description=_l("A national board, or one region's board.")
+        _l("Scope"), coerce=database_int, description=_l("A national board, or one region's board.")
     )
     visibility = SelectField(
         _l("Who may read it"),
@@ -130,13 +131,13 @@ ROLE_LABELS = {
 
 class MemberForm(ForumForm):
     role = SelectField(_l("Role"), choices=lambda: [(k, str(v)) for k, v in ROLE_LABELS.items()])
-    organisation = SelectField(_l("Organisation"), coerce=int)
+    organisation = SelectField(_l("Organisation"), coerce=database_int)
     moderated_boards = SelectMultipleField(
-        _l("Moderates these boards"), coerce=int, description=_l("Only for moderators.")
+        _l("Moderates these boards"), coerce=database_int, description=_l("Only for moderators.")
     )
     moderated_regions = SelectMultipleField(
         _l("Moderates every board of these regions"),
-        coerce=int,
+        coerce=database_int,
         description=_l("Only for moderators."),
     )
     active = BooleanField(
@@ -157,7 +158,7 @@ TAG_STATUS_LABELS = {
 
 
 class TagForm(_DescribedForm):
-    group = SelectField(_l("Group"), coerce=int)
+    group = SelectField(_l("Group"), coerce=database_int)
     status = SelectField(
         _l("Status"), choices=lambda: [(k, str(v)) for k, v in TAG_STATUS_LABELS.items()]
     )

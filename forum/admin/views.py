@@ -29,6 +29,7 @@ from forum.extensions import db, login_manager
 from forum.i18n import localized
 from forum.pagination import requested_page
 from forum.regions.models import Organisation, Region
+from forum.security import database_int
 from forum.tags.models import Tag, TagGroup
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -245,7 +246,7 @@ def member(member_id: int):
 @bp.get("/audit")
 def audit():
     action = request.args.get("action", "").strip()
-    actor = request.args.get("actor", type=int)
+    actor = request.args.get("actor", type=database_int)
     statement = select(AuditEntry)
     if action:
         statement = statement.where(AuditEntry.action.startswith(action))

@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 from forum.config import SUPPORTED_LOCALES
 from forum.forms import ForumForm
 from forum.i18n import LANGUAGE_NAMES
+from forum.security import database_int
 
 PASSWORD_MIN_LENGTH = 10
 # The most common passwords that still pass the length rule; a full breach list would need a
@@ -77,7 +78,7 @@ class RegistrationForm(ForumForm):
     )
     organisation = SelectField(
         _l("Organisation"),
-        coerce=int,
+        coerce=database_int,
         validators=[InputRequired(message=_l("Choose your organisation."))],
     )
     locale = SelectField(_l("Preferred language"), choices=language_choices)

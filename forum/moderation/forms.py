@@ -3,6 +3,7 @@ from wtforms import DateField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from forum.forms import ForumForm
+from forum.security import database_int
 
 FLAG_REASON_LABELS = {
     "spam": _l("Spam or advertising"),
@@ -64,7 +65,7 @@ class ReasonForm(ForumForm):
 
 
 class MoveForm(ForumForm):
-    board = SelectField(_l("Move to board"), coerce=int)
+    board = SelectField(_l("Move to board"), coerce=database_int)
     reason = _reason_field(required=False)
 
 

@@ -13,6 +13,7 @@ from forum.i18n import LANGUAGE_NAMES, current_locale, localized
 from forum.pagination import requested_page
 from forum.regions.models import Region
 from forum.search.query import Filters, Snippets, search
+from forum.security import database_int
 from forum.tags.queries import tag_groups
 
 bp = Blueprint("search", __name__)
@@ -52,9 +53,9 @@ def index():
     query = request.args.get("q", "").strip()[:QUERY_MAX_LENGTH]
     filters = Filters(
         board=request.args.get("board", ""),
-        region=request.args.get("region", type=int),
+        region=request.args.get("region", type=database_int),
         tag=request.args.get("tag", ""),
-        author=request.args.get("author", type=int),
+        author=request.args.get("author", type=database_int),
         language=_choice(request.args.get("language"), SUPPORTED_LOCALES),
         since=_date("since"),
         until=_date("until"),

@@ -3,15 +3,16 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from forum.forms import ForumForm
+from forum.security import database_int
 from forum.threads.forms import TagChoiceField
 
 
 class ThreadTagsForm(ForumForm):
-    tags = TagChoiceField(_l("Tags"), coerce=int, validate_choice=False)
+    tags = TagChoiceField(_l("Tags"), coerce=database_int, validate_choice=False)
 
 
 class TagProposalForm(ForumForm):
-    group = SelectField(_l("Group"), coerce=int)
+    group = SelectField(_l("Group"), coerce=database_int)
     name = StringField(
         _l("Tag"),
         validators=[
@@ -29,5 +30,5 @@ class TagProposalForm(ForumForm):
 
 
 class TagMergeForm(ForumForm):
-    target = SelectField(_l("Merge into"), coerce=int)
+    target = SelectField(_l("Merge into"), coerce=database_int)
     reason = TextAreaField(_l("Reason (optional)"))

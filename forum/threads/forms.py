@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 from forum.auth.forms import language_choices
 from forum.forms import ForumForm
 from forum.i18n import PerLanguage
+from forum.security import database_int
 from forum.threads.actions import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
 
 BODY_LABEL = _l("Message")
@@ -77,7 +78,7 @@ class ThreadForm(_SubmittedOnce):
     title = _title_field()
     body = _body_field()
     language = _language_field()
-    tags = TagChoiceField(_l("Tags"), coerce=int, validate_choice=False)
+    tags = TagChoiceField(_l("Tags"), coerce=database_int, validate_choice=False)
 
 
 class ReplyForm(_SubmittedOnce):
