@@ -10,7 +10,9 @@ PORT ?= 5000
 
 .PHONY: run test install install-test translations update-catalogs migrate lint serve clean
 
-# One thread, the main one: the render time limit (forum/markup.py) is a signal only it gets.
+# The development server: a key of its own in instance/, plain HTTP, limits in memory. One
+# thread, the main one: the render time limit (forum/markup.py) is a signal only it gets.
+run: export FORUM_DEVELOPMENT = 1
 run: install translations migrate
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT) --without-threads

@@ -15,6 +15,7 @@ import random
 import sys
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 SEED = 20261123
 
@@ -131,6 +132,8 @@ def generate(preset: Preset, *, seed: int = SEED, log=print) -> dict:
     )  # fmt: skip
     begin_write()
     curator.role = "admin"
+    for author in authors:  # members of long standing: a new member's first day is capped
+        author.created_at -= timedelta(days=30)
     db.session.commit()
 
     number = 0

@@ -292,7 +292,7 @@ def main(argv=None) -> int:
     database = working_copy(args.database)
     ids = find_ids(database)
     env = {"DATABASE_URL": database, "SECRET_KEY": "benchmark",
-           "FORUM_SECURE_COOKIES": "0", "FORUM_RATELIMIT_ENABLED": "0"}  # fmt: skip
+           "FORUM_DEVELOPMENT": "1", "FORUM_RATELIMIT_ENABLED": "0"}  # fmt: skip
     from bench import baseline
 
     baseline.prepare()

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum.config import PROJECT_ROOT, SUPPORTED_LOCALES, build_config
 from forum.security import DatabaseIntConverter
@@ -23,7 +24,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(build_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
+    check_safe_to_serve(app.config)
     _check_catalogs(app)
+    if app.config["TRUSTED_PROXIES"]:
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     from forum import assets, cli, errors, i18n, notices, pages, policy, security, templating
     from forum.audit import refusals
@@ -99,6 +104,36 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     return app
+
+
+class UnsafeConfiguration(RuntimeError):
+    """Production settings that would leave the forum open; the message says what to set."""
+
+
+def check_safe_to_serve(config) -> None:
+    """Refuse to start in production without a shared secret key, secure cookies, and a rate
+    limit store that every process shares; only the development server (make run) and the
+    tests may do without."""
+    if config.get("DEVELOPMENT") or config.get("TESTING"):
+        return
+    problems = []
+    if not config.get("SECRET_KEY"):
+        problems.append(
+            "SECRET_KEY is not set: give every process on every host the same long random "
+            "value (python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+    if not (config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]):
+        problems.append("Cookies must be Secure in production: serve the forum over HTTPS.")
+    if config["RATELIMIT_ENABLED"] and config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        problems.append(
+            "FORUM_RATELIMIT_STORAGE_URI is in-process memory, so every process would keep "
+            "limits of its own: set it to a store all of them share (redis://host:6379/0)."
+        )
+    if problems:
+        raise UnsafeConfiguration(
+            "Refusing to start in production (only `make run` sets FORUM_DEVELOPMENT=1):\n- "
+            + "\n- ".join(problems)
+        )
 
 
 def _check_catalogs(app: Flask) -> None:

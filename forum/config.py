@@ -25,10 +25,14 @@ def _env_flag(name: str, default: bool) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
-def _secret_key(instance_path: Path) -> str:
-    """SECRET_KEY from the environment, or generated once into instance/ for the demo."""
+def _secret_key(instance_path: Path, *, development: bool) -> str | None:
+    """SECRET_KEY from the environment; for the development server only, a key generated once
+    into instance/. In production a missing key is refused at start (forum.check_safe_to_serve):
+    a key of one host's own would sign sessions that no other host accepts."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
+    if not development:
+        return None
     key_file = instance_path / "secret_key"
     if not key_file.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
@@ -39,13 +43,16 @@ def _secret_key(instance_path: Path) -> str:
 
 
 def build_config(instance_path: Path) -> dict:
+    # Set by `make run` alone: the development server on this machine, over plain HTTP.
+    # Everything else is production, whatever its database.
+    development = _env_flag("FORUM_DEVELOPMENT", False)
     database_url = os.environ.get("DATABASE_URL")
-    production = database_url is not None
     if database_url is None:
         database_url = f"sqlite:///{instance_path / 'forum.sqlite3'}"
-    secure_cookies = _env_flag("FORUM_SECURE_COOKIES", production)
+    secure_cookies = not development
     return {
-        "SECRET_KEY": _secret_key(instance_path),
+        "DEVELOPMENT": development,
+        "SECRET_KEY": _secret_key(instance_path, development=development),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         # A ping before each use finds connections a PostgreSQL restart dropped; a SQLite file
         # has none to drop, and the ping would be one more query per request.
@@ -66,8 +73,12 @@ def build_config(instance_path: Path) -> dict:
         "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,
         "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",
         "MAX_CONTENT_LENGTH": 256 * 1024,
-        # Shared by every process with Redis (redis://host:6379/0); per process in memory.
+        # Shared by every process with Redis (redis://host:6379/0), which production requires;
+        # in memory for the development server, its only process.
         "RATELIMIT_STORAGE_URI": os.environ.get("FORUM_RATELIMIT_STORAGE_URI", "memory://"),
+        # How many reverse proxies in front of the app set X-Forwarded-For and -Proto: the
+        # client's address is the one the outermost of them saw. 0 trusts no such header.
+        "TRUSTED_PROXIES": int(os.environ.get("FORUM_TRUSTED_PROXIES", "0")),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": _env_flag("FORUM_RATELIMIT_ENABLED", True),
         "THREADS_PER_PAGE": 25,

@@ -1,11 +1,13 @@
 """Fictional demo content: the three pilot regions, twelve organisations, boards, people and
 threads in Finnish, Swedish and English. No real person or organisation appears here."""
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from forum.auth import actions as auth_actions
 from forum.boards.models import Board, ModerationScope
-from forum.database import begin_write
+from forum.database import begin_write, utcnow
 from forum.extensions import db
 from forum.practices import actions as practice_actions
 from forum.regions.models import Organisation, Region
@@ -261,10 +263,12 @@ def seed() -> None:
             locale=locale,
         )
         users[email] = user
-        if role != "member":
-            begin_write()
-            user.role = role
-            db.session.commit()
+        # Coordinators of a programme that has run for a while, not accounts of today (whose
+        # first day is capped).
+        begin_write()
+        user.role = role
+        user.created_at = utcnow() - timedelta(days=120)
+        db.session.commit()
     # The demo moderator looks after the national boards.
     begin_write()
     db.session.add_all(

@@ -23,12 +23,13 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
-    """The signed-in user's preference, else the remembered choice, else the browser's, else fi."""
-    if current_user and current_user.is_authenticated and current_user.locale in SUPPORTED_LOCALES:
-        return current_user.locale
+    """The language chosen in this browser, else the signed-in user's preference, else the
+    browser's, else fi."""
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in SUPPORTED_LOCALES:
         return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in SUPPORTED_LOCALES:
+        return current_user.locale
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or DEFAULT_LOCALE
 
 
@@ -80,14 +81,11 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 @bp.get("/language/<code>")
 def switch(code: str):
-    """Switch the UI language: remembered in a cookie, and as the preference when signed in."""
-    from forum.auth.actions import set_locale  # auth builds on i18n, not the other way round
-
+    """Switch the UI language in this browser (a cookie). A link changes nothing stored: the
+    account's preferred language, which its e-mail follows, is set on the account page."""
     target = safe_next(request.args.get("next"), url_for("boards.index"))
     if code not in SUPPORTED_LOCALES:
         return redirect(target)
-    if current_user.is_authenticated and current_user.locale != code:
-        set_locale(current_user.account(), code)
     response = redirect(target)
     response.set_cookie(
         LOCALE_COOKIE,
@@ -98,6 +96,11 @@ def switch(code: str):
         secure=current_app.config["SESSION_COOKIE_SECURE"],
     )
     return response
+
+
+def forget_browser_choice(response) -> None:
+    """After signing in or saving the preference, the account's language applies again."""
+    response.delete_cookie(LOCALE_COOKIE)
 
 
 def refresh() -> None:

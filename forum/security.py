@@ -2,6 +2,7 @@
 it reaches a view or the database, and headers make a second wall behind the HTML sanitiser."""
 
 from flask import abort, request
+from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 # PostgreSQL's integer: ids and numeric filters past it fail in the database, not in the view.
@@ -63,4 +64,8 @@ def init_app(app) -> None:
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if current_user.is_authenticated:
+            # A signed-in page is that person's: no shared cache may keep or serve it.
+            response.cache_control.private = True
+            response.vary.add("Cookie")
         return response

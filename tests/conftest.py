@@ -23,6 +23,8 @@ from tests import factories  # noqa: E402
 
 POSTGRES_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
 REQUIRE_POSTGRES = os.environ.get("FORUM_REQUIRE_POSTGRES") == "1"
+REDIS_URL = os.environ.get("FORUM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REQUIRE_REDIS = os.environ.get("FORUM_REQUIRE_REDIS") == "1"
 BACKENDS = ["sqlite", "postgresql"]
 
 TEST_CONFIG = {
@@ -107,6 +109,24 @@ def _reset_postgres(url: str, seeded: dict) -> None:
             connection.execute(text("SELECT setval(:sequence, :value)"),
                                {"sequence": sequence, "value": highest})  # fmt: skip
     engine.dispose()
+
+
+@pytest.fixture
+def redis_url():
+    """A Redis database the tests may wipe (FORUM_TEST_REDIS_URL), emptied before and after."""
+    import redis
+
+    connection = redis.Redis.from_url(REDIS_URL)
+    try:
+        connection.flushdb()
+    except redis.exceptions.ConnectionError:
+        message = f"no Redis at {REDIS_URL}"
+        if REQUIRE_REDIS:
+            pytest.fail(message)
+        pytest.skip(message)
+    yield REDIS_URL
+    connection.flushdb()
+    connection.close()
 
 
 @pytest.fixture(params=BACKENDS)

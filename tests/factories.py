@@ -1,6 +1,7 @@
 """Keyword-only factories that write through the real actions, so test data is real data."""
 
 import itertools
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -49,7 +50,10 @@ class Factories:
         region: Region | None = None,
         locale: str = "en",
         password: str = PASSWORD,
+        new: bool = False,
     ) -> User:
+        """A member of some standing, or with `new`, one who registered just now (whose first
+        day is capped)."""
         number = next(_sequence)
         organisation = organisation or self.organisation(region=region)
         user = auth_actions.register(
@@ -59,10 +63,11 @@ class Factories:
             organisation_id=organisation.id,
             locale=locale,
         )
-        if role != "member":
-            begin_write()
-            user.role = role
-            db.session.commit()
+        begin_write()
+        user.role = role
+        if not new:
+            user.created_at -= timedelta(days=30)
+        db.session.commit()
         return user
 
     def board(

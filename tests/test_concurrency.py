@@ -37,7 +37,8 @@ def server(app, database_url, tmp_path):
         **os.environ,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "concurrency-test",
-        "FORUM_SECURE_COOKIES": "0",
+        # Plain HTTP on loopback, as the development server serves: cookies not Secure.
+        "FORUM_DEVELOPMENT": "1",
         # Fifty sign-ins from one address would trip the login limit, tested elsewhere.
         "FORUM_RATELIMIT_ENABLED": "0",
     }

@@ -100,11 +100,15 @@ def test_bad_cookie_value_is_ignored(client):
     assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "en"}).text
 
 
-def test_signed_in_preference_beats_cookie_and_browser(client, auth, make):
+def test_signing_in_brings_the_preference_and_the_switcher_then_changes_this_browser(
+    client, auth, make
+):
     make.user(email="sv@example.fi", locale="sv")
-    auth.login("sv@example.fi")
     client.set_cookie(LOCALE_COOKIE, "en")
+    auth.login("sv@example.fi")
     assert '<html lang="sv">' in client.get("/", headers={"Accept-Language": "fi"}).text
+    client.get("/language/en?next=/")
+    assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "fi"}).text
 
 
 def test_switcher_remembers_the_choice_and_stays_on_site(client):
@@ -116,11 +120,12 @@ def test_switcher_remembers_the_choice_and_stays_on_site(client):
         assert client.get("/language/fi", query_string={"next": evil}).headers["Location"] == "/"
 
 
-def test_switcher_updates_a_signed_in_preference(client, auth, make):
+def test_the_switcher_changes_no_stored_preference(client, auth, make):
+    # A link (a GET) that a page could make any browser follow changes nothing stored.
     user = make.user(email="fi@example.fi", locale="fi")
     auth.login("fi@example.fi")
     client.get("/language/en?next=/")
-    assert db.session.get(User, user.id).locale == "en"
+    assert db.session.get(User, user.id).locale == "fi"
     assert '<html lang="en">' in client.get("/").text
 
 
@@ -185,7 +190,7 @@ def test_app_refuses_to_start_without_compiled_catalogs(monkeypatch, tmp_path):
 
     monkeypatch.setenv("SECRET_KEY", "x")
     with pytest.raises(RuntimeError, match="compiled catalogs missing"):
-        create_app({"BABEL_TRANSLATION_DIRECTORIES": str(tmp_path)})
+        create_app({"TESTING": True, "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path)})
 
 
 @pytest.mark.parametrize("locale", ["fi", "sv", "en"])

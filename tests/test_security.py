@@ -1,10 +1,11 @@
 """The second wall: headers, CSRF on every form, cookie flags, translated error pages."""
 
+import logging
 import re
 
 import pytest
 
-from forum import create_app
+from forum import UnsafeConfiguration, create_app
 from forum.security import CONTENT_SECURITY_POLICY
 
 
@@ -77,22 +78,57 @@ def test_cookies_are_http_only_and_lax(client, auth, make):
         assert cookie.http_only and cookie.same_site == "Lax", name
 
 
-def test_production_cookies_are_secure(monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", "postgresql://nowhere.invalid/forum")
+@pytest.fixture
+def production(monkeypatch):
+    """The environment of a production process, less what each test takes away."""
+    for name in ("DATABASE_URL", "FORUM_DEVELOPMENT", "FORUM_RATELIMIT_ENABLED"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SECRET_KEY", "production-like")
+    monkeypatch.setenv("FORUM_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/15")
+    return monkeypatch
+
+
+@pytest.mark.parametrize("database", [None, "postgresql://nowhere.invalid/forum"])
+def test_production_cookies_are_secure_whatever_the_database(production, database):
+    # Production was inferred from DATABASE_URL: gunicorn on SQLite sent cookies without Secure.
+    if database:
+        production.setenv("DATABASE_URL", database)
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
-    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+    with app.test_request_context():
+        response = app.process_response(app.make_response("x"))
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
-def test_secret_key_is_generated_once_into_instance(monkeypatch, tmp_path):
+def test_production_refuses_to_start_without_a_secret_key(production, tmp_path):
+    production.delenv("SECRET_KEY")
+    with pytest.raises(UnsafeConfiguration, match="SECRET_KEY is not set"):
+        create_app()
+
+
+def test_production_refuses_limits_kept_in_each_process(production):
+    production.setenv("FORUM_RATELIMIT_STORAGE_URI", "memory://")
+    with pytest.raises(UnsafeConfiguration, match="FORUM_RATELIMIT_STORAGE_URI"):
+        create_app()
+
+
+def test_production_refuses_cookies_without_secure(production):
+    with pytest.raises(UnsafeConfiguration, match="Secure"):
+        create_app({"SESSION_COOKIE_SECURE": False})
+
+
+def test_the_development_server_makes_its_own_key_once(monkeypatch, tmp_path):
     from forum.config import build_config
 
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    first = build_config(tmp_path)["SECRET_KEY"]
-    second = build_config(tmp_path)["SECRET_KEY"]
-    assert first == second and len(first) >= 40
+    monkeypatch.setenv("FORUM_DEVELOPMENT", "1")
+    first = build_config(tmp_path)
+    second = build_config(tmp_path)
+    assert first["SECRET_KEY"] == second["SECRET_KEY"] and len(first["SECRET_KEY"]) >= 40
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert not first["SESSION_COOKIE_SECURE"]
+    monkeypatch.delenv("FORUM_DEVELOPMENT")
+    assert build_config(tmp_path / "elsewhere")["SECRET_KEY"] is None
 
 
 @pytest.mark.parametrize(
@@ -141,3 +177,24 @@ def test_pages_answer_conditional_gets(client, make):
     assert first.headers.get("ETag")
     again = client.get("/", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
+
+
+def test_signed_in_pages_are_private_to_shared_caches(client, auth, make):
+    assert "private" not in client.get("/").headers.get("Cache-Control", "")
+    make.user(email="aino@example.fi")
+    auth.login("aino@example.fi")
+    response = client.get("/")
+    assert "private" in response.headers["Cache-Control"]
+    assert "Cookie" in response.headers["Vary"]
+
+
+def test_failed_sign_ins_and_refusals_are_logged_without_personal_data(client, auth, make, caplog):
+    make.user(email="aino@example.fi")
+    with caplog.at_level(logging.WARNING, logger="forum.security"):
+        auth.login("aino@example.fi", "wrong horse")
+        auth.login("aino@example.fi")
+        assert client.get("/admin/").status_code == 403
+    messages = [record.getMessage() for record in caplog.records]
+    assert any(message.startswith("sign-in failed") for message in messages)
+    assert any(message.startswith("refused forum.administer") for message in messages)
+    assert not any("aino@example.fi" in message or "wrong horse" in message for message in messages)

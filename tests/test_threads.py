@@ -10,7 +10,7 @@ from forum.boards.models import Board
 from forum.extensions import db
 from forum.pagination import Page
 from forum.threads.models import Post, Thread
-from tests.conftest import form_token, post_form
+from tests.conftest import Auth, form_token, post_form
 
 
 def _count(model) -> int:
@@ -379,3 +379,33 @@ def test_preview_of_text_too_dense_to_render_says_so(client, auth, make):
     token = form_token(client.get("/").text)
     response = client.post("/preview", data={"csrf_token": token, "body": UNRENDERABLE_BODY})
     assert response.status_code == 422 and "too complex a way" in response.text
+
+
+def test_another_members_form_token_finds_nothing_of_theirs(client, auth, make):
+    reply_url, data, thread = _filled_reply_form(client, auth, make)
+    assert client.post(reply_url, data=data).status_code == 302
+    Auth(client).logout()
+    make.user(email="other@example.fi")
+    Auth(client).login("other@example.fi")
+    from tests.conftest import form_token
+
+    replayed = {**data, "csrf_token": form_token(client.get(reply_url).text), "body": "Mine"}
+    response = client.post(reply_url, data=replayed)
+    assert response.status_code == 302
+    mine = db.session.scalar(select(Post).order_by(Post.id.desc()))
+    assert mine.body_source == "Mine" and response.headers["Location"].endswith(f"/posts/{mine.id}")
+    assert db.session.get(Thread, thread.id).reply_count == 2
+
+
+def test_an_edit_without_its_version_is_refused_not_saved_over(client, auth, make):
+    member = make.user(email="aino@example.fi")
+    thread = make.thread(author=member, body="Alkuperäinen")
+    reply = make.reply(make.opening_post(thread), author=member, body="Ensimmäinen")
+    auth.login("aino@example.fi")
+    from tests.conftest import form_token
+
+    token = form_token(client.get(f"/posts/{reply.id}/edit").text)
+    response = client.post(f"/posts/{reply.id}/edit", data={"csrf_token": token, "body": "Uusi"})
+    assert response.status_code == 422 and "Uusi</textarea>" in response.text
+    db.session.expire_all()
+    assert db.session.get(Post, reply.id).body_source == "Ensimmäinen"

@@ -90,6 +90,7 @@ class SessionUser(_Suspendable):
         self.organisation_id: int = row.organisation_id
         self.region_id: int | None = row.region_id
         self.suspended_until: datetime | None = row.suspended_until
+        self.created_at: datetime = row.created_at
         self.session_token = session_token
 
     def get_id(self) -> str:

@@ -19,8 +19,9 @@ from forum import policy
 from forum.auth import actions
 from forum.auth.forms import LoginForm, PasswordChangeForm, PreferencesForm, RegistrationForm
 from forum.auth.models import User
+from forum.auth.throttle import SignInThrottle
 from forum.extensions import db, limiter
-from forum.i18n import current_locale, localized, refresh, safe_next
+from forum.i18n import current_locale, forget_browser_choice, localized, refresh, safe_next
 from forum.regions.models import Organisation, Region
 from forum.threads.models import Post, Thread
 
@@ -48,10 +49,6 @@ def _sign_in(user: User, *, remember: bool) -> None:
     actions.start_session(user, remember=remember)
     login_user(user, remember=remember)
     refresh()
-
-
-def _login_email() -> str:
-    return request.form.get("email", "").strip().lower()
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -84,22 +81,31 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
-@limiter.limit("20 per hour", methods=["POST"], key_func=_login_email)
 def login():
     target = safe_next(request.args.get("next"), url_for("boards.index"))
     if current_user.is_authenticated:
         return redirect(target)
     form = LoginForm()
-    failed = False
+    failed = throttled = False
     if form.validate_on_submit():
-        user = actions.authenticate(form.email.data, form.password.data)
-        if user is not None:
+        throttle = SignInThrottle(actions.normalise_email(form.email.data))
+        if not throttle.allows():
+            throttle.refused()
+            throttled = True
+        elif (user := actions.authenticate(form.email.data, form.password.data)) is not None:
             _sign_in(user, remember=form.remember.data)
-            return redirect(target)
-        failed = True
-    status = 422 if (failed or form.errors) else 200
-    return render_template("auth/login.html", form=form, failed=failed, next=target), status
+            response = redirect(target)
+            throttle.remember_device(response)
+            forget_browser_choice(response)
+            return response
+        else:
+            throttle.failed()
+            failed = True
+    status = 429 if throttled else 422 if (failed or form.errors) else 200
+    page = render_template(
+        "auth/login.html", form=form, failed=failed, throttled=throttled, next=target
+    )
+    return page, status, {"Retry-After": "60"} if throttled else {}
 
 
 @bp.post("/logout")
@@ -157,7 +163,9 @@ def save_preferences():
     current_user.locale = form.locale.data  # the notice below is in the new language
     refresh()
     flash(_("Your preferences are saved."))
-    return redirect(url_for("auth.account"))
+    response = redirect(url_for("auth.account"))
+    forget_browser_choice(response)
+    return response
 
 
 @bp.post("/account/password")

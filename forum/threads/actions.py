@@ -5,10 +5,10 @@ Python and written back, so concurrent writers in several processes cannot lose 
 """
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -28,6 +28,48 @@ TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
 # Paths are stored in 2,000 characters: 200 levels of ten-digit segments.
 MAX_DEPTH = 2000 // PATH_SEGMENT - 1
+
+
+# An account's first day, as Discourse has it: a flood or link spam from a new account stays
+# small before anyone has had time to notice it. Staff accounts are not held to it.
+NEW_MEMBER_PERIOD = timedelta(days=1)
+NEW_MEMBER_POSTS_PER_HOUR = 10
+NEW_MEMBER_LINKS_PER_POST = 2
+
+
+class NewMemberLimit(Exception):
+    """A member in their first day reached a cap: `kind` is "posts" (an hour's) or "links"
+    (one message's), `limit` the cap."""
+
+    def __init__(self, kind: str, limit: int):
+        super().__init__(f"new member's {kind} cap of {limit}")
+        self.kind, self.limit = kind, limit
+
+
+def _is_new_member(user: User, now: datetime) -> bool:
+    return user.role == "member" and user.created_at > now - NEW_MEMBER_PERIOD
+
+
+def _check_new_member_links(user: User, rendered: Rendered) -> None:
+    if _is_new_member(user, utcnow()) and rendered.html.count("<a ") > NEW_MEMBER_LINKS_PER_POST:
+        raise NewMemberLimit("links", NEW_MEMBER_LINKS_PER_POST)
+
+
+_POSTS_SINCE = select(func.count()).where(
+    Post.author_id == bindparam("author_id"), Post.created_at > bindparam("since")
+)
+
+
+def _check_new_member_pace(user: User, now: datetime) -> None:
+    """Inside the write transaction, so that writers in other processes are counted too."""
+    if not _is_new_member(user, now):
+        return
+    written = db.session.scalar(
+        _POSTS_SINCE, {"author_id": user.id, "since": now - timedelta(hours=1)}
+    )
+    if written >= NEW_MEMBER_POSTS_PER_HOUR:
+        db.session.rollback()
+        raise NewMemberLimit("posts", NEW_MEMBER_POSTS_PER_HOUR)
 
 
 class NotAllowed(Exception):
@@ -51,13 +93,16 @@ def _check_language(language: str) -> str:
     return language
 
 
-_BY_SUBMISSION = select(Post).where(Post.submission_id == bindparam("submission_id"))
+_BY_SUBMISSION = select(Post).where(
+    Post.author_id == bindparam("author_id"), Post.submission_id == bindparam("submission_id")
+)
 
 
-def _already_submitted(submission_id: str | None) -> Post | None:
+def _already_submitted(by: User, submission_id: str | None) -> Post | None:
+    """The post this member's form made already; another member's token finds nothing."""
     if submission_id is None:
         return None
-    return db.session.scalar(_BY_SUBMISSION, {"submission_id": submission_id})
+    return db.session.scalar(_BY_SUBMISSION, {"author_id": by.id, "submission_id": submission_id})
 
 
 def _store_post(
@@ -93,7 +138,7 @@ def _store_post(
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        earlier = _already_submitted(submission_id)
+        earlier = _already_submitted(by, submission_id)
         if earlier is None:
             raise
         return earlier, False
@@ -123,14 +168,16 @@ def start_thread(
     language = _check_language(language)
     # Rendered before the write transaction, which on SQLite holds the database's write lock.
     rendered = render(body)
+    _check_new_member_links(by, rendered)
     begin_write()
-    if (earlier := _already_submitted(submission_id)) is not None:
+    if (earlier := _already_submitted(by, submission_id)) is not None:
         db.session.commit()
         return earlier.thread
     if not policy.can(by, "thread.start", board):
         db.session.rollback()
         raise NotAllowed
     now = utcnow()
+    _check_new_member_pace(by, now)
     thread = Thread(
         board_id=board.id,
         author_id=by.id,
@@ -174,8 +221,9 @@ def reply(
     language = _check_language(language)
     # Rendered before the write transaction, which on SQLite holds the database's write lock.
     rendered = render(body)
+    _check_new_member_links(by, rendered)
     begin_write()
-    if (earlier := _already_submitted(submission_id)) is not None:
+    if (earlier := _already_submitted(by, submission_id)) is not None:
         db.session.commit()
         return earlier
     # Read again inside the write transaction: a lock or archive that landed meanwhile counts.
@@ -187,6 +235,7 @@ def reply(
         db.session.rollback()
         raise TooDeep
     now = utcnow()
+    _check_new_member_pace(by, now)
     post, is_new = _store_post(
         thread_id=parent.thread_id, parent=parent, by=by, body=body, rendered=rendered,
         language=language, submission_id=submission_id, now=now,
@@ -280,6 +329,7 @@ def edit_post(
     if title is not None:
         title = _check_text(title, limit=TITLE_MAX_LENGTH)
     rendered = render(body)
+    _check_new_member_links(by, rendered)
     begin_write()
     current = _lock_post(post)
     if not policy.can(by, "post.edit", current):

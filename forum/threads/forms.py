@@ -3,8 +3,9 @@ import uuid
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from forum.auth.forms import language_choices
 from forum.forms import ForumForm
@@ -18,6 +19,27 @@ BODY_HINT = _l(
     "anything that identifies an employee's health or work capacity."
 )
 LANGUAGE_LABEL = _l("Language of the message")
+
+
+def new_member_message(error) -> str:
+    """What a member in their first day is told when a cap stops their message."""
+    if error.kind == "posts":
+        return ngettext(
+            "In their first day, a new member can post %(num)d message an hour. Your text is "
+            "kept: send it again a little later.",
+            "In their first day, a new member can post %(num)d messages an hour. Your text is "
+            "kept: send it again a little later.",
+            error.limit,
+        )
+    return ngettext(
+        "In their first day, a new member can put %(num)d link in a message. Remove some links "
+        "and send the message again.",
+        "In their first day, a new member can put %(num)d links in a message. Remove some "
+        "links and send the message again.",
+        error.limit,
+    )
+
+
 UNRENDERABLE = _l(
     "This text is formatted in too complex a way to be shown. Simplify its formatting (fewer "
     "nested lists, brackets or emphasis marks) or split it into several messages."
@@ -118,7 +140,12 @@ class QuickReply:
 class EditForm(ForumForm):
     # The version the edit began from: a save over a newer version is refused.
     version = HiddenField(
-        validators=[Regexp(re.compile(r"^\d+$"), message=_l("Not a valid form."))]
+        validators=[
+            # Required as sent: without it the form would fall back on the current version
+            # and overwrite whatever was saved meanwhile.
+            InputRequired(message=_l("Not a valid form.")),
+            Regexp(re.compile(r"^\d+$"), message=_l("Not a valid form.")),
+        ]
     )
     body = _body_field()
     reason = TextAreaField(

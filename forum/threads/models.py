@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.auth.models import User
@@ -70,6 +70,8 @@ class Post(db.Model):
         # A post's row carries its body three times (2 KB): checks of many posts' thread and
         # status by id (search counts a thousand matches) read this narrow index instead.
         Index("ix_post_id_thread_status", "id", "thread_id", "status"),
+        # One member's form token: another member's token finds nothing of theirs.
+        UniqueConstraint("author_id", "submission_id", name="uq_post_author_id_submission_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,7 +91,7 @@ class Post(db.Model):
     # Direct replies, kept by SQL increments.
     reply_count: Mapped[int] = mapped_column(default=0)
     # The form's one-time token: a resent or double-clicked form finds its first post here.
-    submission_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    submission_id: Mapped[str | None] = mapped_column(String(64))
     # visible, hidden (by a moderator, or pending review of a flag) or deleted (soft).
     status: Mapped[str] = mapped_column(String(16), default="visible")
     # Why it was hidden or deleted; shown to its author and to moderators.

@@ -29,6 +29,7 @@ from forum.threads.forms import (
     QuickReply,
     ReplyForm,
     ThreadForm,
+    new_member_message,
 )
 from forum.threads.listing import tag_links
 from forum.threads.models import Post, ancestor_ids
@@ -60,6 +61,7 @@ def start(slug: str):
     board = policy.get_board_or_404(slug, current_user)
     policy.require(current_user, "thread.start", board)
     form = _new_form(ThreadForm)
+    paced = False  # a new member's hourly cap: 429, the text kept
     if form.validate_on_submit():
         try:
             thread = actions.start_thread(
@@ -75,11 +77,14 @@ def start(slug: str):
             form.tags.errors.append(missing_groups_message(error))
         except markup.Unrenderable:
             form.body.errors.append(str(UNRENDERABLE))
+        except actions.NewMemberLimit as error:
+            form.body.errors.append(new_member_message(error))
+            paced = error.kind == "posts"
         except actions.NotAllowed:
             abort(403)
         else:
             return redirect(url_for("threads.show", thread_id=saved_id(thread)))
-    status = 422 if form.errors else 200
+    status = 429 if paced else 422 if form.errors else 200
     return render_template(
         "threads/new.html", board=board, form=form, tag_groups=tag_groups()
     ), status
@@ -186,6 +191,7 @@ def reply(post_id: int):
     parent = policy.get_post_or_404(post_id, current_user)
     policy.require(current_user, "post.reply", parent)
     form = _new_form(ReplyForm)
+    paced = False  # a new member's hourly cap: 429, the text kept
     if form.validate_on_submit():
         try:
             post = actions.reply(
@@ -203,10 +209,13 @@ def reply(post_id: int):
             )
         except markup.Unrenderable:
             form.body.errors.append(str(UNRENDERABLE))
+        except actions.NewMemberLimit as error:
+            form.body.errors.append(new_member_message(error))
+            paced = error.kind == "posts"
         else:
             flash(_("Your reply is posted."))
             return redirect(url_for("threads.permalink", post_id=saved_id(post)))
-    status = 422 if form.errors else 200
+    status = 429 if paced else 422 if form.errors else 200
     return render_template(
         "threads/reply.html",
         parent=reading.post_row(parent),
@@ -240,6 +249,8 @@ def edit(post_id: int):
             abort(403)
         except markup.Unrenderable:
             form.body.errors.append(str(UNRENDERABLE))
+        except actions.NewMemberLimit as error:
+            form.body.errors.append(new_member_message(error))
         except actions.EditConflict as error:
             # Someone saved first: keep this text, show what changed, and let the user merge.
             conflict = error.current
