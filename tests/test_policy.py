@@ -6,6 +6,7 @@ from flask_login import AnonymousUserMixin
 from forum import policy
 from forum.extensions import db
 from forum.threads import reading
+from forum.threads.models import Thread
 from tests.conftest import Auth
 
 EVERYONE = {"outsider", "member", "other_region", "mod_board", "mod_region", "mod_elsewhere",
@@ -122,27 +123,59 @@ SHORTCUT_ACTIONS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_thread_permissions_agree_with_can(world, make, role):
-    """The per-page shortcut gives the same answer as the rules for every post and action."""
+@pytest.fixture
+def posts_of_every_kind(world, make):
+    """On every board of the world, an open and a locked thread, each with posts of every
+    status by a member, by a member later suspended, and by the admin; boards archived and
+    threads locked after they were written, as happens."""
+    from datetime import UTC, datetime
+
     from forum.moderation import actions as moderation
 
     users, boards = world
-    actor = users.get(role) or AnonymousUserMixin()
+    member, admin = users["member"], users["admin"]
+    users["suspended"] = make.user(organisation=member.organisation, email="susp@example.fi")
+    threads = []
     for board, thread in boards.values():
-        if board.archived:
-            continue  # nobody writes there; the other boards cover every rule
-        opening = make.opening_post(thread)
-        posts = [opening]
-        for status in ("visible", "hidden", "deleted"):
-            post = make.reply(opening, author=users["member" if status != "deleted" else "admin"])
-            if status != "visible":
-                verb = {"hidden": "hide", "deleted": "delete"}[status]
-                moderation.moderate_post(post, verb, by=users["admin"], reason="")
-            posts.append(post)
+        archived, board.archived = board.archived, False
         db.session.commit()
+        locked = make.thread(board, author=member, title=f"Locked {board.slug}")
+        for shown in (thread, locked):
+            opening = make.opening_post(shown)
+            for author in (member, users["suspended"], admin):
+                make.reply(opening, author=author)
+            for status in ("hidden", "pending", "deleted"):
+                post = make.reply(opening, author=member)
+                if status == "pending":
+                    moderation.flag_post(post, by=users["other_region"] if board.visibility !=
+                                         "region" else admin, reason="personal_data")  # fmt: skip
+                else:
+                    verb = {"hidden": "hide", "deleted": "delete"}[status]
+                    moderation.moderate_post(post, verb, by=admin, reason="")
+            threads.append((board, shown))
+        moderation.moderate_thread(locked, "lock", by=admin)
+        board.archived = archived
+        db.session.commit()
+    moderation.suspend_member(users["suspended"], by=admin, until=datetime(2099, 1, 1, tzinfo=UTC),
+                              reason="test")  # fmt: skip
+    return users, threads
+
+
+@pytest.mark.parametrize("role", [*ROLES, "suspended"])
+def test_thread_permissions_agree_with_can(posts_of_every_kind, role):
+    """The per-page shortcut gives the same answer as the rules for every post and action."""
+    from sqlalchemy import select
+
+    from forum.threads.models import Post
+
+    users, threads = posts_of_every_kind
+    actor = users.get(role) or AnonymousUserMixin()
+    statuses = set()
+    for board, thread in threads:
         permissions = policy.ThreadPermissions(actor, thread)
+        posts = db.session.scalars(select(Post).where(Post.thread_id == thread.id)).all()
         for post in posts:
+            statuses.add(post.status)
             # Pages ask about post rows, not objects: the answers must not depend on which.
             row = reading.post_row(post)
             for shortcut in (
@@ -150,15 +183,35 @@ def test_thread_permissions_agree_with_can(world, make, role):
                 policy.ThreadPermissions(actor, thread).for_post(row),
             ):
                 for field, action in SHORTCUT_ACTIONS:
-                    assert getattr(shortcut, field) == policy.can(actor, action, post), (
-                        role,
-                        board.slug,
-                        post.status,
-                        field,
-                    )
+                    expected = policy.can(actor, action, post)
+                    assert getattr(shortcut, field) == expected, (
+                        role, board.slug, thread.locked, post.status, field,
+                    )  # fmt: skip
             assert permissions.may_suspend_author(row) == policy.can(
                 actor, "member.suspend", post.author
             )
+    assert statuses == {"visible", "hidden", "pending", "deleted"}
+    assert any(thread.locked for _board, thread in threads)
+    assert any(board.archived for board, _thread in threads)
+
+
+def test_the_rules_refuse_edits_in_locked_threads_and_archived_boards(posts_of_every_kind):
+    """The rules themselves, for the author: what the shortcut above must agree with."""
+    from sqlalchemy import select
+
+    from forum.threads.models import Post
+
+    users, threads = posts_of_every_kind
+    member = users["member"]
+    for board, thread in threads:
+        own = db.session.scalars(
+            select(Post).where(Post.thread_id == thread.id, Post.author_id == member.id,
+                               Post.status == "visible", Post.depth > 0)
+        ).first()  # fmt: skip
+        if not policy.can(member, "thread.view", thread):
+            continue
+        frozen = thread.locked or board.archived
+        assert policy.can(member, "post.edit", own) == (not frozen), (board.slug, thread.locked)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -192,7 +245,7 @@ def test_row_and_id_filters_select_what_the_object_filters_select(world, make, r
     assert practice_threads == threads & ids(select(GoodPractice.thread_id))
     # The removed threads are there for their boards' moderators, and for no one else.
     sees_removed = any(title.startswith("Removed") for title in db.session.scalars(
-        select(policy.Thread.title).where(policy.Thread.id.in_(threads))))  # fmt: skip
+        select(Thread.title).where(Thread.id.in_(threads))))  # fmt: skip
     assert sees_removed == (role in {"admin", "mod_board", "mod_region"})
 
 

@@ -21,6 +21,7 @@ from forum.config import SUPPORTED_LOCALES
 from forum.database import begin_write, saved_id, update_row, utcnow
 from forum.extensions import db
 from forum.markup import Rendered, render
+from forum.policy import NotAllowed
 from forum.threads.models import PATH_SEGMENT, Post, PostRevision, Thread, path_segment
 from forum.threads.signals import thread_counted
 
@@ -70,10 +71,6 @@ def _check_new_member_pace(user: User, now: datetime) -> None:
     if written >= NEW_MEMBER_POSTS_PER_HOUR:
         db.session.rollback()
         raise NewMemberLimit("posts", NEW_MEMBER_POSTS_PER_HOUR)
-
-
-class NotAllowed(Exception):
-    """The acting user may not do this (any more: a board archived or a thread locked since)."""
 
 
 class TooDeep(Exception):

@@ -1,0 +1,57 @@
+"""Every "may this user ..." decision, in one package.
+
+- rules: can(user, action, obj) with named actions, require() (403), ThreadPermissions;
+- filters: Viewer and the visible_*() statements every listing, search, feed and count
+  starts from;
+- loaders: get_*_or_404(), single objects loaded and authorised in one step;
+- identity: signed in, staff powers, moderation scope, as the other three ask it.
+"""
+
+from flask_login import current_user
+
+from forum.policy.filters import (
+    SIGNED_OUT,
+    Viewer,
+    moderation_clause,
+    viewer,
+    visible_boards,
+    visible_kept_counts,
+    visible_post_rows,
+    visible_posts,
+    visible_practice_rows,
+    visible_practices,
+    visible_tag_counts,
+    visible_thread_rows,
+    visible_threads,
+)
+from forum.policy.identity import is_admin, moderation_scope
+from forum.policy.loaders import (
+    get_board_or_404,
+    get_board_row_or_404,
+    get_post_or_404,
+    get_thread_or_404,
+    get_thread_row_or_404,
+)
+from forum.policy.rules import (
+    STAFF_ACTIONS,
+    NotAllowed,
+    PostPermissions,
+    ThreadPermissions,
+    can,
+    require,
+    staff_action_refused,
+)
+
+__all__ = [
+    "SIGNED_OUT", "STAFF_ACTIONS", "NotAllowed", "PostPermissions", "ThreadPermissions",
+    "Viewer", "can", "get_board_or_404", "get_board_row_or_404", "get_post_or_404",
+    "get_thread_or_404", "get_thread_row_or_404", "init_app", "is_admin", "moderation_clause",
+    "moderation_scope", "require", "staff_action_refused", "viewer", "visible_boards",
+    "visible_kept_counts", "visible_post_rows", "visible_posts", "visible_practice_rows",
+    "visible_practices", "visible_tag_counts", "visible_thread_rows", "visible_threads",
+]  # fmt: skip
+
+
+def init_app(app) -> None:
+    """Templates ask the same rules: {% if can('post.reply', post) %}."""
+    app.jinja_env.globals["can"] = lambda action, obj: can(current_user, action, obj)

@@ -1,0 +1,51 @@
+"""Who a user is, as the rules and filters ask it: signed in, holding staff powers, and
+which boards and regions they moderate."""
+
+from sqlalchemy import select
+
+from forum.boards.models import ModerationScope
+from forum.extensions import db
+
+
+def unwrap(user):
+    """The user object behind Flask-Login's current_user proxy: every attribute read through
+    the proxy costs a context lookup, and one page asks hundreds of questions."""
+    get = getattr(user, "_get_current_object", None)
+    return get() if get is not None else user
+
+
+def signed_in(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def holds_staff_powers(user) -> bool:
+    """Staff powers end while their holder is suspended, and come back when it is lifted."""
+    return signed_in(user) and not user.is_suspended
+
+
+def is_admin(user) -> bool:
+    return holds_staff_powers(user) and user.role == "admin"
+
+
+def moderation_scope(user) -> tuple[frozenset[int], frozenset[int]]:
+    """The boards and regions a moderator moderates (loaded once per request and user)."""
+    if not holds_staff_powers(user) or user.role != "moderator":
+        return frozenset(), frozenset()
+    cached = getattr(user, "_moderation_scope", None)
+    if cached is None:
+        rows = db.session.execute(
+            select(ModerationScope.board_id, ModerationScope.region_id).where(
+                ModerationScope.user_id == user.id
+            )
+        ).all()
+        cached = (
+            frozenset(row.board_id for row in rows if row.board_id is not None),
+            frozenset(row.region_id for row in rows if row.region_id is not None),
+        )
+        user._moderation_scope = cached
+    return cached
+
+
+def may_write(user) -> bool:
+    """Signed in, and not suspended: a suspended member can read but not post or flag."""
+    return signed_in(user) and not user.is_suspended
