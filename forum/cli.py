@@ -131,6 +131,14 @@ def analyze() -> None:
     click.echo("Statistics refreshed.")
 
 
+@click.command("remove-expired-sessions")
+def remove_expired_sessions() -> None:
+    """Delete the rows of expired sign-ins: they sign nobody in, and would pile up for ever.
+    Run daily (a cron job or systemd timer) until the job worker schedules it."""
+    removed = auth_actions.remove_expired_sessions()
+    click.echo(f"{removed} expired sessions removed.")
+
+
 def init_app(app) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(rerender_posts)
@@ -139,3 +147,4 @@ def init_app(app) -> None:
     app.cli.add_command(search_rebuild)
     app.cli.add_command(recount)
     app.cli.add_command(analyze)
+    app.cli.add_command(remove_expired_sessions)

@@ -101,3 +101,22 @@ def test_recount_rebuilds_the_counts_kept_per_board(app, make):
     assert result.exit_code == 0 and "Counts rebuilt" in result.output
     assert dict(db.session.execute(policy.visible_tag_counts(reader)).all()) == counted
     assert library.facets(reader, library.Filters()) == facets
+
+
+def test_remove_expired_sessions_deletes_only_expired_ones(app, make):
+    from datetime import timedelta
+
+    from forum.auth import actions as auth_actions
+    from forum.auth.models import UserSession
+    from forum.database import begin_write, utcnow
+
+    user = make.user()
+    live = auth_actions.start_session(user, remember=False)
+    expired = auth_actions.start_session(user, remember=False)
+    begin_write()
+    db.session.get(UserSession, expired).expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["remove-expired-sessions"])
+    assert result.exit_code == 0 and "1 expired sessions removed" in result.output
+    db.session.commit()
+    assert db.session.get(UserSession, live) and not db.session.get(UserSession, expired)

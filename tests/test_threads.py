@@ -175,9 +175,12 @@ def test_a_reply_reads_each_row_once(client, auth, make, count_queries):
         response = client.post(reply_url, data=data)
     assert response.status_code == 302
     reads = [s for s in queries.statements if s.lstrip().upper().startswith("SELECT")]
-    # The signed-in user, the post replied to, an earlier post from the same form, and the
-    # post replied to again inside the write transaction.
-    assert len(reads) == 4, reads
+    # The signed-in user, the post replied to, an earlier post from the same form, the post
+    # replied to again inside the write transaction; then where the new post is shown (its
+    # row, and the branches before it), so that the reply redirects there at once.
+    assert len(reads) == 6, reads
+    assert "#post-" in response.headers["Location"]
+    assert "/posts/" not in response.headers["Location"]
 
 
 def test_double_submitted_thread_is_stored_once(client, auth, make):
@@ -393,7 +396,7 @@ def test_another_members_form_token_finds_nothing_of_theirs(client, auth, make):
     response = client.post(reply_url, data=replayed)
     assert response.status_code == 302
     mine = db.session.scalar(select(Post).order_by(Post.id.desc()))
-    assert mine.body_source == "Mine" and response.headers["Location"].endswith(f"/posts/{mine.id}")
+    assert mine.body_source == "Mine" and response.headers["Location"].endswith(f"#post-{mine.id}")
     assert db.session.get(Thread, thread.id).reply_count == 2
 
 

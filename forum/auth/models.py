@@ -1,4 +1,5 @@
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -7,7 +8,14 @@ from forum.database import UTCDateTime, utcnow
 from forum.extensions import db
 from forum.regions.models import Organisation
 
-ROLES = ("member", "moderator", "admin")
+
+class Role(StrEnum):
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+ROLES = tuple(Role)
 
 
 class _Suspendable:
@@ -28,7 +36,7 @@ class User(_Suspendable, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     locale: Mapped[str] = mapped_column(String(2))
-    role: Mapped[str] = mapped_column(String(16), default="member")
+    role: Mapped[str] = mapped_column(String(16), default=Role.MEMBER)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A suspended member can read but not post or flag until this moment.

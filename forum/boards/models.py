@@ -1,4 +1,5 @@
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -7,9 +8,18 @@ from forum.database import UTCDateTime
 from forum.extensions import db
 from forum.regions.models import Region
 
+
 # public: anyone, signed out too; members: any signed-in member;
 # region: members of the board's region, and staff.
-VISIBILITIES = ("public", "members", "region")
+class BoardVisibility(StrEnum):
+    """Who reads a board: everyone, every signed-in member, or its region's members."""
+
+    PUBLIC = "public"
+    MEMBERS = "members"
+    REGION = "region"
+
+
+VISIBILITIES = tuple(BoardVisibility)
 
 
 class Board(db.Model):
@@ -23,7 +33,7 @@ class Board(db.Model):
     description_en: Mapped[str] = mapped_column(Text, default="")
     # NULL: a national board.
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
-    visibility: Mapped[str] = mapped_column(String(16), default="public")
+    visibility: Mapped[str] = mapped_column(String(16), default=BoardVisibility.PUBLIC)
     position: Mapped[int] = mapped_column(default=0)
     archived: Mapped[bool] = mapped_column(default=False)
     # Counters, kept by SQL increments in the transaction that adds a thread or post.

@@ -10,7 +10,8 @@ from forum import policy
 from forum.audit.actions import record
 from forum.auth.models import User
 from forum.boards.models import Board
-from forum.database import begin_write, update_row, utcnow
+from forum.counters import update_row
+from forum.database import begin_write, utcnow
 from forum.extensions import db
 from forum.moderation.models import FLAG_DECISIONS, FLAG_REASONS, HIDING_REASONS, Flag
 from forum.threads.actions import NotAllowed, change_status

@@ -13,11 +13,11 @@ from functools import lru_cache, wraps
 
 from sqlalchemy import Column, ColumnElement, Select, and_, case, false, func, or_, select, true
 
-from forum.boards.models import Board
+from forum.boards.models import Board, BoardVisibility
 from forum.policy.identity import is_admin, moderation_scope, signed_in, unwrap
 from forum.practices.models import GoodPractice
 from forum.tags.models import TagBoardCount
-from forum.threads.models import Post, Thread
+from forum.threads.models import Post, PostStatus, Thread
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +82,9 @@ def _board_visibility_clause(reader: Viewer) -> ColumnElement[bool]:
     if reader.admin:
         return true()
     if not reader.signed_in:
-        return _boards.c.visibility == "public"
+        return _boards.c.visibility == BoardVisibility.PUBLIC
     allowed = [
-        _any_of(_boards.c.visibility, ("public", "members")),
+        _any_of(_boards.c.visibility, (BoardVisibility.PUBLIC, BoardVisibility.MEMBERS)),
         _boards.c.region_id == reader.region_id,
     ]
     if reader.moderated_boards:
@@ -117,7 +117,7 @@ def _thread_shown(reader: Viewer) -> ColumnElement[bool]:
 def _post_listed(reader: Viewer) -> ColumnElement[bool]:
     """A post's text in listings: visible posts of shown threads, or the reader moderates."""
     return or_(
-        and_(_posts.c.status == "visible", _threads.c.removed.is_(False)),
+        and_(_posts.c.status == PostStatus.VISIBLE, _threads.c.removed.is_(False)),
         _moderation_clause(reader),
     )
 

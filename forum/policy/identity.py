@@ -3,6 +3,7 @@ which boards and regions they moderate."""
 
 from sqlalchemy import select
 
+from forum.auth.models import Role
 from forum.boards.models import ModerationScope
 from forum.extensions import db
 
@@ -24,12 +25,12 @@ def holds_staff_powers(user) -> bool:
 
 
 def is_admin(user) -> bool:
-    return holds_staff_powers(user) and user.role == "admin"
+    return holds_staff_powers(user) and user.role == Role.ADMIN
 
 
 def moderation_scope(user) -> tuple[frozenset[int], frozenset[int]]:
     """The boards and regions a moderator moderates (loaded once per request and user)."""
-    if not holds_staff_powers(user) or user.role != "moderator":
+    if not holds_staff_powers(user) or user.role != Role.MODERATOR:
         return frozenset(), frozenset()
     cached = getattr(user, "_moderation_scope", None)
     if cached is None:

@@ -10,8 +10,8 @@ from blinker import Namespace
 from flask import abort
 from sqlalchemy import select
 
-from forum.auth.models import User
-from forum.boards.models import Board
+from forum.auth.models import Role, User
+from forum.boards.models import Board, BoardVisibility
 from forum.extensions import db
 from forum.policy.filters import _boards, _moderation_clause, _posts, _threads, viewer
 from forum.policy.identity import (
@@ -21,7 +21,7 @@ from forum.policy.identity import (
     signed_in,
     unwrap,
 )
-from forum.threads.models import Post, Thread
+from forum.threads.models import Post, PostStatus, Thread
 
 
 class NotAllowed(Exception):
@@ -40,11 +40,11 @@ def _in_region(user, board: Board) -> bool:
 
 
 def _may_read_board(user, board: Board) -> bool:
-    if board.visibility == "public":
+    if board.visibility == BoardVisibility.PUBLIC:
         return True
     if not signed_in(user):
         return False
-    if board.visibility == "members":
+    if board.visibility == BoardVisibility.MEMBERS:
         return True
     return _in_region(user, board) or _moderates(user, board)
 
@@ -85,7 +85,7 @@ def _may_read_post(user, post: Post) -> bool:
     if post.is_visible or _may_moderate(user, post.thread.board):
         return True
     # Authors see their hidden posts, and why they were hidden.
-    return post.status != "deleted" and _is_author(user, post)
+    return post.status != PostStatus.DELETED and _is_author(user, post)
 
 
 def _may_reply_to_post(user, post: Post) -> bool:
@@ -109,7 +109,7 @@ def _may_edit(user, post: Post) -> bool:
     return (
         _is_author(user, post)
         and may_write(user)
-        and post.status != "deleted"
+        and post.status != PostStatus.DELETED
         and not post.thread.locked
         and not post.thread.board.archived
         and _may_see_thread(user, post.thread)
@@ -117,7 +117,7 @@ def _may_edit(user, post: Post) -> bool:
 
 
 def _may_delete(user, post: Post) -> bool:
-    if post.status == "deleted":
+    if post.status == PostStatus.DELETED:
         return False
     return _may_moderate(user, post.thread.board) or (
         _is_author(user, post) and may_write(user) and _may_see_thread(user, post.thread)
@@ -181,9 +181,9 @@ def _may_suspend(user, member: User) -> bool:
 def _may_suspend_someone(user, member_id: int, member_role: str) -> bool:
     """What member.suspend asks before the member's region and posts: staff may be suspended
     by admins only, and nobody suspends themselves."""
-    if not _may_review(user) or member_id == user.id or member_role == "admin":
+    if not _may_review(user) or member_id == user.id or member_role == Role.ADMIN:
         return False
-    return member_role == "member" or is_admin(user)
+    return member_role == Role.MEMBER or is_admin(user)
 
 
 def _may_administer(user, _obj=None) -> bool:
@@ -239,7 +239,7 @@ class _PostOfThread:
 
     @property
     def is_visible(self) -> bool:
-        return self.status == "visible"
+        return self.status == PostStatus.VISIBLE
 
 
 class ThreadPermissions:

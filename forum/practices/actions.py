@@ -6,7 +6,8 @@ from sqlalchemy.exc import IntegrityError
 from forum import policy
 from forum.audit.actions import record
 from forum.auth.models import User
-from forum.database import begin_write, update_row
+from forum.counters import update_row
+from forum.database import begin_write
 from forum.extensions import db
 from forum.practices import counters
 from forum.practices.models import MATURITIES, Adoption, GoodPractice, PracticeSummary

@@ -23,7 +23,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from forum.database import add_counted, adding_insert
+from forum.counters import add_counted, adding_insert
 from forum.extensions import db
 from forum.practices.models import GoodPractice, PracticeCount, PracticeSummary
 from forum.tags.models import Tag, thread_tag

@@ -10,7 +10,7 @@ from functools import cache
 
 from sqlalchemy import Integer, bindparam, case, delete, func, insert, select
 
-from forum.database import add_counted, adding_insert
+from forum.counters import add_counted, adding_insert
 from forum.extensions import db
 from forum.tags.models import TagBoardCount, thread_tag
 from forum.threads.models import Thread

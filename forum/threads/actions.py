@@ -18,7 +18,8 @@ from forum.audit.actions import record
 from forum.auth.models import User
 from forum.boards.models import Board
 from forum.config import SUPPORTED_LOCALES
-from forum.database import begin_write, saved_id, update_row, utcnow
+from forum.counters import update_row
+from forum.database import begin_write, saved_id, utcnow
 from forum.extensions import db
 from forum.markup import Rendered, render
 from forum.policy import NotAllowed
@@ -297,16 +298,6 @@ def change_status(post: Post, status: str, *, by: User, reason: str, action: str
         update_row(Board, post.thread.board_id, add={"post_count": delta})
     record(by, action, post, reason=reason)
     return True
-
-
-def delete_post(post: Post, *, by: User, reason: str = "") -> None:
-    """Soft-delete: the post stays in the tree as a placeholder."""
-    begin_write()
-    if not policy.can(by, "post.delete", post):
-        db.session.rollback()
-        raise NotAllowed
-    change_status(post, "deleted", by=by, reason=reason, action="post.delete")
-    db.session.commit()
 
 
 def edit_post(

@@ -1,4 +1,5 @@
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -61,6 +62,16 @@ class Thread(db.Model):
     )
 
 
+class PostStatus(StrEnum):
+    """visible; pending (hidden at once by a flag for personal or health data, until reviewed);
+    hidden by a moderator; deleted (soft: a placeholder keeps its place in the tree)."""
+
+    VISIBLE = "visible"
+    PENDING = "pending"
+    HIDDEN = "hidden"
+    DELETED = "deleted"
+
+
 class Post(db.Model):
     """The opening post of a thread (depth 0) or a reply at any depth below it."""
 
@@ -93,7 +104,7 @@ class Post(db.Model):
     # The form's one-time token: a resent or double-clicked form finds its first post here.
     submission_id: Mapped[str | None] = mapped_column(String(64))
     # visible, hidden (by a moderator, or pending review of a flag) or deleted (soft).
-    status: Mapped[str] = mapped_column(String(16), default="visible")
+    status: Mapped[str] = mapped_column(String(16), default=PostStatus.VISIBLE)
     # Why it was hidden or deleted; shown to its author and to moderators.
     status_reason: Mapped[str] = mapped_column(Text, default="")
     status_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
@@ -107,7 +118,7 @@ class Post(db.Model):
 
     @property
     def is_visible(self) -> bool:
-        return self.status == "visible"
+        return self.status == PostStatus.VISIBLE
 
 
 class PostRevision(db.Model):

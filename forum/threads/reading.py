@@ -9,6 +9,7 @@ The posts read here belong to a thread the reader may see (the caller loaded it 
 policy loader); whether each one's text is shown is policy.ThreadPermissions' answer.
 """
 
+from flask import url_for
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.engine import Row
 
@@ -167,3 +168,37 @@ def ancestors(post) -> list[Row]:
 def post_row(post) -> Row:
     """One post as the macros show it (the reply and flag pages)."""
     return db.session.execute(_BY_ID, {"ids": [post.id]}).one()
+
+
+def place_of(post: Post, *, inline_depth: int, per_branch: int, branches_per_page: int) -> str:
+    """Where a post is shown: on its thread's page (which page, at its anchor), or on its
+    branch's own page when it is deeper than a thread page shows or past the first posts of
+    its branch. Pages and replies redirect here directly."""
+    anchor = f"post-{post.id}"
+    if post.depth > inline_depth:
+        return url_for("threads.branch", post_id=post.id)
+    if post.depth > 1:
+        top = post.path[:TOP_LEVEL_PATH_LENGTH]
+        place = db.session.scalar(
+            select(func.count()).where(
+                Post.thread_id == post.thread_id,
+                Post.path >= top,
+                Post.path <= post.path,
+                Post.depth <= inline_depth,
+            )
+        )
+        if place > per_branch:
+            return url_for("threads.branch", post_id=ancestor_ids(post.path)[1], _anchor=anchor)
+    page = 1
+    if post.depth > 0:
+        earlier = db.session.scalar(
+            select(func.count()).where(
+                Post.thread_id == post.thread_id,
+                Post.depth == 1,
+                Post.path < post.path[:TOP_LEVEL_PATH_LENGTH],
+            )
+        )
+        page = earlier // branches_per_page + 1
+    return url_for(
+        "threads.show", thread_id=post.thread_id, page=page if page > 1 else None, _anchor=anchor
+    )

@@ -12,11 +12,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
 from forum import markup, policy
 from forum.database import saved_id
-from forum.extensions import db, limiter
+from forum.extensions import limiter
 from forum.i18n import current_locale
 from forum.pagination import requested_page
 from forum.tags import actions as tag_actions
@@ -32,7 +31,6 @@ from forum.threads.forms import (
     new_member_message,
 )
 from forum.threads.listing import tag_links
-from forum.threads.models import Post, ancestor_ids
 from forum.threads.rendering import post_context
 
 bp = Blueprint("threads", __name__)
@@ -129,40 +127,16 @@ def _quick_reply_to(parent, perms: policy.ThreadPermissions) -> QuickReply | Non
 def permalink(post_id: int):
     """A post's lasting address: its place on its thread's page, or its own branch page."""
     post = policy.get_post_or_404(post_id, current_user)
+    return redirect(_place_of(post))
+
+
+def _place_of(post) -> str:
     config = current_app.config
-    if post.depth > config["INLINE_DEPTH"]:
-        return redirect(url_for("threads.branch", post_id=post.id))
-    if post.depth > 1:
-        # Beyond the first posts of its branch, a post is only on the branch's own page.
-        top = post.path[: reading.TOP_LEVEL_PATH_LENGTH]
-        place = db.session.scalar(
-            select(func.count()).where(
-                Post.thread_id == post.thread_id,
-                Post.path >= top,
-                Post.path <= post.path,
-                Post.depth <= config["INLINE_DEPTH"],
-            )
-        )
-        if place > config["POSTS_PER_BRANCH"]:
-            top_id = ancestor_ids(post.path)[1]
-            return redirect(url_for("threads.branch", post_id=top_id, _anchor=f"post-{post.id}"))
-    page = 1
-    if post.depth > 0:
-        earlier = db.session.scalar(
-            select(func.count()).where(
-                Post.thread_id == post.thread_id,
-                Post.depth == 1,
-                Post.path < post.path[: reading.TOP_LEVEL_PATH_LENGTH],
-            )
-        )
-        page = earlier // current_app.config["BRANCHES_PER_PAGE"] + 1
-    return redirect(
-        url_for(
-            "threads.show",
-            thread_id=post.thread_id,
-            page=page if page > 1 else None,
-            _anchor=f"post-{post.id}",
-        )
+    return reading.place_of(
+        post,
+        inline_depth=config["INLINE_DEPTH"],
+        per_branch=config["POSTS_PER_BRANCH"],
+        branches_per_page=config["BRANCHES_PER_PAGE"],
     )
 
 
@@ -214,7 +188,7 @@ def reply(post_id: int):
             paced = error.kind == "posts"
         else:
             flash(_("Your reply is posted."))
-            return redirect(url_for("threads.permalink", post_id=saved_id(post)))
+            return redirect(_place_of(post))
     status = 429 if paced else 422 if form.errors else 200
     return render_template(
         "threads/reply.html",
