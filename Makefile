@@ -15,11 +15,15 @@ PORT ?= 5000
 run: export FORUM_DEVELOPMENT = 1
 run: install translations migrate
 	$(FLASK) seed-demo --if-empty
+	@# The job worker beside the server, stopped with it; mail lands in instance/mail/.
+	$(BIN)/huey_consumer forum.jobs.huey --workers 1 --logfile instance/worker.log & \
+	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT) --without-threads
 
 test: install-test translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 $(VENV)/bin/python:
@@ -55,6 +59,7 @@ migrate: install translations
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) translations/*/LC_MESSAGES/*.mo

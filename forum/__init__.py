@@ -30,7 +30,19 @@ def create_app(config: dict | None = None) -> Flask:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
-    from forum import assets, cli, errors, i18n, notices, pages, policy, security, templating
+    from forum import (
+        assets,
+        cli,
+        errors,
+        i18n,
+        jobs,
+        notices,
+        pages,
+        policy,
+        security,
+        staff,
+        templating,
+    )
     from forum.audit import refusals
     from forum.auth.actions import load_session_user
     from forum.database import configure_engine, render_migration_item
@@ -41,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
         db,
         limiter,
         login_manager,
+        mail,
         migrate,
     )
     from forum.practices import counters as practice_counters
@@ -58,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
     babel.init_app(
         app,
         locale_selector=i18n.select_locale,
@@ -76,20 +90,23 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.auth.views import bp as auth_bp
     from forum.boards.views import bp as boards_bp
     from forum.moderation.views import bp as moderation_bp
+    from forum.moderation.views import staff_bp as moderation_staff_bp
     from forum.practices.views import bp as practices_bp
+    from forum.practices.views import staff_bp as practices_staff_bp
     from forum.search.views import bp as search_bp
     from forum.tags.views import bp as tags_bp
+    from forum.tags.views import staff_bp as tags_staff_bp
     from forum.threads.views import bp as threads_bp
 
     app.register_blueprint(boards_bp)
     app.register_blueprint(threads_bp)
     app.register_blueprint(auth_bp)
-    app.register_blueprint(admin_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(tags_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(practices_bp)
+    staff.register(app, moderation_staff_bp, practices_staff_bp, tags_staff_bp, admin_bp)
     check_limits_only_where_set(app)
     templating.init_app(app)
     i18n.init_app(app)
@@ -101,6 +118,7 @@ def create_app(config: dict | None = None) -> Flask:
     tag_counters.init_app(app)
     practice_counters.init_app(app)
     refusals.init_app(app)
+    jobs.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app
@@ -124,6 +142,11 @@ def check_safe_to_serve(config) -> None:
         )
     if not (config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]):
         problems.append("Cookies must be Secure in production: serve the forum over HTTPS.")
+    if not config.get("FORUM_BASE_URL", "").startswith("https://"):
+        problems.append(
+            "FORUM_BASE_URL must be the forum's public https:// address: links in e-mail are "
+            "built from it, never from a request's Host header."
+        )
     if config["RATELIMIT_ENABLED"] and config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         problems.append(
             "FORUM_RATELIMIT_STORAGE_URI is in-process memory, so every process would keep "

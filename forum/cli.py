@@ -8,6 +8,7 @@ from forum.auth import actions as auth_actions
 from forum.config import DEFAULT_LOCALE
 from forum.database import begin_write, refresh_statistics
 from forum.extensions import db
+from forum.mail.delivery import deliver_due
 from forum.markup import Unrenderable, render
 from forum.practices import counters as practice_counters
 from forum.regions.models import ORGANISATION_KINDS, Organisation, Region
@@ -139,6 +140,12 @@ def remove_expired_sessions() -> None:
     click.echo(f"{removed} expired sessions removed.")
 
 
+@click.command("deliver-mail")
+def deliver_mail() -> None:
+    """Send the outbox's due messages now (the job worker does this every minute)."""
+    click.echo(f"{deliver_due()} messages sent.")
+
+
 def init_app(app) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(rerender_posts)
@@ -148,3 +155,4 @@ def init_app(app) -> None:
     app.cli.add_command(recount)
     app.cli.add_command(analyze)
     app.cli.add_command(remove_expired_sessions)
+    app.cli.add_command(deliver_mail)

@@ -42,6 +42,13 @@ def _secret_key(instance_path: Path, *, development: bool) -> str | None:
     return key_file.read_text().strip()
 
 
+def jobs_url() -> str:
+    """The job worker's queue (huey): a SQLite file of its own by default, Redis
+    (redis://host:6379/1) in production, memory:// for the tests."""
+    default = f"sqlite:///{PROJECT_ROOT / 'instance' / 'jobs.sqlite3'}"
+    return os.environ.get("FORUM_JOBS_URL", default)
+
+
 def build_config(instance_path: Path) -> dict:
     # Set by `make run` alone: the development server on this machine, over plain HTTP.
     # Everything else is production, whatever its database.
@@ -81,6 +88,23 @@ def build_config(instance_path: Path) -> dict:
         "TRUSTED_PROXIES": int(os.environ.get("FORUM_TRUSTED_PROXIES", "0")),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": _env_flag("FORUM_RATELIMIT_ENABLED", True),
+        # Where links in e-mail point: the site's own address, never a request's Host.
+        "FORUM_BASE_URL": os.environ.get(
+            "FORUM_BASE_URL", "http://127.0.0.1:5000" if development else ""
+        ),
+        # SMTP (Flask-Mail); without MAIL_SERVER, mail is written to instance/mail/ as .eml.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": _env_flag("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _env_flag("MAIL_USE_SSL", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        # Sent for real in tests too (Flask-Mail would suppress sending when TESTING is on):
+        # the tests receive it on a loopback SMTP server.
+        "MAIL_SUPPRESS_SEND": False,
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "Työkykykoordinaattorien foorumi <foorumi@example.fi>"
+        ),
         "THREADS_PER_PAGE": 25,
         "BRANCHES_PER_PAGE": 10,
         # A thread page shows the first posts of each of its branches, in reading order; the

@@ -1,9 +1,9 @@
 """Locale selection, the language switch, and helpers for content stored in three languages."""
 
 import html
+from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache, partial
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import flask_babel
@@ -14,12 +14,17 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from forum.config import DEFAULT_LOCALE, SUPPORTED_LOCALES
+from forum.security import safe_next
 
 LOCALE_COOKIE = "forum_locale"
 # Each language is named in itself, and marked with its own lang.
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
 bp = Blueprint("i18n", __name__)
+
+
+def language_choices():
+    return [(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LOCALES]
 
 
 def select_locale() -> str:
@@ -67,18 +72,6 @@ def localized(obj, field: str) -> str:
     return getattr(obj, f"{field}_{current_locale()}")
 
 
-def safe_next(target: str | None, fallback: str) -> str:
-    """A redirect target that stays on this site: a local path, never //host or a scheme."""
-    if not target:
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return fallback
-    if "\\" in target or any(ord(char) < 32 for char in target):
-        return fallback
-    return target
-
-
 @bp.get("/language/<code>")
 def switch(code: str):
     """Switch the UI language in this browser (a cookie). A link changes nothing stored: the
@@ -109,6 +102,25 @@ def refresh() -> None:
     g.pop("_translations", None)
     g.pop("_date_formats", None)
     g.pop("_locale_code", None)
+
+
+_REQUEST_LANGUAGE = ("_translations", "_date_formats", "_locale_code")
+
+
+@contextmanager
+def speaking(locale: str):
+    """Render for someone else in their language (e-mail): Babel's force_locale, with what
+    this request has worked out of its own language set aside meanwhile."""
+    saved = {key: g.pop(key) for key in _REQUEST_LANGUAGE if key in g} if has_app_context() else {}
+    try:
+        with flask_babel.force_locale(locale):
+            yield
+    finally:
+        if has_app_context():
+            for key in _REQUEST_LANGUAGE:
+                g.pop(key, None)
+            for key, value in saved.items():
+                setattr(g, key, value)
 
 
 def request_translations():

@@ -1,6 +1,8 @@
 """Request hygiene and response headers: input no browser sends is refused with a 4xx before
 it reaches a view or the database, and headers make a second wall behind the HTML sanitiser."""
 
+from urllib.parse import urlsplit
+
 from flask import abort, request
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
@@ -23,6 +25,18 @@ class DatabaseIntConverter(IntegerConverter):
 
     def __init__(self, url_map, fixed_digits=0, min=None, max=DATABASE_INT_MAX, signed=False):  # noqa: A002
         super().__init__(url_map, fixed_digits, min, max, signed)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """A redirect target that stays on this site: a local path, never //host or a scheme."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    if "\\" in target or any(ord(char) < 32 for char in target):
+        return fallback
+    return target
 
 
 def _has_nul(values) -> bool:

@@ -15,6 +15,8 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+# The worker's queue in memory: tests run its tasks themselves, against a real SMTP server.
+os.environ.setdefault("FORUM_JOBS_URL", "memory://")
 
 from forum import create_app  # noqa: E402
 from forum.config import normalise_database_url  # noqa: E402
@@ -33,6 +35,7 @@ TEST_CONFIG = {
     "SERVER_NAME": None,
     # Rate limits are tested on their own; elsewhere they would only make tests order-dependent.
     "RATELIMIT_ENABLED": False,
+    "FORUM_BASE_URL": "https://foorumi.example.fi",
 }
 
 

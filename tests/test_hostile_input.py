@@ -54,7 +54,7 @@ def world(app, make):
             "revision_id": 1,
             "practice_id": practice.id if practice else 1,
         },  # fmt: skip
-        "strings": {"slug": board.slug, "kind": "regions", "code": "fi"},
+        "strings": {"slug": board.slug, "kind": "regions", "code": "fi", "token": "x" * 43},
     }
 
 
@@ -97,7 +97,7 @@ def test_no_route_answers_5xx_to_hostile_values(app, client, world, signed_in):
                 _check(client.open(url, method=method, query_string=query, data=data),
                        (url, method, hostile))  # fmt: skip
     if signed_in:  # still signed in as admin: the walk reached every admin page's forms
-        assert client.get("/admin/").status_code == 200
+        assert client.get("/staff/admin/").status_code == 200
 
 
 def test_a_post_over_the_size_limit_gets_a_translated_413(app, client, world):
@@ -135,9 +135,9 @@ def test_the_sign_in_form_takes_a_nul_without_failing(client):
 def test_the_admin_member_form_refuses_a_board_it_does_not_offer(client, world, value):
     Auth(client).login("admin@example.fi")
     member_id = world["ids"]["member_id"]
-    page = client.get(f"/admin/members/{member_id}")
+    page = client.get(f"/staff/admin/members/{member_id}")
     response = client.post(
-        f"/admin/members/{member_id}",
+        f"/staff/admin/members/{member_id}",
         data={"csrf_token": form_token(page.text), "role": "moderator",
               "organisation": str(world["admin"].organisation_id),
               "moderated_boards": value, "active": "y"},

@@ -38,7 +38,7 @@ def _practice(make, staff, *, board=None, title="Practice", tags=(), region=None
 def test_staff_mark_a_thread_through_the_form(client, make, staff):
     thread = make.thread(title="Mentoring")
     Auth(client).login("staff@example.fi")
-    response = post_form(client, f"/threads/{thread.id}/practice",
+    response = post_form(client, f"/staff/threads/{thread.id}/practice",
                          {"maturity": "established", "language": "en", **SUMMARY})  # fmt: skip
     assert response.status_code == 302
     page = client.get(f"/threads/{thread.id}").text
@@ -49,7 +49,7 @@ def test_members_cannot_curate(client, make):
     thread = make.thread()
     make.user(email="member@example.fi")
     Auth(client).login("member@example.fi")
-    assert client.get(f"/threads/{thread.id}/practice").status_code == 403
+    assert client.get(f"/staff/threads/{thread.id}/practice").status_code == 403
     with pytest.raises(NotAllowed):
         actions.curate(thread, by=make.user(), maturity="idea", language="en", summary=SUMMARY)
 
@@ -57,7 +57,7 @@ def test_members_cannot_curate(client, make):
 def test_missing_core_idea_keeps_the_rest(client, make, staff):
     thread = make.thread()
     Auth(client).login("staff@example.fi")
-    response = post_form(client, f"/threads/{thread.id}/practice",
+    response = post_form(client, f"/staff/threads/{thread.id}/practice",
                          {"maturity": "idea", "language": "fi", "core_idea": "",
                           "results": "Kept results text"})  # fmt: skip
     assert response.status_code == 422 and "Kept results text" in response.text

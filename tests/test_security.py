@@ -85,6 +85,7 @@ def production(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SECRET_KEY", "production-like")
     monkeypatch.setenv("FORUM_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/15")
+    monkeypatch.setenv("FORUM_BASE_URL", "https://foorumi.example.fi")
     return monkeypatch
 
 
@@ -109,6 +110,12 @@ def test_production_refuses_to_start_without_a_secret_key(production, tmp_path):
 def test_production_refuses_limits_kept_in_each_process(production):
     production.setenv("FORUM_RATELIMIT_STORAGE_URI", "memory://")
     with pytest.raises(UnsafeConfiguration, match="FORUM_RATELIMIT_STORAGE_URI"):
+        create_app()
+
+
+def test_production_refuses_to_start_without_its_https_address(production):
+    production.delenv("FORUM_BASE_URL")
+    with pytest.raises(UnsafeConfiguration, match="FORUM_BASE_URL"):
         create_app()
 
 
@@ -188,13 +195,21 @@ def test_signed_in_pages_are_private_to_shared_caches(client, auth, make):
     assert "Cookie" in response.headers["Vary"]
 
 
-def test_failed_sign_ins_and_refusals_are_logged_without_personal_data(client, auth, make, caplog):
-    make.user(email="aino@example.fi")
-    with caplog.at_level(logging.WARNING, logger="forum.security"):
+def test_failed_sign_ins_and_refusals_are_logged_without_personal_data(client, auth, make):
+    # A handler of its own on the logger: the suite's migrations reconfigure the root logger.
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.INFO)
+    handler.emit = records.append
+    security_log = logging.getLogger("forum.security")
+    security_log.addHandler(handler)
+    try:
+        make.user(email="aino@example.fi")
         auth.login("aino@example.fi", "wrong horse")
         auth.login("aino@example.fi")
-        assert client.get("/admin/").status_code == 403
-    messages = [record.getMessage() for record in caplog.records]
+        assert client.get("/staff/admin/").status_code == 403
+    finally:
+        security_log.removeHandler(handler)
+    messages = [record.getMessage() for record in records]
     assert any(message.startswith("sign-in failed") for message in messages)
-    assert any(message.startswith("refused forum.administer") for message in messages)
+    assert any(message.startswith("refused staff.enter") for message in messages)
     assert not any("aino@example.fi" in message or "wrong horse" in message for message in messages)

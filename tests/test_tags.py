@@ -34,8 +34,8 @@ def test_tag_links_are_the_tag_pages_addresses(app, make):
     from flask import url_for
 
     from forum.admin.forms import SLUG
+    from forum.tags.queries import tag_links
     from forum.tags.views import _slug_for
-    from forum.threads.listing import tag_links
 
     tags = list(db.session.scalars(select(Tag)))
     assert all(re.fullmatch(SLUG.regex, tag.slug) for tag in tags)
@@ -168,5 +168,5 @@ def test_member_proposes_and_admin_merges(client, make):
 def test_admin_manages_the_taxonomy(client, make, kind):
     make.user(role="admin", email="admin@example.fi")
     Auth(client).login("admin@example.fi")
-    assert client.get(f"/admin/{kind}").status_code == 200
-    assert client.get(f"/admin/{kind}/1").status_code == 200
+    assert client.get(f"/staff/admin/{kind}").status_code == 200
+    assert client.get(f"/staff/admin/{kind}/1").status_code == 200

@@ -22,16 +22,18 @@ from forum.admin.forms import (
     TagGroupForm,
 )
 from forum.audit.models import AuditEntry
+from forum.auth import recovery
 from forum.auth.models import User
-from forum.auth.views import organisation_choices
 from forum.boards.models import Board, ModerationScope
 from forum.extensions import db, login_manager
 from forum.i18n import localized
 from forum.pagination import requested_page
 from forum.regions.models import Organisation, Region
+from forum.regions.queries import organisation_choices
 from forum.security import database_int
 from forum.tags.models import Tag, TagGroup
 
+# Under /staff/ (forum.staff): /staff/admin/, for administrators only.
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 MEMBERS_PER_PAGE = 50
@@ -149,7 +151,7 @@ def create(kind: str):
             _conflict(form)
         else:
             flash(_("Saved."))
-            return redirect(url_for("admin.listing", kind=kind))
+            return redirect(url_for("staff.admin.listing", kind=kind))
     return _form_page(form, new_label, kind)
 
 
@@ -170,7 +172,7 @@ def edit(kind: str, item_id: int):
             _conflict(form)
         else:
             flash(_("Saved."))
-            return redirect(url_for("admin.listing", kind=kind))
+            return redirect(url_for("staff.admin.listing", kind=kind))
     title = item.name if kind == "organisations" else localized(item, "name")
     return _form_page(form, title, kind)
 
@@ -238,9 +240,19 @@ def member(member_id: int):
             form.role.errors.append(_("You cannot remove your own administrator role or account."))
         else:
             flash(_("Saved."))
-            return redirect(url_for("admin.members"))
+            return redirect(url_for("staff.admin.members"))
     status = 422 if form.errors else 200
     return render_template("admin/member.html", form=form, person=person), status
+
+
+@bp.post("/members/<int:member_id>/reset-link")
+def send_reset_link(member_id: int):
+    person = db.session.get(User, member_id) or abort(404)
+    if not person.active:
+        abort(404)
+    recovery.send_reset_link(person, by=current_user)
+    flash(_("A link for choosing a new password is on its way to the member."))
+    return redirect(url_for("staff.admin.member", member_id=person.id))
 
 
 @bp.get("/audit")

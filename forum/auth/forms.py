@@ -2,9 +2,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
-from forum.config import SUPPORTED_LOCALES
 from forum.forms import ForumForm
-from forum.i18n import LANGUAGE_NAMES
+from forum.i18n import language_choices
 from forum.security import database_int
 
 PASSWORD_MIN_LENGTH = 10
@@ -31,8 +30,10 @@ def _password_strength(form, field):
         raise ValidationError(_l("The password must not be your email address."))
 
 
-def language_choices():
-    return [(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LOCALES]
+def _password_again(label):
+    return PasswordField(
+        label, validators=[EqualTo("password", message=_l("The passwords do not match."))]
+    )
 
 
 def _new_password_field(label):
@@ -72,10 +73,7 @@ class RegistrationForm(ForumForm):
         description=_l("Used for signing in. Never shown to other members."),
     )
     password = _new_password_field(_l("Password"))
-    password_confirm = PasswordField(
-        _l("Password again"),
-        validators=[EqualTo("password", message=_l("The passwords do not match."))],
-    )
+    password_confirm = _password_again(_l("Password again"))
     organisation = SelectField(
         _l("Organisation"),
         coerce=database_int,
@@ -94,16 +92,29 @@ class LoginForm(ForumForm):
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
+class ForgotPasswordForm(ForumForm):
+    email = EmailField(
+        _l("Email address"),
+        validators=[
+            DataRequired(message=_l("Enter your email address.")),
+            Length(max=254, message=_l("The email address is too long.")),
+        ],
+    )
+
+
+class ResetPasswordForm(ForumForm):
+    password = _new_password_field(_l("New password"))
+    password_confirm = _password_again(_l("New password again"))
+
+
 class PasswordChangeForm(ForumForm):
+    # Declared first: the error summary lists errors in the order the page shows the fields.
     current_password = PasswordField(
         _l("Current password"),
         validators=[DataRequired(message=_l("Enter your current password."))],
     )
     password = _new_password_field(_l("New password"))
-    password_confirm = PasswordField(
-        _l("New password again"),
-        validators=[EqualTo("password", message=_l("The passwords do not match."))],
-    )
+    password_confirm = _password_again(_l("New password again"))
 
 
 class PreferencesForm(ForumForm):

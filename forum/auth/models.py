@@ -107,3 +107,18 @@ class SessionUser(_Suspendable):
     def account(self) -> User:
         """The account as an ORM object, in this request's database session."""
         return db.session.get(User, self.id)
+
+
+class AccountToken(db.Model):
+    """A single-use link sent by e-mail (a password reset). Only its hash is stored: a copy of
+    the database signs nobody in."""
+
+    __tablename__ = "account_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -12,35 +12,29 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.config import COOKIE_NAME
-from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from forum import policy
-from forum.auth import actions
-from forum.auth.forms import LoginForm, PasswordChangeForm, PreferencesForm, RegistrationForm
+from forum.auth import actions, recovery
+from forum.auth.forms import (
+    ForgotPasswordForm,
+    LoginForm,
+    PasswordChangeForm,
+    PreferencesForm,
+    RegistrationForm,
+    ResetPasswordForm,
+)
 from forum.auth.models import User
 from forum.auth.throttle import SignInThrottle
 from forum.extensions import db, limiter
-from forum.i18n import current_locale, forget_browser_choice, localized, refresh, safe_next
-from forum.regions.models import Organisation, Region
+from forum.i18n import current_locale, forget_browser_choice, refresh
+from forum.regions.queries import organisation_choices
+from forum.security import safe_next
 from forum.threads.models import Post, Thread
 
 bp = Blueprint("auth", __name__)
 
 PROFILE_LIST_LENGTH = 20
-
-
-def organisation_choices() -> dict[str, list[tuple[int, str]]]:
-    """Organisations grouped by region, for a select with one optgroup per region."""
-    organisations = db.session.scalars(
-        select(Organisation).join(Organisation.region).order_by(Region.position, Organisation.name)
-    )
-    grouped: dict[str, list[tuple[int, str]]] = {}
-    for organisation in organisations:
-        grouped.setdefault(localized(organisation.region, "name"), []).append(
-            (organisation.id, organisation.name)
-        )
-    return grouped
 
 
 def _sign_in(user: User, *, remember: bool) -> None:
@@ -106,6 +100,41 @@ def login():
         "auth/login.html", form=form, failed=failed, throttled=throttled, next=target
     )
     return page, status, {"Retry-After": "60"} if throttled else {}
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        recovery.request_password_reset(form.email.data)
+        # The same words whether or not the address has an account.
+        flash(_("If an account has this address, a link to choose a new password is on its "
+                "way. The link works for an hour."))  # fmt: skip
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def reset_password(token: str):
+    try:
+        recovery.valid_reset_token(token)
+    except recovery.InvalidToken:
+        return render_template("auth/reset_invalid.html"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            recovery.reset_password(token, new_password=form.password.data)
+        except recovery.InvalidToken:
+            return render_template("auth/reset_invalid.html"), 400
+        if current_user.is_authenticated:
+            logout_user()
+        session.clear()
+        flash(_("Your password is changed, and every earlier sign-in has ended. Sign in with "
+                "your new password."))  # fmt: skip
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form), 422 if form.errors else 200
 
 
 @bp.post("/logout")

@@ -11,7 +11,8 @@ from forum.extensions import db
 from forum.i18n import localized
 from forum.pagination import requested_page
 from forum.regions.models import Region
-from forum.threads.listing import tag_links, thread_rows
+from forum.tags.queries import tag_links
+from forum.threads.listing import thread_rows
 
 bp = Blueprint("boards", __name__)
 

@@ -43,11 +43,14 @@ from forum.threads.models import Post, PostRevision, Thread
 from forum.threads.rendering import post_context
 
 bp = Blueprint("moderation", __name__)
+# Registered under /staff/ (forum.staff), behind its guard: every page here is staff-only.
+staff_bp = Blueprint("moderation", __name__)
 
 QUEUE_PER_PAGE = 25
 
 
 @bp.context_processor
+@staff_bp.context_processor
 def _labels():
     return {"FLAG_REASON_LABELS": FLAG_REASON_LABELS, "DECISION_LABELS": DECISION_LABELS}
 
@@ -92,7 +95,7 @@ def _open_flags(user):
     )
 
 
-@bp.get("/moderation/")
+@staff_bp.get("/moderation/")
 @login_required
 def queue():
     policy.require(current_user, "moderation.review", None)
@@ -112,7 +115,7 @@ def queue():
     return render_template("moderation/queue.html", flags=flags, page=page, form=ResolveForm())
 
 
-@bp.post("/moderation/flags/<int:flag_id>")
+@staff_bp.post("/moderation/flags/<int:flag_id>")
 @login_required
 def resolve(flag_id: int):
     policy.require(current_user, "moderation.review", None)
@@ -122,7 +125,7 @@ def resolve(flag_id: int):
     form = ResolveForm()
     if not form.validate_on_submit():
         flash(_("Choose a decision and give a reason."))
-        return redirect(url_for("moderation.queue", _anchor=f"flag-{flag_id}"))
+        return redirect(url_for("staff.moderation.queue", _anchor=f"flag-{flag_id}"))
     try:
         actions.resolve_flag(
             found, by=current_user, decision=form.decision.data, reason=form.reason.data
@@ -131,7 +134,7 @@ def resolve(flag_id: int):
         flash(_("Another moderator resolved this flag first. Nothing was changed."))
     else:
         flash(_("Decision saved."))
-    return redirect(url_for("moderation.queue"))
+    return redirect(url_for("staff.moderation.queue"))
 
 
 def _apply_verb(obj, verbs: dict, run) -> None:
@@ -153,7 +156,7 @@ def _apply_verb(obj, verbs: dict, run) -> None:
         flash(_("Saved."))
 
 
-@bp.post("/posts/<int:post_id>/moderate")
+@staff_bp.post("/posts/<int:post_id>/moderate")
 @login_required
 def moderate_post(post_id: int):
     post = policy.get_post_or_404(post_id, current_user)
@@ -161,7 +164,7 @@ def moderate_post(post_id: int):
     return _back_to(post)
 
 
-@bp.post("/threads/<int:thread_id>/moderate")
+@staff_bp.post("/threads/<int:thread_id>/moderate")
 @login_required
 def moderate_thread(thread_id: int):
     thread = policy.get_thread_or_404(thread_id, current_user)
@@ -169,7 +172,7 @@ def moderate_thread(thread_id: int):
     return redirect(url_for("threads.show", thread_id=thread.id))
 
 
-@bp.route("/threads/<int:thread_id>/move", methods=["GET", "POST"])
+@staff_bp.route("/threads/<int:thread_id>/move", methods=["GET", "POST"])
 @login_required
 def move(thread_id: int):
     thread = policy.get_thread_or_404(thread_id, current_user)
@@ -190,7 +193,7 @@ def move(thread_id: int):
     return render_template("moderation/move.html", form=form, thread=thread), status
 
 
-@bp.get("/posts/<int:post_id>/history")
+@staff_bp.get("/posts/<int:post_id>/history")
 @login_required
 def history(post_id: int):
     post = policy.get_post_or_404(post_id, current_user)
@@ -206,7 +209,7 @@ def history(post_id: int):
     )
 
 
-@bp.post("/revisions/<int:revision_id>/purge")
+@staff_bp.post("/revisions/<int:revision_id>/purge")
 @login_required
 def purge(revision_id: int):
     revision = db.session.get(PostRevision, revision_id) or abort(404)
@@ -218,10 +221,10 @@ def purge(revision_id: int):
         flash(_("The earlier version was removed for good."))
     else:
         flash(_("Give a reason."))
-    return redirect(url_for("moderation.history", post_id=post.id))
+    return redirect(url_for("staff.moderation.history", post_id=post.id))
 
 
-@bp.route("/users/<int:user_id>/suspend", methods=["GET", "POST"])
+@staff_bp.route("/users/<int:user_id>/suspend", methods=["GET", "POST"])
 @login_required
 def suspend(user_id: int):
     member = db.session.get(User, user_id) or abort(404)

@@ -116,12 +116,21 @@ def _may_edit(user, post: Post) -> bool:
     )
 
 
+def _may_delete_own(user, post: Post) -> bool:
+    """An author deletes their own message (it stays as a placeholder), even in a locked
+    thread: taking back what one wrote is not writing."""
+    return (
+        post.status != PostStatus.DELETED
+        and _is_author(user, post)
+        and may_write(user)
+        and _may_see_thread(user, post.thread)
+    )
+
+
 def _may_delete(user, post: Post) -> bool:
     if post.status == PostStatus.DELETED:
         return False
-    return _may_moderate(user, post.thread.board) or (
-        _is_author(user, post) and may_write(user) and _may_see_thread(user, post.thread)
-    )
+    return _may_moderate(user, post.thread.board) or _may_delete_own(user, post)
 
 
 def _moderates_post(user, post: Post) -> bool:
@@ -208,6 +217,7 @@ _RULES: dict[str, Callable[[User, object], bool]] = {
     "post.flag": _may_flag,
     "post.edit": _may_edit,
     "post.delete": _may_delete,
+    "post.delete_own": _may_delete_own,
     "post.hide": _moderates_post,
     "post.unhide": _moderates_post,
     "post.restore": _moderates_post,
@@ -215,6 +225,8 @@ _RULES: dict[str, Callable[[User, object], bool]] = {
     "revision.purge": _moderates_post,
     "member.suspend": _may_suspend,
     "moderation.review": _may_review,
+    # The /staff/ pages' one guard (forum.staff): admins, and moderators of something.
+    "staff.enter": _may_review,
     "forum.administer": _may_administer,
 }
 
@@ -305,7 +317,7 @@ STAFF_ACTIONS = frozenset(
     {
         "board.moderate", "thread.lock", "thread.pin", "thread.move", "thread.curate",
         "post.hide", "post.unhide", "post.restore", "post.history", "revision.purge",
-        "member.suspend", "moderation.review", "forum.administer",
+        "member.suspend", "moderation.review", "forum.administer", "staff.enter",
     }
 )  # fmt: skip
 _STAFF_ON_OTHERS = frozenset({"post.edit", "post.delete"})

@@ -2,8 +2,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from forum.auth.forms import language_choices
 from forum.forms import ForumForm
+from forum.i18n import language_choices
 
 MATURITY_LABELS = {
     "idea": _l("Idea"),

@@ -15,12 +15,13 @@ from forum.practices.forms import MATURITY_LABELS, AdoptForm, CurateForm
 from forum.practices.models import GoodPractice, PracticeSummary
 from forum.security import database_int
 from forum.tags.models import Tag, thread_tag
-from forum.tags.queries import tag_groups
+from forum.tags.queries import tag_groups, tag_links
 from forum.threads.actions import NotAllowed
-from forum.threads.listing import tag_links
 from forum.threads.models import Thread
 
 bp = Blueprint("practices", __name__)
+# Under /staff/ (forum.staff), behind its guard.
+staff_bp = Blueprint("practices", __name__)
 
 PER_PAGE = 20
 FEED_LENGTH = 30
@@ -144,7 +145,7 @@ def summary_in(practice: GoodPractice, language: str) -> PracticeSummary:
     return by_language.get(language) or practice.summaries[0]
 
 
-@bp.route("/threads/<int:thread_id>/practice", methods=["GET", "POST"])
+@staff_bp.route("/threads/<int:thread_id>/practice", methods=["GET", "POST"])
 @login_required
 def curate(thread_id: int):
     thread = policy.get_thread_or_404(thread_id, current_user)

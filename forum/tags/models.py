@@ -2,6 +2,7 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
+from forum.threads.models import Thread
 
 thread_tag = Table(
     "thread_tag",
@@ -46,6 +47,12 @@ class Tag(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     group: Mapped[TagGroup] = relationship(back_populates="tags")
+
+
+# Threads are tagged from here, as good practices attach themselves to threads: the threads
+# domain, below this one, knows nothing of tags. Listings that show tags read them through
+# tags.queries.tag_links(), one query a page.
+Thread.tags = relationship(Tag, secondary=thread_tag, order_by=(Tag.position, Tag.id))
 
 
 class TagBoardCount(db.Model):

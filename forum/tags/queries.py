@@ -2,16 +2,20 @@
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, exists, select
 from sqlalchemy.engine import Row
 
 from forum import policy
 from forum.extensions import db
-from forum.i18n import localized
+from forum.i18n import current_locale, localized
 from forum.tags.actions import MissingRequiredTags
-from forum.tags.models import Tag, TagBoardCount, TagGroup
+from forum.tags.models import Tag, TagBoardCount, TagGroup, thread_tag
+from forum.templating import url_prefix
+from forum.threads.listing import LISTINGS, MOST_RECENT_FIRST
+from forum.threads.models import Thread
 
 
 @dataclass
@@ -97,3 +101,59 @@ def _one_tag_count(reader: policy.Viewer) -> Select:
 def missing_groups_message(error: MissingRequiredTags) -> str:
     names = ", ".join(localized(group, "name") for group in error.groups)
     return _("Choose at least one tag from each required group: %(groups)s.", groups=names)
+
+
+class TagLink(NamedTuple):
+    url: str
+    name: str
+
+
+@lru_cache(maxsize=8)
+def _tag_links_statement(locale: str) -> Select:
+    return (
+        select(thread_tag.c.thread_id, _tags.c.slug, _tags.c[f"name_{locale}"])
+        .join(_tags, _tags.c.id == thread_tag.c.tag_id)
+        .where(thread_tag.c.thread_id.in_(bindparam("thread_ids", expanding=True)))
+        .order_by(_tags.c.position, _tags.c.id)
+    )
+
+
+def tag_links(thread_ids: list[int]) -> dict[int, list[TagLink]]:
+    """Each thread's tags, in the taxonomy's order, as links in the reader's language."""
+    if not thread_ids:
+        return {}
+    pairs = db.session.execute(
+        _tag_links_statement(current_locale()), {"thread_ids": thread_ids}
+    ).all()
+    tag_page = url_prefix("tags.show", "slug")  # slugs are made of a-z, 0-9 and "-"
+    links: dict[str, TagLink] = {}
+    by_thread: dict[int, list[TagLink]] = {}
+    for thread_id, slug, label in pairs:
+        link = links.get(slug)
+        if link is None:  # once a tag, not once a thread that carries it
+            link = links[slug] = TagLink(tag_page + slug, label)
+        by_thread.setdefault(thread_id, []).append(link)
+    return by_thread
+
+
+_thread_ids = Thread.__table__.c.id
+_IN_TAG = _thread_ids.in_(
+    select(thread_tag.c.thread_id).where(thread_tag.c.tag_id == bindparam("tag_id"))
+)
+LISTINGS.update(
+    {
+        # tag_id: the tag's own threads, sorted (a rare tag)
+        "tag": ((_IN_TAG,), MOST_RECENT_FIRST),
+        # tag_id: threads newest first, keeping the tagged ones (a common tag: the walk stops
+        # at the page instead of sorting every tagged thread)
+        "tag, walking recent threads": (
+            (
+                exists().where(
+                    thread_tag.c.thread_id == _thread_ids,
+                    thread_tag.c.tag_id == bindparam("tag_id"),
+                ),
+            ),
+            MOST_RECENT_FIRST,
+        ),
+    }
+)

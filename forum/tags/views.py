@@ -25,6 +25,8 @@ from forum.threads.actions import NotAllowed
 from forum.threads.listing import thread_rows
 
 bp = Blueprint("tags", __name__)
+# Under /staff/ (forum.staff), behind its guard.
+staff_bp = Blueprint("tags", __name__)
 # From this many visible threads a tag is common enough that most recent threads carry it.
 WALK_RECENT_THREADS_FROM = 200
 
@@ -108,7 +110,7 @@ def propose():
     return render_template("tags/propose.html", form=form), status
 
 
-@bp.route("/admin/tags/<int:tag_id>/merge", methods=["GET", "POST"])
+@staff_bp.route("/tags/<int:tag_id>/merge", methods=["GET", "POST"])
 @login_required
 def merge(tag_id: int):
     policy.require(current_user, "forum.administer", None)
@@ -121,6 +123,6 @@ def merge(tag_id: int):
         target = db.session.get(Tag, form.target.data) or abort(404)
         actions.merge_tag(source, target, by=current_user, reason=form.reason.data)
         flash(_("The tags were merged."))
-        return redirect(url_for("admin.listing", kind="tags"))
+        return redirect(url_for("staff.admin.listing", kind="tags"))
     status = 422 if form.errors else 200
     return render_template("tags/merge.html", form=form, source=source), status

@@ -23,7 +23,7 @@ from forum.database import begin_write, saved_id, utcnow
 from forum.extensions import db
 from forum.markup import Rendered, render
 from forum.policy import NotAllowed
-from forum.threads.models import PATH_SEGMENT, Post, PostRevision, Thread, path_segment
+from forum.threads.models import PATH_SEGMENT, Post, PostRevision, PostStatus, Thread, path_segment
 from forum.threads.signals import thread_counted
 
 TITLE_MAX_LENGTH = 200
@@ -298,6 +298,18 @@ def change_status(post: Post, status: str, *, by: User, reason: str, action: str
         update_row(Board, post.thread.board_id, add={"post_count": delta})
     record(by, action, post, reason=reason)
     return True
+
+
+def delete_own_post(post: Post, *, by: User) -> bool:
+    """The author deletes their message: a placeholder keeps its place, replies to it stay.
+    False when it was deleted already."""
+    begin_write()
+    if not policy.can(by, "post.delete_own", post):
+        db.session.rollback()
+        raise NotAllowed
+    changed = change_status(post, PostStatus.DELETED, by=by, reason="", action="post.delete")
+    db.session.commit()
+    return changed
 
 
 def edit_post(

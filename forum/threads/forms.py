@@ -7,9 +7,8 @@ from flask_babel import ngettext
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
-from forum.auth.forms import language_choices
 from forum.forms import ForumForm
-from forum.i18n import PerLanguage
+from forum.i18n import PerLanguage, language_choices
 from forum.security import database_int
 from forum.threads.actions import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
 

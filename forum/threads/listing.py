@@ -8,9 +8,8 @@ are not.
 """
 
 from functools import lru_cache
-from typing import NamedTuple
 
-from sqlalchemy import Select, bindparam, exists, select
+from sqlalchemy import Select, bindparam
 from sqlalchemy.engine import Row
 
 from forum import policy
@@ -18,46 +17,23 @@ from forum.auth.models import User
 from forum.boards.models import Board
 from forum.extensions import db
 from forum.i18n import current_locale
-from forum.tags.models import Tag, thread_tag
-from forum.templating import url_prefix
 from forum.threads.models import Thread
 
 _threads = Thread.__table__
 _boards = Board.__table__
-_tags = Tag.__table__
 _author = User.__table__.alias("author")
 _last_poster = User.__table__.alias("last_poster")
 
-_MOST_RECENT_FIRST = (_threads.c.last_activity_at.desc(), _threads.c.id.desc())
-_IN_TAG = _threads.c.id.in_(
-    select(thread_tag.c.thread_id).where(thread_tag.c.tag_id == bindparam("tag_id"))
-)
+MOST_RECENT_FIRST = (_threads.c.last_activity_at.desc(), _threads.c.id.desc())
 # Which threads a listing shows, in which order; the statement's parameters are named here.
+# Domains above this one add theirs (forum.tags.queries: a tag's threads).
 LISTINGS = {
     # board_id
     "board": (
         (_threads.c.board_id == bindparam("board_id"),),
-        (_threads.c.pinned.desc(), *_MOST_RECENT_FIRST),
-    ),
-    # tag_id: the tag's own threads, sorted (a rare tag)
-    "tag": ((_IN_TAG,), _MOST_RECENT_FIRST),
-    # tag_id: threads newest first, keeping the tagged ones (a common tag: the walk stops at the
-    # page instead of sorting every tagged thread)
-    "tag, walking recent threads": (
-        (
-            exists().where(
-                thread_tag.c.thread_id == _threads.c.id,
-                thread_tag.c.tag_id == bindparam("tag_id"),
-            ),
-        ),
-        _MOST_RECENT_FIRST,
+        (_threads.c.pinned.desc(), *MOST_RECENT_FIRST),
     ),
 }
-
-
-class TagLink(NamedTuple):
-    url: str
-    name: str
 
 
 def thread_rows(user, listing: str, *, offset: int, limit: int, **parameters) -> list[Row]:
@@ -91,31 +67,3 @@ def _rows_statement(reader: policy.Viewer, listing: str, locale: str) -> Select:
         .offset(bindparam("offset"))
         .limit(bindparam("limit"))
     )
-
-
-@lru_cache(maxsize=8)
-def _tag_links_statement(locale: str) -> Select:
-    return (
-        select(thread_tag.c.thread_id, _tags.c.slug, _tags.c[f"name_{locale}"])
-        .join(_tags, _tags.c.id == thread_tag.c.tag_id)
-        .where(thread_tag.c.thread_id.in_(bindparam("thread_ids", expanding=True)))
-        .order_by(_tags.c.position, _tags.c.id)
-    )
-
-
-def tag_links(thread_ids: list[int]) -> dict[int, list[TagLink]]:
-    """Each thread's tags, in the taxonomy's order, as links in the reader's language."""
-    if not thread_ids:
-        return {}
-    pairs = db.session.execute(
-        _tag_links_statement(current_locale()), {"thread_ids": thread_ids}
-    ).all()
-    tag_page = url_prefix("tags.show", "slug")  # slugs are made of a-z, 0-9 and "-"
-    links: dict[str, TagLink] = {}
-    by_thread: dict[int, list[TagLink]] = {}
-    for thread_id, slug, label in pairs:
-        link = links.get(slug)
-        if link is None:  # once a tag, not once a thread that carries it
-            link = links[slug] = TagLink(tag_page + slug, label)
-        by_thread.setdefault(thread_id, []).append(link)
-    return by_thread

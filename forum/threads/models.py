@@ -56,10 +56,7 @@ class Thread(db.Model):
     board: Mapped[Board] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     last_poster: Mapped[User] = relationship(foreign_keys=[last_poster_id])
-    # Listings that show tags load them with selectinload(Thread.tags): one query a page.
-    tags: Mapped[list["Tag"]] = relationship(  # noqa: F821 - forum.tags.models
-        secondary="thread_tag", order_by="Tag.position, Tag.id"
-    )
+    # Thread.tags is added by forum.tags.models, the domain above this one.
 
 
 class PostStatus(StrEnum):

@@ -19,7 +19,7 @@ from forum.extensions import limiter
 from forum.i18n import current_locale
 from forum.pagination import requested_page
 from forum.tags import actions as tag_actions
-from forum.tags.queries import missing_groups_message, tag_groups
+from forum.tags.queries import missing_groups_message, tag_groups, tag_links
 from forum.threads import actions, reading
 from forum.threads.forms import (
     UNRENDERABLE,
@@ -30,7 +30,6 @@ from forum.threads.forms import (
     ThreadForm,
     new_member_message,
 )
-from forum.threads.listing import tag_links
 from forum.threads.rendering import post_context
 
 bp = Blueprint("threads", __name__)
@@ -197,6 +196,20 @@ def reply(post_id: int):
         form=form,
         **post_context(current_user, parent.thread),
     ), status
+
+
+@bp.post("/posts/<int:post_id>/delete")
+@login_required
+def delete_own(post_id: int):
+    """An author deletes their own message; staff use the moderation tools under /staff/."""
+    post = policy.get_post_or_404(post_id, current_user)
+    policy.require(current_user, "post.delete_own", post)
+    try:
+        actions.delete_own_post(post, by=current_user)
+    except actions.NotAllowed:
+        abort(403)
+    flash(_("Your message is deleted."))
+    return redirect(_place_of(post))
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])

@@ -22,10 +22,11 @@ MEMBER_PAGES = [
     "/boards/yleinen/new", "/posts/2/reply", "/posts/2/flag", "/account", "/tags/propose",
 ]  # fmt: skip
 STAFF_PAGES = [
-    "/moderation/", "/admin/", "/admin/boards", "/admin/boards/1", "/admin/members",
-    "/admin/members/1", "/admin/audit", "/admin/regions", "/admin/organisations",
-    "/threads/1/move", "/users/1/suspend", "/posts/1/edit", "/admin/tags", "/admin/tags/1",
-    "/admin/tag-groups", "/threads/1/tags", "/threads/2/practice",
+    "/staff/moderation/", "/staff/admin/", "/staff/admin/boards", "/staff/admin/boards/1",
+    "/staff/admin/members", "/staff/admin/members/1", "/staff/admin/audit",
+    "/staff/admin/regions", "/staff/admin/organisations", "/staff/threads/1/move",
+    "/staff/users/1/suspend", "/posts/1/edit", "/staff/admin/tags", "/staff/admin/tags/1",
+    "/staff/admin/tag-groups", "/threads/1/tags", "/staff/threads/2/practice",
 ]  # fmt: skip
 
 

@@ -1,0 +1,85 @@
+"""The job worker: huey's instance, the tasks, and their schedule. The worker's entry point:
+
+    huey_consumer forum.jobs.huey
+
+`make run` starts one beside the development server. An action writes rows (an outbox message)
+in its own transaction; when that transaction commits, a task to deliver them is queued, and a
+periodic task every minute picks up anything a lost queue entry or a failed attempt left.
+"""
+
+import logging
+from pathlib import Path
+
+from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from forum.config import jobs_url
+from forum.mail.actions import WORK_QUEUED
+
+_log = logging.getLogger("forum.jobs")
+
+
+def _huey_from(url: str):
+    if url.startswith("redis://"):
+        return RedisHuey("forum", url=url)
+    if url.startswith("memory://"):
+        return MemoryHuey("forum")
+    path = Path(url.removeprefix("sqlite:///"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("forum", filename=str(path))
+
+
+huey = _huey_from(jobs_url())
+_worker_app = None
+
+
+def _app_context():
+    """The worker's own app (made on its first task), or the app of the caller's context."""
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        return current_app.app_context()
+    global _worker_app
+    if _worker_app is None:
+        from forum import create_app
+
+        _worker_app = create_app()
+    return _worker_app.app_context()
+
+
+@huey.task()
+def deliver_mail_now() -> int:
+    from forum.mail.delivery import deliver_due
+
+    with _app_context():
+        return deliver_due()
+
+
+@huey.periodic_task(crontab(minute="*"))
+def deliver_mail() -> int:
+    from forum.mail.delivery import deliver_due
+
+    with _app_context():
+        return deliver_due()
+
+
+@huey.periodic_task(crontab(hour="3", minute="17"))
+def remove_expired_sessions() -> int:
+    from forum.auth.actions import remove_expired_sessions as remove
+
+    with _app_context():
+        return remove()
+
+
+def _queue_after_commit(session) -> None:
+    if session.info.pop(WORK_QUEUED, False):
+        try:
+            deliver_mail_now()
+        except Exception as error:  # the queue down: the periodic run delivers it
+            _log.warning("could not queue mail delivery: %s", type(error).__name__)
+
+
+def init_app(app) -> None:
+    if not event.contains(Session, "after_commit", _queue_after_commit):
+        event.listen(Session, "after_commit", _queue_after_commit)
