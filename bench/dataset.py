@@ -132,8 +132,9 @@ def generate(preset: Preset, *, seed: int = SEED, log=print) -> dict:
     )  # fmt: skip
     begin_write()
     curator.role = "admin"
-    for author in authors:  # members of long standing: a new member's first day is capped
+    for author in [*authors, curator]:  # members of long standing, their addresses confirmed
         author.created_at -= timedelta(days=30)
+        author.email_confirmed_at = author.created_at
     db.session.commit()
 
     number = 0

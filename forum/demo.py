@@ -267,7 +267,7 @@ def seed() -> None:
         # first day is capped).
         begin_write()
         user.role = role
-        user.created_at = utcnow() - timedelta(days=120)
+        user.created_at = user.email_confirmed_at = utcnow() - timedelta(days=120)
         db.session.commit()
     # The demo moderator looks after the national boards.
     begin_write()

@@ -220,3 +220,47 @@ def test_without_smtp_the_development_server_writes_eml_files(database_url, tmp_
         assert str(eml) in capsys.readouterr().out
         db.session.remove()
         db.engine.dispose()
+
+
+def _register(client, email: str):
+    page = client.get("/register")
+    organisation = re.search(r'<option value="(\d+)"', page.text).group(1)
+    return client.post("/register", data={
+        "csrf_token": form_token(page.text), "display_name": "Uusi Koordinaattori",
+        "email": email, "password": "pitkä ja hyvä salasana",
+        "password_confirm": "pitkä ja hyvä salasana", "organisation": organisation,
+        "locale": "sv"})  # fmt: skip
+
+
+def test_an_address_is_confirmed_from_the_link_once_and_then_the_account_signs_in(mail_app, smtp):
+    _port, inbox = smtp
+    Factories().organisation()
+    client = mail_app.test_client()
+    assert _register(client, "uusi@example.fi").status_code == 302
+    assert delivery.deliver_due() == 1
+    (message,) = inbox
+    assert message["To"] == "uusi@example.fi" and "Bekräfta" in message["Subject"]
+    path = _link(message).removeprefix(BASE_URL)
+    assert path.startswith("/confirm/")
+    assert client.get(path).status_code == 302
+    assert client.get(path).status_code == 400  # once only
+    assert Auth(client).login("uusi@example.fi", "pitkä ja hyvä salasana").status_code == 302
+
+
+def test_an_expired_confirmation_link_is_refused_and_signing_in_sends_a_new_one(mail_app, smtp):
+    _port, inbox = smtp
+    Factories().organisation()
+    client = mail_app.test_client()
+    _register(client, "uusi@example.fi")
+    delivery.deliver_due()
+    db.session.execute(
+        update(AccountToken).values(
+            expires_at=utcnow() - timedelta(seconds=1), created_at=utcnow() - timedelta(hours=49)
+        )
+    )
+    db.session.commit()  # fmt: skip
+    assert client.get(_link(inbox[0]).removeprefix(BASE_URL)).status_code == 400
+    refused = Auth(client).login("uusi@example.fi", "pitkä ja hyvä salasana")
+    assert refused.status_code == 403
+    assert delivery.deliver_due() == 1
+    assert client.get(_link(inbox[1]).removeprefix(BASE_URL)).status_code == 302

@@ -39,6 +39,9 @@ class User(_Suspendable, db.Model):
     role: Mapped[str] = mapped_column(String(16), default=Role.MEMBER)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the owner followed the link sent to the address; until then the account cannot sign
+    # in, and so sees what a signed-out reader sees.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A suspended member can read but not post or flag until this moment.
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspension_reason: Mapped[str] = mapped_column(Text, default="")

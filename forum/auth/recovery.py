@@ -5,15 +5,15 @@ password and ends every session of the account. An administrator can have a link
 member (audited), and never sees or sets the password.
 """
 
-import hashlib
-import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 
 from forum.audit.actions import record
+from forum.auth import tokens
 from forum.auth.actions import _hash_password, end_all_sessions, normalise_email
-from forum.auth.models import AccountToken, User
+from forum.auth.models import User
+from forum.auth.tokens import InvalidToken
 from forum.database import begin_write, utcnow
 from forum.extensions import db
 from forum.mail.actions import queue_mail, site_url
@@ -21,26 +21,12 @@ from forum.mail.actions import queue_mail, site_url
 RESET = "password_reset"
 RESET_LIFETIME = timedelta(hours=1)
 
-
-class InvalidToken(Exception):
-    """Unknown, expired or already used."""
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+__all__ = ["InvalidToken", "request_password_reset", "reset_password", "send_reset_link",
+           "valid_reset_token"]  # fmt: skip
 
 
 def _send_reset_link(user: User) -> None:
-    """In the caller's write transaction: a new link replaces any earlier one."""
-    db.session.execute(
-        delete(AccountToken).where(AccountToken.user_id == user.id, AccountToken.purpose == RESET)
-    )
-    token = secrets.token_urlsafe(32)
-    now = utcnow()
-    db.session.add(
-        AccountToken(user_id=user.id, purpose=RESET, token_hash=_digest(token), created_at=now,
-                     expires_at=now + RESET_LIFETIME)
-    )  # fmt: skip
+    token = tokens.issue(user, RESET, RESET_LIFETIME)
     queue_mail(
         RESET, to=user.email, locale=user.locale, name=user.display_name,
         link=site_url("auth.reset_password", token=token),
@@ -66,37 +52,22 @@ def send_reset_link(member: User, *, by: User) -> None:
     db.session.commit()
 
 
-def valid_reset_token(token: str) -> AccountToken:
-    """The unused, unexpired reset token, or InvalidToken."""
-    found = db.session.scalar(
-        select(AccountToken).where(
-            AccountToken.token_hash == _digest(token),
-            AccountToken.purpose == RESET,
-            AccountToken.used_at.is_(None),
-            AccountToken.expires_at > utcnow(),
-        )
-    )
-    if found is None:
-        raise InvalidToken
-    return found
+def valid_reset_token(token: str):
+    return tokens.valid(token, RESET)
 
 
 def reset_password(token: str, *, new_password: str) -> User:
-    """Set the password from a reset link and sign the account out everywhere."""
+    """Set the password from a reset link and sign the account out everywhere. Following the
+    link also shows the address works: an unconfirmed one counts as confirmed."""
     begin_write()
-    found = valid_reset_token(token)
-    # Used once: of two requests with the same link, the second changes nothing.
-    used = db.session.execute(
-        update(AccountToken)
-        .where(AccountToken.id == found.id, AccountToken.used_at.is_(None))
-        .values(used_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if used != 1:
+    try:
+        user = tokens.use(token, RESET)
+    except InvalidToken:
         db.session.rollback()
-        raise InvalidToken
-    user = db.session.get(User, found.user_id)
+        raise
     user.password_hash = _hash_password(new_password)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
     end_all_sessions(user)
     db.session.commit()
     return user

@@ -15,7 +15,7 @@ from flask_login.config import COOKIE_NAME
 from sqlalchemy.orm import contains_eager
 
 from forum import policy
-from forum.auth import actions, recovery
+from forum.auth import actions, recovery, signup
 from forum.auth.forms import (
     ForgotPasswordForm,
     LoginForm,
@@ -55,23 +55,31 @@ def register():
     if request.method == "GET":
         form.locale.data = current_locale()
     if form.validate_on_submit():
-        try:
-            user = actions.register(
-                display_name=form.display_name.data,
-                email=form.email.data,
-                password=form.password.data,
-                organisation_id=form.organisation.data,
-                locale=form.locale.data,
-            )
-        except actions.EmailTaken:
-            form.email.errors.append(
-                _("An account with this email address already exists. Sign in instead.")
-            )
-        else:
-            _sign_in(user, remember=False)
-            flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name))
-            return redirect(url_for("boards.index"))
+        signup.sign_up(
+            display_name=form.display_name.data,
+            email=form.email.data,
+            password=form.password.data,
+            organisation_id=form.organisation.data,
+            locale=form.locale.data,
+        )
+        # The same page whether or not the address had an account: its owner is told by mail.
+        return redirect(url_for("auth.registered"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/register/sent")
+def registered():
+    return render_template("auth/registered.html")
+
+
+@bp.get("/confirm/<token>")
+def confirm_email(token: str):
+    try:
+        signup.confirm_email(token)
+    except signup.InvalidToken:
+        return render_template("auth/confirm_invalid.html"), 400
+    flash(_("Your email address is confirmed. Sign in to join the discussions."))
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -87,6 +95,11 @@ def login():
             throttle.refused()
             throttled = True
         elif (user := actions.authenticate(form.email.data, form.password.data)) is not None:
+            if user.email_confirmed_at is None:
+                signup.resend_confirmation(user)
+                page = render_template("auth/login.html", form=form, unconfirmed=True,
+                                       next=target)  # fmt: skip
+                return page, 403
             _sign_in(user, remember=form.remember.data)
             response = redirect(target)
             throttle.remember_device(response)

@@ -31,22 +31,32 @@ PASSWORD = "demo-salasana-2026"
 
 
 @pytest.fixture(scope="session")
-def live_server(sqlite_template, tmp_path_factory):
-    """The app on the demo data, served on a free loopback port in a thread."""
-    path = tmp_path_factory.mktemp("live") / "forum.sqlite3"
+def live_app(sqlite_template, tmp_path_factory):
+    """The app on the demo data, served on a free loopback port in a thread: (app, address).
+    Without SMTP, its mail is written to instance_path/mail/ as the development server's is."""
+    folder = tmp_path_factory.mktemp("live")
+    path = folder / "forum.sqlite3"
     shutil.copy(sqlite_template, path)
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    app.instance_path = str(folder)
     with app.app_context():
         result = app.test_cli_runner().invoke(args=["seed-demo"])
         assert result.exit_code == 0, result.output
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    address = f"http://127.0.0.1:{server.server_port}"
+    app.config["FORUM_BASE_URL"] = address
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield app, address
     server.shutdown()
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    return live_app[1]
 
 
 @pytest.fixture(scope="session")

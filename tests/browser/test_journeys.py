@@ -2,13 +2,33 @@
 
 import re
 import uuid
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
 
 from playwright.sync_api import expect
 
+from forum.extensions import db
+from forum.mail.delivery import deliver_due
 from tests.browser.conftest import sign_in
 
 
-def test_register_and_start_a_thread_and_reply_in_a_branch(page, live_server):
+def _confirmation_link(app, email: str) -> str:
+    """The job worker's run, then the link from the .eml file the message was written to."""
+    with app.app_context():
+        deliver_due()
+        db.session.remove()
+    for eml in sorted((Path(app.instance_path) / "mail").glob("*-confirm_email.eml")):
+        message = BytesParser(policy=policy.default).parsebytes(eml.read_bytes())
+        if message["To"] == email:
+            return re.search(r"http://\S+/confirm/\S+", message.get_body(("plain",)).get_content())[
+                0
+            ]
+    raise AssertionError(f"no confirmation mail to {email}")
+
+
+def test_register_confirm_and_start_a_thread_and_reply_in_a_branch(page, live_app):
+    app, live_server = live_app
     email = f"new-{uuid.uuid4().hex[:8]}@example.fi"
     page.goto(f"{live_server}/register")
     page.fill("#display_name", "Uusi Koordinaattori")
@@ -18,8 +38,13 @@ def test_register_and_start_a_thread_and_reply_in_a_branch(page, live_server):
     page.select_option("#organisation", label="Kuusikylän kunta")
     page.select_option("#locale", "fi")
     page.click("form.narrow-form button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Check your email")
+    page.goto(_confirmation_link(app, email))
+    expect(page.locator(".flash")).to_contain_text("Your email address is confirmed")
+    page.fill("#email", email)
+    page.fill("#password", "hyvä pitkä salasana")
+    page.click("main form button[type=submit]")
     expect(page.locator("html")).to_have_attribute("lang", "fi")
-    expect(page.locator(".flash")).to_contain_text("Tervetuloa")
 
     page.click("text=Yleinen keskustelu")
     page.click("text=Aloita uusi ketju")
