@@ -88,6 +88,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from forum.admin.views import bp as admin_bp
     from forum.auth.views import bp as auth_bp
+    from forum.auth.views import staff_bp as members_staff_bp
     from forum.boards.views import bp as boards_bp
     from forum.moderation.views import bp as moderation_bp
     from forum.moderation.views import staff_bp as moderation_staff_bp
@@ -106,7 +107,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(tags_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(practices_bp)
-    staff.register(app, moderation_staff_bp, practices_staff_bp, tags_staff_bp, admin_bp)
+    staff.register(
+        app, moderation_staff_bp, members_staff_bp, practices_staff_bp, tags_staff_bp, admin_bp
+    )
     check_limits_only_where_set(app)
     templating.init_app(app)
     i18n.init_app(app)

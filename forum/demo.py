@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from forum.auth import actions as auth_actions
+from forum.auth.models import Membership
 from forum.boards.models import Board, ModerationScope
 from forum.database import begin_write, utcnow
 from forum.extensions import db
@@ -35,6 +36,14 @@ ORGANISATIONS = [
     ("uusimaa", "Havsvikens Vårdförening rf", "association"),
     ("uusimaa", "Ohjelman koordinaatiotiimi (demo)", "public_agency"),
 ]
+
+DEMO_DOMAINS = {
+    "Kuusikylän kunta": "kuusikyla.example.fi",
+    "Lakeuden kaupunki": "lakeus.example.fi",
+    "Kallioniemen Logistiikka Oy": "kallioniemi.example.fi",
+}
+# Someone who confirmed an address no organisation vouches for, waiting for staff.
+PENDING_MEMBER = ("hakija@example.fi", "Helmi Hakija", "Merikaaren kaupunki", "fi")
 
 BOARDS = [
     # slug, region, visibility, names fi/sv/en, descriptions fi/sv/en
@@ -232,7 +241,11 @@ def seed() -> None:
         regions[slug] = Region(slug=slug, name_fi=fi, name_sv=sv, name_en=en, position=position)
     db.session.add_all(regions.values())
     organisations = {
-        name: Organisation(name=name, kind=kind, region=regions[region])
+        # Fictional domains, each vouched for by its organisation: a confirmed address there
+        # joins without a request.
+        name: Organisation(
+            name=name, kind=kind, region=regions[region], email_domains=DEMO_DOMAINS.get(name, "")
+        )  # fmt: skip
         for region, name, kind in ORGANISATIONS
     }
     db.session.add_all(organisations.values())
@@ -269,6 +282,15 @@ def seed() -> None:
         user.role = role
         user.created_at = user.email_confirmed_at = utcnow() - timedelta(days=120)
         db.session.commit()
+    email, name, organisation, locale = PENDING_MEMBER
+    applicant = auth_actions.register(
+        display_name=name, email=email, password=DEMO_PASSWORD,
+        organisation_id=organisations[organisation].id, locale=locale,
+    )  # fmt: skip
+    begin_write()
+    applicant.email_confirmed_at = utcnow() - timedelta(days=1)
+    applicant.membership = Membership.PENDING
+    db.session.commit()
     # The demo moderator looks after the national boards.
     begin_write()
     db.session.add_all(

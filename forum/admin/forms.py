@@ -101,6 +101,21 @@ class OrganisationForm(ForumForm):
         _l("Kind"), choices=lambda: [(k, str(v)) for k, v in ORGANISATION_KIND_LABELS.items()]
     )
     region = SelectField(_l("Region"), coerce=database_int)
+    email_domains = StringField(
+        _l("Email domains the organisation vouches for"),
+        description=_l(
+            "Separated by spaces, such as kuusikyla.fi. A person who confirms an address on one "
+            "of them joins the organisation without a request."
+        ),
+        filters=[lambda value: " ".join((value or "").lower().replace(",", " ").split())],
+        validators=[
+            Length(max=1000, message=_l("The list can be at most %(max)d characters long.")),
+            Regexp(
+                r"^([a-z0-9-]+(\.[a-z0-9-]+)+( |$))*$",
+                message=_l("Give domains such as kuusikyla.fi, separated by spaces."),
+            ),
+        ],
+    )
 
 
 VISIBILITY_LABELS = {

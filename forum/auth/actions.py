@@ -113,6 +113,7 @@ _SESSION_USER = (
         _accounts.c.organisation_id,
         _accounts.c.suspended_until,
         _accounts.c.created_at,
+        _accounts.c.membership,
         Organisation.__table__.c.region_id,
     )
     .join(_sessions, _sessions.c.user_id == _accounts.c.id)

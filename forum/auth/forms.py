@@ -1,5 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from forum.forms import ForumForm
@@ -90,6 +97,15 @@ class LoginForm(ForumForm):
         _l("Password"), validators=[DataRequired(message=_l("Enter your password."))]
     )
     remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class DecisionForm(ForumForm):
+    reason = TextAreaField(
+        _l("Reason (told to the person; required when refusing)"),
+        validators=[
+            Length(max=1000, message=_l("The reason can be at most %(max)d characters long."))
+        ],
+    )
 
 
 class ForgotPasswordForm(ForumForm):

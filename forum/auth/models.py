@@ -9,6 +9,14 @@ from forum.extensions import db
 from forum.regions.models import Organisation
 
 
+class Membership(StrEnum):
+    """Whether staff, or an organisation's vouched-for e-mail domain, let the account in."""
+
+    APPROVED = "approved"
+    PENDING = "pending"  # asked to join an organisation; sees what a signed-out reader sees
+    REFUSED = "refused"
+
+
 class Role(StrEnum):
     MEMBER = "member"
     MODERATOR = "moderator"
@@ -42,6 +50,7 @@ class User(_Suspendable, db.Model):
     # When the owner followed the link sent to the address; until then the account cannot sign
     # in, and so sees what a signed-out reader sees.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    membership: Mapped[str] = mapped_column(String(16), default=Membership.APPROVED)
     # A suspended member can read but not post or flag until this moment.
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspension_reason: Mapped[str] = mapped_column(Text, default="")
@@ -102,6 +111,7 @@ class SessionUser(_Suspendable):
         self.region_id: int | None = row.region_id
         self.suspended_until: datetime | None = row.suspended_until
         self.created_at: datetime = row.created_at
+        self.membership: str = row.membership
         self.session_token = session_token
 
     def get_id(self) -> str:

@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from forum.auth import tokens
 from forum.auth.actions import _hash_password, normalise_email
-from forum.auth.models import User
+from forum.auth.membership import join_by_address
+from forum.auth.models import Membership, User
 from forum.auth.tokens import InvalidToken
 from forum.database import begin_write, utcnow
 from forum.extensions import db
@@ -55,6 +56,7 @@ def sign_up(
     user = User(
         display_name=display_name.strip(), email=email, password_hash=password_hash,
         organisation_id=organisation_id, locale=locale, role="member",
+        membership=Membership.PENDING,
     )  # fmt: skip
     db.session.add(user)
     try:
@@ -77,6 +79,8 @@ def resend_confirmation(user: User) -> None:
 
 
 def confirm_email(token: str) -> User:
+    """Confirm the address; an organisation that vouches for its domain takes the account in,
+    anyone else's membership waits for staff (forum.auth.membership)."""
     begin_write()
     try:
         user = tokens.use(token, CONFIRM)
@@ -85,5 +89,6 @@ def confirm_email(token: str) -> User:
         raise
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
+        join_by_address(user)
     db.session.commit()
     return user

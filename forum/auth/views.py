@@ -15,8 +15,9 @@ from flask_login.config import COOKIE_NAME
 from sqlalchemy.orm import contains_eager
 
 from forum import policy
-from forum.auth import actions, recovery, signup
+from forum.auth import actions, membership, recovery, signup
 from forum.auth.forms import (
+    DecisionForm,
     ForgotPasswordForm,
     LoginForm,
     PasswordChangeForm,
@@ -24,7 +25,7 @@ from forum.auth.forms import (
     RegistrationForm,
     ResetPasswordForm,
 )
-from forum.auth.models import User
+from forum.auth.models import Membership, User
 from forum.auth.throttle import SignInThrottle
 from forum.extensions import db, limiter
 from forum.i18n import current_locale, forget_browser_choice, refresh
@@ -33,6 +34,8 @@ from forum.security import safe_next
 from forum.threads.models import Post, Thread
 
 bp = Blueprint("auth", __name__)
+# Under /staff/ (forum.staff), behind its guard.
+staff_bp = Blueprint("members", __name__)
 
 PROFILE_LIST_LENGTH = 20
 
@@ -75,10 +78,15 @@ def registered():
 @bp.get("/confirm/<token>")
 def confirm_email(token: str):
     try:
-        signup.confirm_email(token)
+        user = signup.confirm_email(token)
     except signup.InvalidToken:
         return render_template("auth/confirm_invalid.html"), 400
-    flash(_("Your email address is confirmed. Sign in to join the discussions."))
+    if user.membership == Membership.APPROVED:
+        flash(_("Your email address is confirmed. Sign in to join the discussions."))
+    else:
+        flash(_("Your email address is confirmed. Staff of the programme will look at your "
+                "request to join your organisation; you will get an email when it is decided. "
+                "Until then you can read the public boards."))  # fmt: skip
     return redirect(url_for("auth.login"))
 
 
@@ -231,3 +239,29 @@ def change_password():
             flash(_("Your password is changed. You were signed out everywhere else."))
             return redirect(url_for("auth.account"))
     return _account_page(password=form)
+
+
+@staff_bp.get("/members/requests")
+def membership_requests():
+    requests = db.session.scalars(
+        policy.membership_requests(current_user).order_by(User.created_at)
+    ).all()
+    return render_template("auth/requests.html", requests=requests, form=DecisionForm())
+
+
+@staff_bp.post("/members/<int:member_id>/decide")
+def decide_membership(member_id: int):
+    member = db.session.get(User, member_id) or abort(404)
+    policy.require(current_user, "member.approve", member)
+    form = DecisionForm()
+    approve = request.form.get("decision") == "approve"
+    if not form.validate_on_submit() or (not approve and not form.reason.data.strip()):
+        flash(_("Give the reason for refusing: the person is told it."))
+        return redirect(url_for("staff.members.membership_requests"))
+    try:
+        membership.decide(member, by=current_user, approve=approve, reason=form.reason.data)
+    except membership.AlreadyDecided:
+        flash(_("Someone decided on this request already. Nothing was changed."))
+    else:
+        flash(_("The request is approved.") if approve else _("The request is refused."))
+    return redirect(url_for("staff.members.membership_requests"))

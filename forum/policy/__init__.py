@@ -12,6 +12,7 @@ from flask_login import current_user
 from forum.policy.filters import (
     SIGNED_OUT,
     Viewer,
+    membership_requests,
     moderation_clause,
     viewer,
     visible_boards,
@@ -46,7 +47,8 @@ __all__ = [
     "SIGNED_OUT", "STAFF_ACTIONS", "NotAllowed", "PostPermissions", "ThreadPermissions",
     "Viewer", "can", "get_board_or_404", "get_board_row_or_404", "get_post_or_404",
     "get_thread_or_404", "get_thread_row_or_404", "init_app", "is_admin", "moderation_clause",
-    "moderation_scope", "require", "staff_action_refused", "viewer", "visible_boards",
+    "membership_requests", "moderation_scope", "require", "staff_action_refused", "viewer",
+    "visible_boards",
     "visible_kept_counts", "visible_post_rows", "visible_posts", "visible_practice_rows",
     "visible_practices", "visible_tag_counts", "visible_thread_rows", "visible_threads",
 ]  # fmt: skip

@@ -13,9 +13,11 @@ from functools import lru_cache, wraps
 
 from sqlalchemy import Column, ColumnElement, Select, and_, case, false, func, or_, select, true
 
+from forum.auth.models import Membership, User
 from forum.boards.models import Board, BoardVisibility
 from forum.policy.identity import is_admin, moderation_scope, signed_in, unwrap
 from forum.practices.models import GoodPractice
+from forum.regions.models import Organisation
 from forum.tags.models import TagBoardCount
 from forum.threads.models import Post, PostStatus, Thread
 
@@ -228,6 +230,20 @@ def visible_tag_counts(reader: Viewer) -> Select:
     return visible_kept_counts(
         reader, _tag_counts.c.threads, _tag_counts.c.removed_threads, _tag_counts.c.tag_id
     )
+
+
+def membership_requests(reader) -> Select:
+    """Confirmed accounts waiting to be let in that the reader may decide on (member.approve):
+    every one for admins, those of organisations in a moderator's regions."""
+    reader = viewer(reader)
+    statement = (
+        select(User)
+        .join(User.organisation)
+        .where(User.membership == Membership.PENDING, User.email_confirmed_at.is_not(None))
+    )
+    if reader.admin:
+        return statement
+    return statement.where(_any_of(Organisation.region_id, reader.moderated_regions))
 
 
 def _boards_where(condition: ColumnElement[bool]) -> Select:

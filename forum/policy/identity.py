@@ -3,7 +3,7 @@ which boards and regions they moderate."""
 
 from sqlalchemy import select
 
-from forum.auth.models import Role
+from forum.auth.models import Membership, Role
 from forum.boards.models import ModerationScope
 from forum.extensions import db
 
@@ -16,7 +16,14 @@ def unwrap(user):
 
 
 def signed_in(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
+    """Signed in as a member: an account whose membership staff (or its organisation's e-mail
+    domain) have not yet let in reads as a signed-out visitor does."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.membership == Membership.APPROVED
+    )
 
 
 def holds_staff_powers(user) -> bool:

@@ -195,6 +195,13 @@ def _may_suspend_someone(user, member_id: int, member_role: str) -> bool:
     return member_role == Role.MEMBER or is_admin(user)
 
 
+def _may_decide_membership(user, member: User) -> bool:
+    """Admins, and moderators of the region of the organisation the person asked to join."""
+    if not _may_review(user) or member.id == user.id:
+        return False
+    return is_admin(user) or member.organisation.region_id in moderation_scope(user)[1]
+
+
 def _may_administer(user, _obj=None) -> bool:
     return is_admin(user)
 
@@ -224,6 +231,7 @@ _RULES: dict[str, Callable[[User, object], bool]] = {
     "post.history": _moderates_post,
     "revision.purge": _moderates_post,
     "member.suspend": _may_suspend,
+    "member.approve": _may_decide_membership,
     "moderation.review": _may_review,
     # The /staff/ pages' one guard (forum.staff): admins, and moderators of something.
     "staff.enter": _may_review,
@@ -317,7 +325,8 @@ STAFF_ACTIONS = frozenset(
     {
         "board.moderate", "thread.lock", "thread.pin", "thread.move", "thread.curate",
         "post.hide", "post.unhide", "post.restore", "post.history", "revision.purge",
-        "member.suspend", "moderation.review", "forum.administer", "staff.enter",
+        "member.suspend", "member.approve", "moderation.review", "forum.administer",
+        "staff.enter",
     }
 )  # fmt: skip
 _STAFF_ON_OTHERS = frozenset({"post.edit", "post.delete"})

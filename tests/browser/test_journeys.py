@@ -27,7 +27,9 @@ def _confirmation_link(app, email: str) -> str:
     raise AssertionError(f"no confirmation mail to {email}")
 
 
-def test_register_confirm_and_start_a_thread_and_reply_in_a_branch(page, live_app):
+def test_register_confirm_be_approved_and_start_a_thread_and_reply_in_a_branch(
+    page, browser, live_app
+):
     app, live_server = live_app
     email = f"new-{uuid.uuid4().hex[:8]}@example.fi"
     page.goto(f"{live_server}/register")
@@ -41,11 +43,25 @@ def test_register_confirm_and_start_a_thread_and_reply_in_a_branch(page, live_ap
     expect(page.locator("h1")).to_have_text("Check your email")
     page.goto(_confirmation_link(app, email))
     expect(page.locator(".flash")).to_contain_text("Your email address is confirmed")
+    expect(page.locator(".flash")).to_contain_text("request to join your organisation")
     page.fill("#email", email)
     page.fill("#password", "hyvä pitkä salasana")
     page.click("main form button[type=submit]")
     expect(page.locator("html")).to_have_attribute("lang", "fi")
+    # Waiting for staff: the public boards only, and nothing to write with.
+    page.click("text=Yleinen keskustelu")
+    expect(page.locator("text=Aloita uusi ketju")).to_have_count(0)
 
+    # An administrator approves the request, in a browser of their own.
+    staff = browser.new_context(locale="en-GB").new_page()
+    sign_in(staff, live_server, "admin@example.fi")
+    staff.goto(f"{live_server}/staff/members/requests")
+    request = staff.locator("section.flag-card", has_text=email)
+    request.locator("button[value=approve]").click()
+    expect(staff.locator(".flash")).to_contain_text("Hakemus on hyväksytty.")  # the admin is fi
+    staff.context.close()
+
+    page.goto(live_server)
     page.click("text=Yleinen keskustelu")
     page.click("text=Aloita uusi ketju")
     page.fill("#title", "Työkokeilun päättyminen")
