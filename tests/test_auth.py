@@ -238,7 +238,9 @@ def test_expired_sessions_do_not_authenticate(client, auth, make):
     assert actions.remove_expired_sessions() == 1
 
 
-def test_profile_lists_threads_and_replies(client, make):
+def test_profile_lists_threads_and_replies(client, auth, make):
+    make.user(email="reader@example.fi")
+    auth.login("reader@example.fi")
     author = make.user(name="Aino")
     thread = make.thread(author=author, title="Aino's question")
     other = make.thread(title="Someone else's thread")
@@ -249,7 +251,25 @@ def test_profile_lists_threads_and_replies(client, make):
     assert author.email not in page
 
 
-def test_profile_of_unknown_or_closed_account_is_404(client, make):
+def test_profiles_are_for_members(client, auth, make):
+    author = make.user(name="Aino Esimerkki")
+    response = client.get(f"/users/{author.id}")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    from forum.auth.models import Membership
+    from forum.database import begin_write
+
+    applicant = make.user(email="applicant@example.fi")
+    begin_write()
+    applicant.membership = Membership.PENDING
+    db.session.commit()
+    auth.login("applicant@example.fi")
+    refused = client.get(f"/users/{author.id}")
+    assert refused.status_code == 403 and "Aino Esimerkki" not in refused.text
+
+
+def test_profile_of_unknown_or_closed_account_is_404(client, auth, make):
+    make.user(email="reader@example.fi")
+    auth.login("reader@example.fi")
     user = make.user()
     actions.deactivate(user)
     assert client.get(f"/users/{user.id}").status_code == 404

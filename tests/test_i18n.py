@@ -148,7 +148,7 @@ def test_board_names_follow_the_reader(client, make, locale, name, description):
 
 
 @pytest.mark.parametrize(("locale", "date_text"), [("fi", "1.3.2026"), ("sv", "2026-03-01")])
-def test_dates_are_formatted_by_locale(client, make, locale, date_text):
+def test_dates_are_formatted_by_locale(client, auth, make, locale, date_text):
     from datetime import UTC, datetime
 
     from forum.threads.models import Thread
@@ -160,7 +160,9 @@ def test_dates_are_formatted_by_locale(client, make, locale, date_text):
         .values(created_at=datetime(2026, 3, 1, 10, 0, tzinfo=UTC))
     )
     db.session.commit()
-    page = client.get(f"/users/{thread.author_id}", headers={"Accept-Language": locale}).text
+    make.user(email="reader@example.fi", locale=locale)
+    auth.login("reader@example.fi")
+    page = client.get(f"/users/{thread.author_id}").text
     assert f'<time datetime="2026-03-01T10:00:00+00:00">{date_text}</time>' in page
 
 

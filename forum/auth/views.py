@@ -27,7 +27,7 @@ from forum.auth.forms import (
 )
 from forum.auth.models import Membership, User
 from forum.auth.throttle import SignInThrottle
-from forum.extensions import db, limiter
+from forum.extensions import db, limiter, login_manager
 from forum.i18n import current_locale, forget_browser_choice, refresh
 from forum.regions.queries import organisation_choices
 from forum.security import safe_next
@@ -170,9 +170,14 @@ def logout():
 
 @bp.get("/users/<int:user_id>")
 def profile(user_id: int):
+    """A member's page, for members: who posts here, and from which organisation, is not for
+    every visitor of the public boards to read."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
     user = db.session.get(User, user_id)
     if user is None or not user.active:
         abort(404)
+    policy.require(current_user, "member.view", user)
     threads = db.session.scalars(
         policy.visible_threads(current_user)
         .where(Thread.author_id == user.id)

@@ -232,6 +232,8 @@ _RULES: dict[str, Callable[[User, object], bool]] = {
     "revision.purge": _moderates_post,
     "member.suspend": _may_suspend,
     "member.approve": _may_decide_membership,
+    # Profiles are for members: a visitor, or an account staff have not let in, sees none.
+    "member.view": lambda user, _member=None: signed_in(user),
     "moderation.review": _may_review,
     # The /staff/ pages' one guard (forum.staff): admins, and moderators of something.
     "staff.enter": _may_review,
