@@ -13,6 +13,7 @@ PORT ?= 5000
 # The development server: a key of its own in instance/, plain HTTP, limits in memory. One
 # thread, the main one: the render time limit (forum/markup.py) is a signal only it gets.
 run: export FORUM_DEVELOPMENT = 1
+run: export FORUM_BASE_URL ?= http://$(HOST):$(PORT)
 run: install translations migrate
 	$(FLASK) seed-demo --if-empty
 	@# The job worker beside the server, stopped with it; mail lands in instance/mail/.
