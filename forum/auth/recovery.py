@@ -16,7 +16,6 @@ from forum.auth.models import User
 from forum.auth.tokens import InvalidToken
 from forum.database import begin_write, utcnow
 from forum.extensions import db
-from forum.mail.actions import queue_mail, site_url
 
 RESET = "password_reset"
 RESET_LIFETIME = timedelta(hours=1)
@@ -26,11 +25,7 @@ __all__ = ["InvalidToken", "request_password_reset", "reset_password", "send_res
 
 
 def _send_reset_link(user: User) -> None:
-    token = tokens.issue(user, RESET, RESET_LIFETIME)
-    queue_mail(
-        RESET, to=user.email, locale=user.locale, name=user.display_name,
-        link=site_url("auth.reset_password", token=token),
-    )  # fmt: skip
+    tokens.mail_link(user, RESET, RESET_LIFETIME, "auth.reset_password")
 
 
 def request_password_reset(email: str) -> None:
@@ -60,11 +55,7 @@ def reset_password(token: str, *, new_password: str) -> User:
     """Set the password from a reset link and sign the account out everywhere. Following the
     link also shows the address works: an unconfirmed one counts as confirmed."""
     begin_write()
-    try:
-        user = tokens.use(token, RESET)
-    except InvalidToken:
-        db.session.rollback()
-        raise
+    user = tokens.use(token, RESET)
     user.password_hash = _hash_password(new_password)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()

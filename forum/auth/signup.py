@@ -28,11 +28,7 @@ __all__ = ["InvalidToken", "confirm_email", "resend_confirmation", "sign_up"]
 
 
 def _send_confirmation(user: User) -> None:
-    token = tokens.issue(user, CONFIRM, CONFIRM_LIFETIME)
-    queue_mail(
-        CONFIRM, to=user.email, locale=user.locale, name=user.display_name,
-        link=site_url("auth.confirm_email", token=token),
-    )  # fmt: skip
+    tokens.mail_link(user, CONFIRM, CONFIRM_LIFETIME, "auth.confirm_email")
 
 
 def _tell_owner(email: str) -> None:
@@ -82,11 +78,7 @@ def confirm_email(token: str) -> User:
     """Confirm the address; an organisation that vouches for its domain takes the account in,
     anyone else's membership waits for staff (forum.auth.membership)."""
     begin_write()
-    try:
-        user = tokens.use(token, CONFIRM)
-    except InvalidToken:
-        db.session.rollback()
-        raise
+    user = tokens.use(token, CONFIRM)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
         join_by_address(user)

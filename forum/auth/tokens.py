@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 from forum.auth.models import AccountToken, User
 from forum.database import utcnow
 from forum.extensions import db
+from forum.mail.actions import queue_mail, site_url
 
 
 class InvalidToken(Exception):
@@ -35,6 +36,16 @@ def issue(user: User, purpose: str, lifetime: timedelta) -> str:
     return token
 
 
+def mail_link(user: User, purpose: str, lifetime: timedelta, endpoint: str) -> None:
+    """Issue a token and mail its link to the user in their language, in the caller's write
+    transaction: templates mail/<purpose>.subject.txt, .txt and .html."""
+    token = issue(user, purpose, lifetime)
+    queue_mail(
+        purpose, to=user.email, locale=user.locale, name=user.display_name,
+        link=site_url(endpoint, token=token),
+    )  # fmt: skip
+
+
 def valid(token: str, purpose: str) -> AccountToken:
     """The unused, unexpired token for `purpose`, or InvalidToken."""
     found = db.session.scalar(
@@ -52,8 +63,12 @@ def valid(token: str, purpose: str) -> AccountToken:
 
 def use(token: str, purpose: str) -> User:
     """Spend the token in the caller's write transaction and return its user. Of two requests
-    with the same link, the second raises InvalidToken."""
-    found = valid(token, purpose)
+    with the same link, the second raises InvalidToken; the transaction is rolled back then."""
+    try:
+        found = valid(token, purpose)
+    except InvalidToken:
+        db.session.rollback()
+        raise
     used = db.session.execute(
         update(AccountToken)
         .where(AccountToken.id == found.id, AccountToken.used_at.is_(None))
@@ -61,6 +76,7 @@ def use(token: str, purpose: str) -> User:
         .execution_options(synchronize_session=False)
     ).rowcount
     if used != 1:
+        db.session.rollback()
         raise InvalidToken
     return db.session.get(User, found.user_id)
 
