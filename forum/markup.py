@@ -16,6 +16,7 @@ import os
 import re
 import signal
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -66,7 +67,16 @@ class _OutOfTime(Exception):
 _RENDERER_CODE = tuple(os.path.dirname(module.__file__) + os.sep for module in (markdown, bleach))
 
 
+# The main thread's processor time at which the render in progress runs out.
+_deadline = 0.0
+
+
 def _out_of_time(_signum, frame):
+    # The timer counts the whole process's time: other threads' share is given back.
+    remaining = _deadline - time.thread_time()
+    if remaining > 0:
+        signal.setitimer(signal.ITIMER_VIRTUAL, max(remaining, 0.001))
+        return
     if frame is not None and frame.f_code.co_filename.startswith(_RENDERER_CODE):
         raise _OutOfTime
     signal.setitimer(signal.ITIMER_VIRTUAL, 0.001)
@@ -83,6 +93,8 @@ def _time_limit(seconds: float):
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    global _deadline
+    _deadline = time.thread_time() + seconds
     previous = signal.signal(signal.SIGVTALRM, _out_of_time)
     signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
     try:

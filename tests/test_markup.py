@@ -176,3 +176,24 @@ def test_raw_html_is_shown_as_text():
 def test_a_link_after_many_parentheses_is_still_found():
     html = markup.render("(" * 50 + "https://a.fi/x)").html
     assert '<a href="https://a.fi/x"' in html
+
+
+def test_other_threads_busy_in_the_process_do_not_use_up_a_renders_time():
+    # The timer counts the whole process; a render is refused only for its own thread's time.
+    import threading
+
+    stop = threading.Event()
+
+    def busy():
+        while not stop.is_set():
+            sum(range(10_000))
+
+    worker = threading.Thread(target=busy)
+    worker.start()
+    try:
+        deadline = time.perf_counter() + 1.0
+        while time.perf_counter() < deadline:
+            assert markup.render("**lyhyt** viesti").html == "<p><strong>lyhyt</strong> viesti</p>"
+    finally:
+        stop.set()
+        worker.join()
