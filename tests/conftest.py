@@ -12,7 +12,7 @@ import shutil
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 # The worker's queue in memory: tests run its tasks themselves, against a real SMTP server.
@@ -21,7 +21,9 @@ os.environ.setdefault("FORUM_JOBS_URL", "memory://")
 from forum import create_app  # noqa: E402
 from forum.config import normalise_database_url  # noqa: E402
 from forum.extensions import db  # noqa: E402
+from forum.mail.models import OutboxMessage  # noqa: E402
 from tests import factories  # noqa: E402
+from tests.mail_server import smtp_server  # noqa: E402
 
 POSTGRES_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
 REQUIRE_POSTGRES = os.environ.get("FORUM_REQUIRE_POSTGRES") == "1"
@@ -37,6 +39,7 @@ TEST_CONFIG = {
     "RATELIMIT_ENABLED": False,
     "FORUM_BASE_URL": "https://foorumi.example.fi",
 }
+BASE_URL = TEST_CONFIG["FORUM_BASE_URL"]
 
 
 def _make_app(url: str):
@@ -178,6 +181,43 @@ def client(app):
     # English unless a test says otherwise: assertions read in the source language.
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback: (port, the messages it received)."""
+    with smtp_server() as (port, inbox):
+        yield port, inbox
+
+
+def mail_app_for(database_url, port, **config):
+    """An app that sends its mail through the SMTP server on `port`."""
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port,
+                      "MAIL_SUPPRESS_SEND": False, **config})  # fmt: skip
+    app.test_client_class = IsolatedClient
+    return app
+
+
+@pytest.fixture
+def mail_app(database_url, smtp):
+    app = mail_app_for(database_url, smtp[0])
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def outbox_rows() -> list:
+    """Every message in the outbox, oldest first, as committed."""
+    db.session.commit()
+    return db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+
+
+def link_in(message) -> str:
+    """The first link in a received message's text part."""
+    text = message.get_body(("plain",)).get_content()
+    return re.search(r"https://\S+", text).group(0)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import re
 import threading
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select, update
 
 from forum import create_app
@@ -13,45 +12,18 @@ from forum.database import utcnow
 from forum.extensions import db
 from forum.mail import delivery
 from forum.mail.models import OutboxMessage, OutboxStatus
-from tests.conftest import TEST_CONFIG, Auth, IsolatedClient, form_token
+from tests.conftest import (
+    BASE_URL,
+    TEST_CONFIG,
+    Auth,
+    IsolatedClient,
+    form_token,
+    link_in,
+    mail_app_for,
+    outbox_rows,
+)
 from tests.factories import PASSWORD, Factories
 from tests.mail_server import free_port, smtp_server
-
-BASE_URL = "https://foorumi.example.fi"
-
-
-@pytest.fixture
-def smtp():
-    with smtp_server() as (port, inbox):
-        yield port, inbox
-
-
-def _mail_app(database_url, port, **config):
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
-                      "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port,
-                      "FORUM_BASE_URL": BASE_URL, "MAIL_SUPPRESS_SEND": False,
-                      **config})  # fmt: skip
-    app.test_client_class = IsolatedClient
-    return app
-
-
-@pytest.fixture
-def mail_app(database_url, smtp):
-    app = _mail_app(database_url, smtp[0])
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
-def _outbox() -> list[OutboxMessage]:
-    db.session.commit()
-    return db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
-
-
-def _link(message) -> str:
-    text = message.get_body(("plain",)).get_content()
-    return re.search(r"https://\S+", text).group(0)
 
 
 def _forgot(client, email: str, **headers):
@@ -72,7 +44,7 @@ def test_a_forgotten_password_is_reset_from_the_link_in_the_members_language(mai
     assert delivery.deliver_due() == 1
     (message,) = inbox
     assert message["To"] == "aino@example.fi" and "uusi salasana" in message["Subject"].lower()
-    link = _link(message)
+    link = link_in(message)
     # From the configured address, never from the Host the request named.
     assert link.startswith(f"{BASE_URL}/password/reset/")
     assert link in message.get_body(("html",)).get_content()
@@ -102,7 +74,7 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(mail_app, smtp):
         answers.append((response.status_code, response.headers["Location"],
                         "Jos tällä osoitteella on tili" in page.text))  # fmt: skip
     assert answers[0] == answers[1] == (302, "/login", True)
-    assert [message.recipient for message in _outbox()] == ["known@example.fi"]
+    assert [message.recipient for message in outbox_rows()] == ["known@example.fi"]
 
 
 def test_expired_used_and_forged_links_are_refused(mail_app, smtp):
@@ -112,7 +84,7 @@ def test_expired_used_and_forged_links_are_refused(mail_app, smtp):
     client = mail_app.test_client()
     _forgot(client, "aino@example.fi")
     delivery.deliver_due()
-    path = _link(inbox[0]).removeprefix(BASE_URL)
+    path = link_in(inbox[0]).removeprefix(BASE_URL)
     assert client.get("/password/reset/forged-token-of-no-account").status_code == 400
     db.session.execute(update(AccountToken).values(expires_at=utcnow() - timedelta(seconds=1)))
     db.session.commit()
@@ -127,24 +99,24 @@ def test_expired_used_and_forged_links_are_refused(mail_app, smtp):
 
 def test_mail_waits_while_smtp_is_down_and_is_sent_once_it_is_back(database_url):
     port = free_port()  # nothing listens here yet
-    app = _mail_app(database_url, port)
+    app = mail_app_for(database_url, port)
     with app.app_context():
         make = Factories()
         make.user(email="aino@example.fi")
         _forgot(app.test_client(), "aino@example.fi")
         assert delivery.deliver_due() == 0
-        (message,) = _outbox()
+        (message,) = outbox_rows()
         assert message.status == OutboxStatus.PENDING and message.attempts == 1
         assert message.last_error and message.next_attempt_at > utcnow()
         assert delivery.deliver_due() == 0  # not due again yet: no second attempt
-        assert _outbox()[0].attempts == 1
+        assert outbox_rows()[0].attempts == 1
         with smtp_server(port) as (_port, inbox):
             db.session.execute(update(OutboxMessage).values(next_attempt_at=utcnow()))
             db.session.commit()
             assert delivery.deliver_due() == 1
             assert delivery.deliver_due() == 0
             assert len(inbox) == 1
-        assert _outbox()[0].status == OutboxStatus.SENT
+        assert outbox_rows()[0].status == OutboxStatus.SENT
         db.session.remove()
         db.engine.dispose()
 
@@ -169,14 +141,14 @@ def test_two_workers_send_every_message_exactly_once(mail_app, smtp):
         thread.join(timeout=60)
     assert sum(sent) == 12 and len(inbox) == 12
     assert len({message["Message-ID"] for message in inbox}) == 12
-    assert all(message.status == OutboxStatus.SENT for message in _outbox())
+    assert all(message.status == OutboxStatus.SENT for message in outbox_rows())
 
 
 def test_a_message_whose_worker_died_mid_send_is_sent_by_the_next_run(mail_app, smtp):
     _port, inbox = smtp
     Factories().user(email="aino@example.fi")
     _forgot(mail_app.test_client(), "aino@example.fi")
-    (message,) = _outbox()
+    (message,) = outbox_rows()
     # A worker claimed it and was killed before it sent anything.
     assert delivery._claim(message.id, utcnow())
     assert delivery.deliver_due() == 0 and inbox == []
@@ -240,7 +212,7 @@ def test_an_address_is_confirmed_from_the_link_once_and_then_the_account_signs_i
     assert delivery.deliver_due() == 1
     (message,) = inbox
     assert message["To"] == "uusi@example.fi" and "Bekräfta" in message["Subject"]
-    path = _link(message).removeprefix(BASE_URL)
+    path = link_in(message).removeprefix(BASE_URL)
     assert path.startswith("/confirm/")
     assert client.get(path).status_code == 302
     assert client.get(path).status_code == 400  # once only
@@ -259,8 +231,8 @@ def test_an_expired_confirmation_link_is_refused_and_signing_in_sends_a_new_one(
         )
     )
     db.session.commit()  # fmt: skip
-    assert client.get(_link(inbox[0]).removeprefix(BASE_URL)).status_code == 400
+    assert client.get(link_in(inbox[0]).removeprefix(BASE_URL)).status_code == 400
     refused = Auth(client).login("uusi@example.fi", "pitkä ja hyvä salasana")
     assert refused.status_code == 403
     assert delivery.deliver_due() == 1
-    assert client.get(_link(inbox[1]).removeprefix(BASE_URL)).status_code == 302
+    assert client.get(link_in(inbox[1]).removeprefix(BASE_URL)).status_code == 302

@@ -58,6 +58,28 @@ def _new_password_field(label):
     )
 
 
+def _address_field(label, *, required, description):
+    return EmailField(
+        label,
+        validators=[
+            DataRequired(message=required),
+            Email(
+                message=_l("Enter an email address like name@example.fi."),
+                check_deliverability=False,
+            ),
+            Length(max=254, message=_l("The email address is too long.")),
+        ],
+        description=description,
+    )
+
+
+def _current_password_field():
+    return PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Enter your current password."))],
+    )
+
+
 class RegistrationForm(ForumForm):
     display_name = StringField(
         _l("Display name"),
@@ -67,16 +89,9 @@ class RegistrationForm(ForumForm):
         ],
         description=_l("Shown with your posts, for example your first name and surname."),
     )
-    email = EmailField(
+    email = _address_field(
         _l("Email address"),
-        validators=[
-            DataRequired(message=_l("Enter your email address.")),
-            Email(
-                message=_l("Enter an email address like name@example.fi."),
-                check_deliverability=False,
-            ),
-            Length(max=254, message=_l("The email address is too long.")),
-        ],
+        required=_l("Enter your email address."),
         description=_l("Used for signing in. Never shown to other members."),
     )
     password = _new_password_field(_l("Password"))
@@ -125,12 +140,18 @@ class ResetPasswordForm(ForumForm):
 
 class PasswordChangeForm(ForumForm):
     # Declared first: the error summary lists errors in the order the page shows the fields.
-    current_password = PasswordField(
-        _l("Current password"),
-        validators=[DataRequired(message=_l("Enter your current password."))],
-    )
+    current_password = _current_password_field()
     password = _new_password_field(_l("New password"))
     password_confirm = _password_again(_l("New password again"))
+
+
+class AddressChangeForm(ForumForm):
+    email = _address_field(
+        _l("New email address"),
+        required=_l("Enter your new email address."),
+        description=_l("A link is sent there; your address changes when you follow it."),
+    )
+    current_password = _current_password_field()
 
 
 class PreferencesForm(ForumForm):

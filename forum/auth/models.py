@@ -123,8 +123,8 @@ class SessionUser(_Suspendable):
 
 
 class AccountToken(db.Model):
-    """A single-use link sent by e-mail (a password reset). Only its hash is stored: a copy of
-    the database signs nobody in."""
+    """A single-use link sent by e-mail (a password reset, an address to confirm). Only its
+    hash is stored: a copy of the database signs nobody in."""
 
     __tablename__ = "account_token"
 
@@ -135,3 +135,5 @@ class AccountToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # For an address change: the address the link was sent to, the account's once followed.
+    new_email: Mapped[str | None] = mapped_column(String(254))

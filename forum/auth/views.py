@@ -15,8 +15,9 @@ from flask_login.config import COOKIE_NAME
 from sqlalchemy.orm import contains_eager
 
 from forum import policy
-from forum.auth import actions, membership, recovery, signup
+from forum.auth import actions, address, membership, recovery, signup
 from forum.auth.forms import (
+    AddressChangeForm,
     DecisionForm,
     ForgotPasswordForm,
     LoginForm,
@@ -195,11 +196,16 @@ def profile(user_id: int):
     return render_template("auth/profile.html", user=user, threads=threads, posts=posts)
 
 
-def _account_page(preferences=None, password=None):
+def _account_page(preferences=None, password=None, email=None):
     preferences = preferences or PreferencesForm(prefix="prefs", locale=current_user.locale)
     password = password or PasswordChangeForm(prefix="password")
-    status = 422 if (preferences.errors or password.errors) else 200
-    return render_template("auth/account.html", preferences=preferences, password=password), status
+    email = email or AddressChangeForm(prefix="email")
+    status = 422 if (preferences.errors or password.errors or email.errors) else 200
+    page = render_template(
+        "auth/account.html", preferences=preferences, password=password, email=email,
+        address=current_user.account().email,
+    )  # fmt: skip
+    return page, status
 
 
 @bp.get("/account")
@@ -244,6 +250,69 @@ def change_password():
             flash(_("Your password is changed. You were signed out everywhere else."))
             return redirect(url_for("auth.account"))
     return _account_page(password=form)
+
+
+@bp.post("/account/email")
+@login_required
+@limiter.limit("10 per hour")
+def change_email():
+    form = AddressChangeForm(prefix="email")
+    if form.validate_on_submit():
+        try:
+            address.request_change(
+                current_user.account(), password=form.current_password.data,
+                new_email=form.email.data,
+            )  # fmt: skip
+        except address.WrongPassword:
+            form.current_password.errors.append(_("The current password is not correct."))
+        except address.SameAddress:
+            form.email.errors.append(_("This is already your email address."))
+        else:
+            # The same words whether or not another account has the address.
+            flash(_("A link to confirm the new address is on its way to %(email)s. Your address "
+                    "changes when you follow it; until then, sign in with your current one.",
+                    email=actions.normalise_email(form.email.data)))  # fmt: skip
+            return redirect(url_for("auth.account"))
+    return _account_page(email=form)
+
+
+@bp.get("/account/email/confirm/<token>")
+def confirm_new_address(token: str):
+    try:
+        user = address.confirm_change(token)
+    except address.InvalidToken:
+        return render_template("auth/confirm_invalid.html", change=True), 400
+    except address.AddressTaken:
+        return render_template("auth/confirm_invalid.html", taken=True), 409
+    flash(_("Your email address is now %(email)s.", email=user.email))
+    return redirect(url_for("auth.account" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.route("/account/email/undo/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def undo_address_change(token: str):
+    """From the mail to the address the account left: the account returns to it, with a new
+    password. A form, not a plain link: a mail filter that opens links must not undo a change."""
+    try:
+        restored = address.valid_undo_token(token).new_email
+    except address.InvalidToken:
+        return render_template("auth/reset_invalid.html", undo=True), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            address.undo_change(token, new_password=form.password.data)
+        except address.InvalidToken:
+            return render_template("auth/reset_invalid.html", undo=True), 400
+        except address.AddressTaken:
+            return render_template("auth/confirm_invalid.html", taken=True), 409
+        if current_user.is_authenticated:
+            logout_user()
+        session.clear()
+        flash(_("Your account is back at %(email)s with your new password, and every sign-in "
+                "has ended. Sign in again.", email=restored))  # fmt: skip
+        return redirect(url_for("auth.login"))
+    page = render_template("auth/undo_address.html", form=form, restored=restored)
+    return page, 422 if form.errors else 200
 
 
 @staff_bp.get("/members/requests")
