@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from forum.auth import actions as auth_actions
+from forum.auth import invitations
 from forum.auth.models import Membership
 from forum.boards.models import Board, ModerationScope
 from forum.database import begin_write, utcnow
@@ -44,6 +45,9 @@ DEMO_DOMAINS = {
 }
 # Someone who confirmed an address no organisation vouches for, waiting for staff.
 PENDING_MEMBER = ("hakija@example.fi", "Helmi Hakija", "Merikaaren kaupunki", "fi")
+# Someone the programme's administrator invited, who has not opened the link yet: its mail is
+# in instance/mail/ after `make run`.
+INVITED = ("uusi.koordinaattori@example.fi", "Havsvikens Vårdförening rf", "sv")
 
 BOARDS = [
     # slug, region, visibility, names fi/sv/en, descriptions fi/sv/en
@@ -291,6 +295,9 @@ def seed() -> None:
     applicant.email_confirmed_at = utcnow() - timedelta(days=1)
     applicant.membership = Membership.PENDING
     db.session.commit()
+    email, organisation, locale = INVITED
+    invitations.invite(email=email, organisation=organisations[organisation], locale=locale,
+                       by=users["admin@example.fi"])  # fmt: skip
     # The demo moderator looks after the national boards.
     begin_write()
     db.session.add_all(

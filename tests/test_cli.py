@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from forum.auth.models import User
+from forum.auth.models import Invitation, User
 from forum.boards.models import Board
 from forum.extensions import db
 from forum.regions.models import Organisation, Region
@@ -27,6 +27,7 @@ def test_seed_demo_builds_the_pilot_forum(app):
     assert {p.language for p in db.session.scalars(select(Post))} == {"fi", "sv", "en"}
     assert db.session.scalar(select(func.max(Post.depth))) >= 4
     assert _count(Thread) >= 3
+    assert _count(Invitation) == 1
 
 
 def test_seed_demo_leaves_a_database_with_data_alone(app):

@@ -50,3 +50,32 @@ def test_listing_queries_stay_constant_as_the_forum_grows(
     with count_queries() as many:
         assert client.get(url).status_code == 200
     assert many.count == few.count, (page, few.statements, many.statements)
+
+
+def test_staff_member_pages_read_a_constant_number_of_queries(client, auth, make, count_queries):
+    """The membership requests and the invitations waiting, in every region and organisation."""
+    from forum.auth import invitations
+    from forum.auth.models import Membership
+    from forum.database import begin_write
+
+    admin = make.user(role="admin", email="admin@example.fi")
+    auth.login("admin@example.fi")
+
+    def more(count: int) -> None:
+        for _ in range(count):
+            organisation = make.organisation(region=make.region())
+            person = make.user(organisation=organisation)
+            begin_write()
+            person.membership = Membership.PENDING
+            db.session.commit()
+            invitations.invite(email=f"kutsuttu{person.id}@example.fi", organisation=organisation,
+                               locale="fi", by=admin)  # fmt: skip
+
+    for url in ("/staff/members/requests", "/staff/members/invitations"):
+        more(2)
+        with count_queries() as few:
+            assert client.get(url).status_code == 200
+        more(10)
+        with count_queries() as many:
+            assert client.get(url).status_code == 200
+        assert many.count == few.count, (url, few.statements, many.statements)

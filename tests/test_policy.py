@@ -321,3 +321,27 @@ def test_counts_kept_per_board_are_what_the_reader_sees(world, make, role):
     kept = library._facets_kept(reader)
     assert kept == library._facets_counted(reader, library.Filters())
     assert kept.total and kept.tag and kept.language and kept.region
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_membership_filters_select_what_the_rules_allow(world, make, role):
+    """The organisations a reader may invite to, and the requests they may decide on, are those
+    member.invite and member.approve allow them, organisation by organisation."""
+    from sqlalchemy import select
+
+    from forum.auth.models import Membership, User
+    from forum.regions.models import Organisation
+
+    users, _boards = world
+    for organisation in db.session.scalars(select(Organisation)).all():
+        waiting = make.user(organisation=organisation, email=f"odottaa{organisation.id}@ex.fi")
+        waiting.membership = Membership.PENDING
+    db.session.commit()
+    reader = users.get(role) or AnonymousUserMixin()
+    organisations = db.session.scalars(select(Organisation)).all()
+    invitable = set(db.session.scalars(policy.invitable_organisations(reader)).all())
+    assert invitable == {o for o in organisations if policy.can(reader, "member.invite", o)}
+    pending = db.session.scalars(select(User).where(User.membership == Membership.PENDING)).all()
+    decidable = set(db.session.scalars(policy.membership_requests(reader)).all())
+    assert decidable == {p for p in pending if policy.can(reader, "member.approve", p)}
+    assert bool(invitable) == (role in {"admin", "mod_region"})

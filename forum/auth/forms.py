@@ -73,6 +73,17 @@ def _address_field(label, *, required, description):
     )
 
 
+def _display_name_field():
+    return StringField(
+        _l("Display name"),
+        validators=[
+            DataRequired(message=_l("Enter your name as others will see it.")),
+            Length(min=2, max=60, message=_l("The name must be 2 to 60 characters long.")),
+        ],
+        description=_l("Shown with your posts, for example your first name and surname."),
+    )
+
+
 def _current_password_field():
     return PasswordField(
         _l("Current password"),
@@ -81,14 +92,7 @@ def _current_password_field():
 
 
 class RegistrationForm(ForumForm):
-    display_name = StringField(
-        _l("Display name"),
-        validators=[
-            DataRequired(message=_l("Enter your name as others will see it.")),
-            Length(min=2, max=60, message=_l("The name must be 2 to 60 characters long.")),
-        ],
-        description=_l("Shown with your posts, for example your first name and surname."),
-    )
+    display_name = _display_name_field()
     email = _address_field(
         _l("Email address"),
         required=_l("Enter your email address."),
@@ -101,6 +105,29 @@ class RegistrationForm(ForumForm):
         coerce=database_int,
         validators=[InputRequired(message=_l("Choose your organisation."))],
     )
+    locale = SelectField(_l("Preferred language"), choices=language_choices)
+
+
+class InvitationForm(ForumForm):
+    email = _address_field(
+        _l("Email address"),
+        required=_l("Enter the email address of the person you invite."),
+        description=_l("The invitation is sent here; the account opened from it has this address."),
+    )
+    organisation = SelectField(
+        _l("Organisation"),
+        coerce=database_int,
+        validators=[InputRequired(message=_l("Choose the organisation."))],
+        # The view asks the policy (member.invite), which audits a forged choice.
+        validate_choice=False,
+    )
+    locale = SelectField(_l("Language of the invitation"), choices=language_choices)
+
+
+class AcceptInvitationForm(ForumForm):
+    display_name = _display_name_field()
+    password = _new_password_field(_l("Password"))
+    password_confirm = _password_again(_l("Password again"))
     locale = SelectField(_l("Preferred language"), choices=language_choices)
 
 

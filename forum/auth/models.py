@@ -137,3 +137,31 @@ class AccountToken(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # For an address change: the address the link was sent to, the account's once followed.
     new_email: Mapped[str | None] = mapped_column(String(254))
+
+
+class Invitation(db.Model):
+    """Staff invite someone by e-mail to an organisation: following the link opens an account
+    there, its address confirmed and its membership approved. Only the link's hash is stored."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    # The language of the invitation, and of the account it opens until its owner chooses.
+    locale: Mapped[str] = mapped_column(String(2))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= utcnow()

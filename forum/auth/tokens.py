@@ -17,7 +17,7 @@ class InvalidToken(Exception):
     """Unknown, expired or already used."""
 
 
-def _digest(token: str) -> str:
+def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -46,7 +46,7 @@ def issue(
     token = secrets.token_urlsafe(32)
     now = utcnow()
     db.session.add(
-        AccountToken(user_id=user.id, purpose=purpose, token_hash=_digest(token), created_at=now,
+        AccountToken(user_id=user.id, purpose=purpose, token_hash=digest(token), created_at=now,
                      expires_at=now + lifetime, new_email=new_email)
     )  # fmt: skip
     return token
@@ -69,7 +69,7 @@ def valid(token: str, purpose: str) -> AccountToken:
     """The unused, unexpired token for `purpose`, or InvalidToken."""
     found = db.session.scalar(
         select(AccountToken).where(
-            AccountToken.token_hash == _digest(token),
+            AccountToken.token_hash == digest(token),
             AccountToken.purpose == purpose,
             AccountToken.used_at.is_(None),
             AccountToken.expires_at > utcnow(),

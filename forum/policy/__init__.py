@@ -12,8 +12,10 @@ from flask_login import current_user
 from forum.policy.filters import (
     SIGNED_OUT,
     Viewer,
+    invitable_organisations,
     membership_requests,
     moderation_clause,
+    open_invitations,
     viewer,
     visible_boards,
     visible_kept_counts,
@@ -46,9 +48,9 @@ from forum.policy.rules import (
 __all__ = [
     "SIGNED_OUT", "STAFF_ACTIONS", "NotAllowed", "PostPermissions", "ThreadPermissions",
     "Viewer", "can", "get_board_or_404", "get_board_row_or_404", "get_post_or_404",
-    "get_thread_or_404", "get_thread_row_or_404", "init_app", "is_admin", "moderation_clause",
-    "membership_requests", "moderation_scope", "require", "staff_action_refused", "viewer",
-    "visible_boards",
+    "get_thread_or_404", "get_thread_row_or_404", "init_app", "invitable_organisations",
+    "is_admin", "membership_requests", "moderation_clause", "moderation_scope",
+    "open_invitations", "require", "staff_action_refused", "viewer", "visible_boards",
     "visible_kept_counts", "visible_post_rows", "visible_posts", "visible_practice_rows",
     "visible_practices", "visible_tag_counts", "visible_thread_rows", "visible_threads",
 ]  # fmt: skip

@@ -13,7 +13,7 @@ from functools import lru_cache, wraps
 
 from sqlalchemy import Column, ColumnElement, Select, and_, case, false, func, or_, select, true
 
-from forum.auth.models import Membership, User
+from forum.auth.models import Invitation, Membership, User
 from forum.boards.models import Board, BoardVisibility
 from forum.policy.identity import is_admin, moderation_scope, signed_in, unwrap
 from forum.practices.models import GoodPractice
@@ -235,12 +235,30 @@ def visible_tag_counts(reader: Viewer) -> Select:
 def membership_requests(reader) -> Select:
     """Confirmed accounts waiting to be let in that the reader may decide on (member.approve):
     every one for admins, those of organisations in a moderator's regions."""
-    reader = viewer(reader)
     statement = (
         select(User)
         .join(User.organisation)
         .where(User.membership == Membership.PENDING, User.email_confirmed_at.is_not(None))
     )
+    return _in_regions_moderated_by(viewer(reader), statement)
+
+
+def invitable_organisations(reader) -> Select:
+    """The organisations the reader may invite people to (member.invite)."""
+    return _in_regions_moderated_by(viewer(reader), select(Organisation))
+
+
+def open_invitations(reader) -> Select:
+    """Invitations not yet accepted to the organisations the reader may invite people to."""
+    statement = (
+        select(Invitation).join(Invitation.organisation).where(Invitation.accepted_at.is_(None))
+    )
+    return _in_regions_moderated_by(viewer(reader), statement)
+
+
+def _in_regions_moderated_by(reader: Viewer, statement: Select) -> Select:
+    """`statement` (which reads Organisation) narrowed to the organisations in the regions the
+    reader moderates; for admins, every organisation; for anyone else, none."""
     if reader.admin:
         return statement
     return statement.where(_any_of(Organisation.region_id, reader.moderated_regions))

@@ -21,6 +21,7 @@ from forum.policy.identity import (
     signed_in,
     unwrap,
 )
+from forum.regions.models import Organisation
 from forum.threads.models import Post, PostStatus, Thread
 
 
@@ -202,6 +203,13 @@ def _may_decide_membership(user, member: User) -> bool:
     return is_admin(user) or member.organisation.region_id in moderation_scope(user)[1]
 
 
+def _may_invite(user, organisation: Organisation) -> bool:
+    """Admins, and moderators of the organisation's region."""
+    if not _may_review(user):
+        return False
+    return is_admin(user) or organisation.region_id in moderation_scope(user)[1]
+
+
 def _may_administer(user, _obj=None) -> bool:
     return is_admin(user)
 
@@ -232,6 +240,8 @@ _RULES: dict[str, Callable[[User, object], bool]] = {
     "revision.purge": _moderates_post,
     "member.suspend": _may_suspend,
     "member.approve": _may_decide_membership,
+    # Invite someone by e-mail to an organisation (an Organisation), or withdraw the invitation.
+    "member.invite": _may_invite,
     # Profiles are for members: a visitor, or an account staff have not let in, sees none.
     "member.view": lambda user, _member=None: signed_in(user),
     "moderation.review": _may_review,
@@ -327,7 +337,8 @@ STAFF_ACTIONS = frozenset(
     {
         "board.moderate", "thread.lock", "thread.pin", "thread.move", "thread.curate",
         "post.hide", "post.unhide", "post.restore", "post.history", "revision.purge",
-        "member.suspend", "member.approve", "moderation.review", "forum.administer",
+        "member.suspend", "member.approve", "member.invite", "moderation.review",
+        "forum.administer",
         "staff.enter",
     }
 )  # fmt: skip

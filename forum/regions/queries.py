@@ -1,16 +1,21 @@
 """Reads of regions and organisations that several pages share."""
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import contains_eager
 
 from forum.extensions import db
 from forum.i18n import localized
 from forum.regions.models import Organisation, Region
 
 
-def organisation_choices() -> dict[str, list[tuple[int, str]]]:
-    """Organisations grouped by region, for a select with one optgroup per region."""
+def organisation_choices(among: Select | None = None) -> dict[str, list[tuple[int, str]]]:
+    """Organisations (all, or those `among` selects) grouped by region, for a select with one
+    optgroup per region."""
+    statement = select(Organisation) if among is None else among
     organisations = db.session.scalars(
-        select(Organisation).join(Organisation.region).order_by(Region.position, Organisation.name)
+        statement.join(Organisation.region)
+        .options(contains_eager(Organisation.region))
+        .order_by(Region.position, Organisation.name)
     )
     grouped: dict[str, list[tuple[int, str]]] = {}
     for organisation in organisations:

@@ -18,6 +18,8 @@ PUBLIC_PAGES = [
     "/register", "/accessibility", "/no-such-page", "/tags", "/tags/tyokokeilu",
     "/search?q=ty%C3%B6kyky", "/practices", "/threads/2", "/password/forgot",
     "/register/sent", "/password/reset/no-such-link", "/confirm/no-such-link",
+    "/invitations/no-such-link", "/account/email/confirm/no-such-link",
+    "/account/email/undo/no-such-link",
 ]  # fmt: skip
 MEMBER_PAGES = [
     "/boards/yleinen/new", "/posts/2/reply", "/posts/2/flag", "/account", "/tags/propose",
@@ -29,7 +31,7 @@ STAFF_PAGES = [
     "/staff/admin/regions", "/staff/admin/organisations", "/staff/threads/1/move",
     "/staff/users/1/suspend", "/posts/1/edit", "/staff/admin/tags", "/staff/admin/tags/1",
     "/staff/admin/tag-groups", "/threads/1/tags", "/staff/threads/2/practice",
-    "/staff/members/requests", "/staff/admin/organisations/1",
+    "/staff/members/requests", "/staff/admin/organisations/1", "/staff/members/invitations",
 ]  # fmt: skip
 
 
