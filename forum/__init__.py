@@ -87,8 +87,8 @@ def create_app(config: dict | None = None) -> Flask:
         configure_engine(db.engine)
 
     from forum.admin.views import bp as admin_bp
-    from forum.auth.views import bp as auth_bp
     from forum.auth.staff_views import staff_bp as members_staff_bp
+    from forum.auth.views import bp as auth_bp
     from forum.boards.views import bp as boards_bp
     from forum.moderation.views import bp as moderation_bp
     from forum.moderation.views import staff_bp as moderation_staff_bp
