@@ -10,7 +10,6 @@ for the library. large: the same shape with 100,000 posts.
 """
 
 import argparse
-import os
 import random
 import sys
 import time
@@ -208,13 +207,11 @@ def main(argv=None) -> int:
     parser.add_argument("--database", required=True, help="an empty database URL")
     parser.add_argument("--preset", choices=sorted(PRESETS), default="standard")
     args = parser.parse_args(argv)
-    os.environ.setdefault("SECRET_KEY", "benchmark")
     from flask_migrate import upgrade
 
-    from forum import create_app
+    from bench.load import bench_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database,
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})  # fmt: skip
+    app = bench_app(args.database, PASSWORD_HASH_METHOD="pbkdf2:sha256:1000")
     with app.app_context():
         upgrade()
         print(generate(PRESETS[args.preset]))

@@ -2,7 +2,11 @@
 the same for the same code and data whatever else the machine does, so two commits can be
 compared on a machine whose speed drifts.
 
-    python -m bench.instructions sqlite:////abs/forum.sqlite3 [--signed-in] [--page NAME ...]
+    python -m bench.instructions sqlite:////abs/forum.sqlite3 [--signed-in] [--rate-limits]
+        [--page NAME ...]
+
+FORUM_SPEEDUPS (forum/speedups) chooses the speed-ups measured; --rate-limits switches the
+forum's rate limits on, counted in process, as production counts them in Redis.
 
 Runs itself under callgrind (apt-get install valgrind): each page is requested ten times to warm
 up, the counters are zeroed, and the next ten requests are counted. About a minute to start and
@@ -20,11 +24,11 @@ from pathlib import Path
 REQUESTS = 10
 
 
-def _measure_inside(database: str, names: list[str], signed_in: bool) -> None:
+def _measure_inside(database: str, names: list[str], signed_in: bool, rate_limits: bool) -> None:
     from bench.load import find_ids, in_process_client, pages
 
     ids = find_ids(database)
-    _app, client = in_process_client(database, signed_in=signed_in)
+    _app, client = in_process_client(database, signed_in=signed_in, rate_limits=rate_limits)
     for number, (name, path, expected) in enumerate(pages(ids)):
         if names and name not in names:
             continue
@@ -45,11 +49,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("database")
     parser.add_argument("--signed-in", action="store_true")
+    parser.add_argument("--rate-limits", action="store_true")
     parser.add_argument("--page", action="append", dest="names", default=[], metavar="NAME")
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.inside:
-        _measure_inside(args.database, args.names, args.signed_in)
+        _measure_inside(args.database, args.names, args.signed_in, args.rate_limits)
         return 0
 
     from bench.load import find_ids, pages
@@ -59,6 +64,7 @@ def main(argv=None) -> int:
         command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/cg.%p",
                    sys.executable, "-m", "bench.instructions", "--inside", args.database,
                    *(["--signed-in"] if args.signed_in else []),
+                   *(["--rate-limits"] if args.rate_limits else []),
                    *(arg for name in args.names for arg in ("--page", name))]  # fmt: skip
         subprocess.run(command, check=True, capture_output=True)
         for dump in sorted(Path(folder).glob("cg.*.*"), key=lambda p: int(p.suffix[1:])):

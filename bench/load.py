@@ -124,13 +124,22 @@ def form_token(html: str) -> str:
     return re.search(r'value="([^"]+)"', tag).group(1)
 
 
-def in_process_client(database: str, *, signed_in: bool = False):
-    """(app, Flask test client) on the data set, signed in as an author if asked: for the
-    benchmarks that measure a page's own work, without HTTP or worker processes."""
+def bench_app(database: str, **config):
+    """The forum's app on a benchmark database, configured as production is, less what a
+    benchmark cannot have: its links go to an address of its own, and rate limits are off
+    unless asked for (then counted in this process)."""
     os.environ.setdefault("SECRET_KEY", "benchmark")
     from forum import create_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "RATELIMIT_ENABLED": False})
+    return create_app({"SQLALCHEMY_DATABASE_URI": database, "RATELIMIT_ENABLED": False,
+                       "FORUM_BASE_URL": "https://bench.example.fi", **config})  # fmt: skip
+
+
+def in_process_client(database: str, *, signed_in: bool = False, rate_limits: bool = False):
+    """(app, Flask test client) on the data set, signed in as an author if asked: for the
+    benchmarks that measure a page's own work, without HTTP or worker processes."""
+    # Limits counted in this process, which the forum refuses outside tests (TESTING).
+    app = bench_app(database, RATELIMIT_ENABLED=rate_limits, TESTING=rate_limits)
     client = app.test_client()
     if signed_in:
         token = form_token(client.get("/login").text)
@@ -173,15 +182,13 @@ def pages(ids: dict) -> list[tuple[str, str, str]]:
 
 
 def find_ids(database: str) -> dict:
-    os.environ.setdefault("SECRET_KEY", "benchmark")
     from sqlalchemy import func, select
 
-    from forum import create_app
     from forum.boards.models import Board
     from forum.extensions import db
     from forum.threads.models import Post, Thread
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database})
+    app = bench_app(database)
     with app.app_context():
         big = db.session.scalar(select(Thread).order_by(Thread.reply_count.desc()).limit(1))
         small = db.session.scalar(

@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum.config import PROJECT_ROOT, SUPPORTED_LOCALES, build_config
 from forum.security import DatabaseIntConverter
-from forum.templating import TranslatedEnvironment
+from forum.speedups.templates import environment_class
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -18,12 +18,12 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
-    app.jinja_environment = TranslatedEnvironment
     # Before any route is added: every <int:...> then stops at the database's integer range.
     app.url_map.converters["int"] = DatabaseIntConverter
     app.config.update(build_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
+    app.jinja_environment = environment_class(app.config["FORUM_SPEEDUPS"])
     check_safe_to_serve(app.config)
     _check_catalogs(app)
     if app.config["TRUSTED_PROXIES"]:
@@ -41,14 +41,12 @@ def create_app(config: dict | None = None) -> Flask:
         policy,
         security,
         staff,
-        templating,
     )
     from forum.audit import refusals
     from forum.auth.actions import load_session_user
     from forum.database import configure_engine, render_migration_item
     from forum.extensions import (
         babel,
-        check_limits_only_where_set,
         csrf,
         db,
         limiter,
@@ -58,6 +56,8 @@ def create_app(config: dict | None = None) -> Flask:
     )
     from forum.practices import counters as practice_counters
     from forum.search import index as search_index
+    from forum.speedups import limits as speedup_limits
+    from forum.speedups import urls as speedup_urls
     from forum.tags import counters as tag_counters
 
     db.init_app(app)
@@ -110,8 +110,9 @@ def create_app(config: dict | None = None) -> Flask:
     staff.register(
         app, moderation_staff_bp, members_staff_bp, practices_staff_bp, tags_staff_bp, admin_bp
     )
-    check_limits_only_where_set(app)
-    templating.init_app(app)
+    if "limits" in app.config["FORUM_SPEEDUPS"]:
+        speedup_limits.check_limits_only_where_set(app)
+    speedup_urls.init_app(app)
     i18n.init_app(app)
     policy.init_app(app)
     security.init_app(app)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import current_app, request
 
-from forum.templating import cached_url_for
+from forum.speedups.urls import cached_url_for
 
 ONE_YEAR = 365 * 24 * 3600
 

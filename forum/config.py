@@ -5,6 +5,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from forum import speedups
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SUPPORTED_LOCALES = ("fi", "sv", "en")
 DEFAULT_LOCALE = "fi"
@@ -86,6 +88,8 @@ def build_config(instance_path: Path) -> dict:
         # How many reverse proxies in front of the app set X-Forwarded-For and -Proto: the
         # client's address is the one the outermost of them saw. 0 trusts no such header.
         "TRUSTED_PROXIES": int(os.environ.get("FORUM_TRUSTED_PROXIES", "0")),
+        # The speed-ups in use (forum.speedups): all unless a benchmark or a test says less.
+        "FORUM_SPEEDUPS": speedups.from_setting(os.environ.get("FORUM_SPEEDUPS", "all")),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": _env_flag("FORUM_RATELIMIT_ENABLED", True),
         # Where links in e-mail point: the site's own address, never a request's Host.

@@ -7,7 +7,7 @@ from functools import lru_cache, partial
 from zoneinfo import ZoneInfo
 
 import flask_babel
-from babel import Locale, dates
+from babel import Locale
 from flask import Blueprint, current_app, g, has_app_context, redirect, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from forum.config import DEFAULT_LOCALE, SUPPORTED_LOCALES
 from forum.security import safe_next
+from forum.speedups.dates import format_short, short_formats
 
 LOCALE_COOKIE = "forum_locale"
 # Each language is named in itself, and marked with its own lang.
@@ -132,7 +133,7 @@ def request_translations():
 
 
 def _date_formats() -> tuple:
-    """(zone, locale, and _short_formats() of the locale) of this request, looked up once: a
+    """(zone, locale, and short_formats() of the locale) of this request, looked up once: a
     listing formats fifty dates."""
     cached = g.get("_date_formats")
     if cached is None:
@@ -144,77 +145,13 @@ def _date_formats() -> tuple:
 
 @lru_cache(maxsize=16)
 def _formats_for(zone: str, locale: Locale) -> tuple:
-    return (_zone_info(zone), locale, *_short_formats(locale))
+    return (_zone_info(zone), locale, *short_formats(locale))
 
 
 @lru_cache(maxsize=16)
 def _zone_info(name: str) -> ZoneInfo:
     # The same zone as Flask-Babel's pytz one; zoneinfo converts several times faster.
     return ZoneInfo(name)
-
-
-# CLDR's short date and time patterns, compiled to str.format templates over
-# (value, two-digit year, 12-hour clock hour, day period) that write HTML, their fixed text
-# escaped once: a thread page formats a hundred dates, and Babel's pattern objects spent more
-# time on each than on the rest of its post. Patterns with other fields (none of fi, sv and en
-# have them) are left to Babel.
-_FIELDS = {
-    ("d", 1): "{0.day}",
-    ("d", 2): "{0.day:02d}",
-    ("M", 1): "{0.month}",
-    ("M", 2): "{0.month:02d}",
-    ("y", 1): "{0.year}",
-    ("y", 2): "{1:02d}",
-    ("y", 4): "{0.year:04d}",
-    ("H", 1): "{0.hour}",
-    ("H", 2): "{0.hour:02d}",
-    ("h", 1): "{2}",
-    ("h", 2): "{2:02d}",
-    ("m", 1): "{0.minute}",
-    ("m", 2): "{0.minute:02d}",
-    ("a", 1): "{3}",
-}
-
-
-def _compile_pattern(pattern: str) -> str | None:
-    template = []
-    for kind, value in dates.tokenize_pattern(pattern):
-        if kind == "chars":
-            template.append(html.escape(value).replace("{", "{{").replace("}", "}}"))
-        elif value in _FIELDS:
-            template.append(_FIELDS[value])
-        else:
-            return None
-    return "".join(template)
-
-
-@lru_cache(maxsize=8)
-def _short_formats(locale: Locale):
-    """(date template, date-and-time template, AM name, PM name), as HTML; a template is None
-    where the locale's pattern needs Babel."""
-    day = _compile_pattern(locale.date_formats["short"].pattern)
-    time = _compile_pattern(locale.time_formats["short"].pattern)
-    day_and_time = None
-    if day is not None and time is not None:
-        joined = html.escape(str(locale.datetime_formats["short"]))
-        joined = joined.replace("{", "{{").replace("}", "}}")
-        day_and_time = joined.replace("{{1}}", day).replace("{{0}}", time)
-    periods = dates.get_period_names("abbreviated", "format", locale)
-    return day, day_and_time, html.escape(periods["am"]), html.escape(periods["pm"])
-
-
-def _format_short(value: datetime, formats: tuple, *, with_time: bool) -> str:
-    """What babel.dates.format_date/format_datetime(value, "short") give, in the formats' zone
-    and locale (_formats_for), as HTML."""
-    zone, locale, day, day_and_time, am, pm = formats
-    local = value.astimezone(zone)
-    template = day_and_time if with_time else day
-    if template is None:
-        if with_time:
-            return html.escape(dates.format_datetime(local, "short", tzinfo=zone, locale=locale))
-        return html.escape(dates.format_date(local, "short", locale=locale))
-    hour = local.hour
-    return template.format(local, local.year % 100, hour % 12 or 12, pm if hour >= 12 else am)
 
 
 def _time_tag(value: datetime, shown: str) -> Markup:
@@ -226,7 +163,7 @@ def _time_tag(value: datetime, shown: str) -> Markup:
 def _time_element(formats: tuple, with_time: bool, value: datetime | None) -> Markup:
     if value is None:
         return Markup("")
-    return _time_tag(value, _format_short(value, formats, with_time=with_time))
+    return _time_tag(value, format_short(value, formats, with_time=with_time))
 
 
 def date_filter(value: datetime | None) -> Markup:
@@ -238,10 +175,23 @@ def datetime_filter(value: datetime | None) -> Markup:
     return _time_element(_date_formats(), True, value)
 
 
+def babel_date_filter(value: datetime | None) -> Markup:
+    """date_filter as Babel formats it, the stock path `dates` (forum.speedups) replaces."""
+    if value is None:
+        return Markup("")
+    return _time_tag(value, html.escape(flask_babel.format_date(value, "short")))
+
+
+def babel_datetime_filter(value: datetime | None) -> Markup:
+    if value is None:
+        return Markup("")
+    return _time_tag(value, html.escape(flask_babel.format_datetime(value, "short")))
+
+
 def language_filters(locale: str) -> dict:
-    """date and datetime for the templates of one language (forum.templating), its formats
-    bound once instead of looked up for each of a listing's dates. The time zone is the
-    application's: readers do not choose their own."""
+    """date and datetime for the templates of one language (forum.speedups.templates), its
+    formats bound once instead of looked up for each of a listing's dates. The time zone is
+    the application's: readers do not choose their own."""
     formats = _formats_for(str(flask_babel.get_timezone()), Locale.parse(locale))
     return {
         "date": partial(_time_element, formats, False),
@@ -259,9 +209,13 @@ def number_filter(value) -> str:
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.jinja_env.filters["localized"] = localized
-    app.jinja_env.filters["date"] = date_filter
-    app.jinja_env.filters["datetime"] = datetime_filter
-    app.jinja_env.language_filters = language_filters
+    if "dates" in app.config["FORUM_SPEEDUPS"]:
+        app.jinja_env.filters["date"] = date_filter
+        app.jinja_env.filters["datetime"] = datetime_filter
+        app.jinja_env.language_filters = language_filters
+    else:
+        app.jinja_env.filters["date"] = babel_date_filter
+        app.jinja_env.filters["datetime"] = babel_datetime_filter
     app.jinja_env.filters["numberformat"] = number_filter
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["current_locale"] = current_locale

@@ -122,7 +122,7 @@ def test_requests_are_checked_before_the_view_only_where_every_request_has_a_lim
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
 
-    from forum.extensions import check_limits_only_where_set
+    from forum.speedups.limits import check_limits_only_where_set
 
     app = Flask(__name__)
     limiter = Limiter(

@@ -11,9 +11,9 @@ from sqlalchemy.engine import Row
 from forum import policy
 from forum.extensions import db
 from forum.i18n import current_locale, localized
+from forum.speedups.urls import url_prefix
 from forum.tags.actions import MissingRequiredTags
 from forum.tags.models import Tag, TagBoardCount, TagGroup, thread_tag
-from forum.templating import url_prefix
 from forum.threads.listing import LISTINGS, MOST_RECENT_FIRST
 from forum.threads.models import Thread
 

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from forum import policy
 from forum.i18n import current_locale
-from forum.templating import url_prefix
+from forum.speedups.urls import url_prefix
 
 
 def post_ui() -> SimpleNamespace:

@@ -1,9 +1,15 @@
-"""Templates compiled per language give what runtime gettext gives, escaping included."""
+"""Each speed-up (forum.speedups) gives what the stock path gives: templates compiled per
+language what runtime gettext gives, escaping included; and whole pages, byte for byte."""
+
+import re
+import shutil
 
 import pytest
 from markupsafe import Markup, escape
 
-from forum.templating import escape_output
+from forum import speedups
+from forum.extensions import db
+from forum.speedups.templates import escape_output
 from tests.conftest import _make_app
 
 SOURCE = (
@@ -59,7 +65,7 @@ def test_constant_strings_leave_no_gettext_call_in_compiled_code(app):
 def test_template_links_are_the_same_as_url_for(app):
     from flask import url_for
 
-    from forum.templating import cached_url_for
+    from forum.speedups.urls import cached_url_for
 
     with app.test_request_context("/", base_url="http://example.fi/forum/"):
         for endpoint, values in [
@@ -94,7 +100,7 @@ def test_output_is_escaped_as_markupsafe_does(app, value):
 def test_url_prefix_is_url_for_without_the_last_argument(app):
     from flask import url_for
 
-    from forum.templating import url_prefix
+    from forum.speedups.urls import url_prefix
 
     with app.test_request_context("/", base_url="http://example.fi/forum/"):
         assert url_prefix("threads.show", "thread_id") + "42" == url_for(
@@ -150,7 +156,7 @@ def test_calls_from_templates_keep_jinja_semantics(app):
     plain_jinja = Environment(autoescape=True).from_string(CALLS).render(**values)
     with app.test_request_context(headers={"Accept-Language": "fi"}):
         ours = app.jinja_env._for_request().from_string(CALLS).render(**values)
-    assert ours.replace("TranslatedEnvironment", "Environment") == plain_jinja
+    assert ours.replace("ForumEnvironment", "Environment") == plain_jinja
     assert "&lt;b&gt;!" in ours and "<a.c>" in ours and "<a?>" in ours
     assert "[&lt;b&gt;|&amp;]" in ours and "(&lt;b&gt;&lt;b&gt;1)" in ours
 
@@ -191,3 +197,87 @@ def test_attribute_lookups_keep_jinja_semantics(app):
         template = app.jinja_env._for_request().from_string("{{ absent.attribute }}")
         with pytest.raises(UndefinedError):
             template.render()
+
+
+# Every kind of page of the demo forum, as a visitor, a member and an administrator see it.
+PAGES = {
+    None: ["/", "/boards/yleinen", "/threads/1", "/threads/2", "/posts/2/branch", "/tags",
+           "/tags/tyokokeilu", "/practices", "/search?q=ty%C3%B6kyky", "/login", "/register"],
+    "eetu@example.fi": ["/", "/boards/yleinen", "/threads/1", "/tags/propose", "/account",
+                        "/users/1", "/boards/yleinen/new", "/practices?region=1"],
+    "admin@example.fi": ["/threads/1", "/staff/moderation/", "/staff/admin/members",
+                         "/staff/admin/audit", "/staff/members/invitations", "/staff/admin/tags"],
+}  # fmt: skip
+# What differs between any two requests: the CSRF token and the post forms' one-time ids.
+PER_REQUEST = re.compile(r'(name="(?:[\w-]*csrf_token|submission_id)"[^>]*value=")[^"]*"')
+
+
+def _pages_as_served(database_url: str, speedups: frozenset) -> dict:
+    from forum import create_app
+    from forum.demo import DEMO_PASSWORD
+    from tests.conftest import TEST_CONFIG, Auth, IsolatedClient
+
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "FORUM_SPEEDUPS": speedups})  # fmt: skip
+    app.test_client_class = IsolatedClient  # each request in an app context of its own
+    served = {}
+    with app.app_context():
+        for reader, paths in PAGES.items():
+            for locale in ("fi", "sv", "en"):
+                client = app.test_client()
+                client.get(f"/language/{locale}")
+                if reader:
+                    Auth(client).login(reader, DEMO_PASSWORD)
+                for path in paths:
+                    response = client.get(path)
+                    assert response.status_code == 200, (reader, path)
+                    served[(reader, locale, path)] = PER_REQUEST.sub(r"\1", response.text)
+        db.session.remove()
+        db.engine.dispose()
+    return served
+
+
+def test_every_page_is_the_same_with_and_without_the_speedups(sqlite_template, tmp_path):
+    """The stock path of each speed-up (forum.speedups) and the fast one write the same pages,
+    byte for byte, in every language, for every kind of reader."""
+    path = tmp_path / "demo.sqlite3"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    seeding = _make_app(url)
+    with seeding.app_context():
+        assert seeding.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+        db.session.remove()
+        db.engine.dispose()
+    fast = _pages_as_served(url, frozenset(speedups.NAMES))
+    stock = _pages_as_served(url, frozenset())
+    assert fast.keys() == stock.keys()
+    different = [key for key in fast if fast[key] != stock[key]]
+    assert not different, different[:5]
+    assert any("Keskustelualueet" in page for page in fast.values())  # translated, not English
+
+
+def test_the_speedups_setting_names_known_speedups():
+    assert speedups.from_setting("all") == frozenset(speedups.NAMES)
+    assert speedups.from_setting("none") == frozenset()
+    assert speedups.from_setting("dates, urls") == {"dates", "urls"}
+    with pytest.raises(ValueError, match="unknown"):
+        speedups.from_setting("dates,warp")
+
+
+def test_without_the_speedups_the_stock_paths_serve():
+    """What the comparison above compares with is Jinja's, Flask's and Babel's own."""
+    from flask import url_for
+    from jinja2.compiler import CodeGenerator
+    from jinja2.runtime import Context
+
+    from forum import create_app, i18n
+    from tests.conftest import TEST_CONFIG
+
+    stock = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                        "FORUM_SPEEDUPS": frozenset()})  # fmt: skip
+    environment = stock.jinja_env
+    assert environment.context_class is Context
+    assert environment.code_generator_class.__mro__[1:] == CodeGenerator.__mro__
+    assert not environment.compile_translations and environment.language_filters is None
+    assert environment.globals["url_for"] is url_for
+    assert environment.filters["date"] is i18n.babel_date_filter

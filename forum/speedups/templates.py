@@ -1,19 +1,19 @@
-"""Templates compiled once per language, with their fixed UI strings already translated.
+"""Jinja speed-ups (forum.speedups: translations, output, attributes, calls, globals).
 
-A page calls `_('...')` dozens of times, and Jinja's gettext goes through three context calls and
-a Markup format each time: on the board index that was a third of the page's own work. Since the
-strings are constants, each language gets its own copy of every template, compiled with the
-translations in place. Calls whose text is not a constant, and templates rendered outside a
-request, keep the ordinary runtime gettext, so the result is the same either way. Filters that
-format for the reader's language (dates) are bound to it in each copy the same way.
+`translations`: a page calls `_('...')` dozens of times, and Jinja's gettext goes through three
+context calls and a Markup format each time: on the board index that was a third of the page's
+own work. Since the strings are constants, each language gets its own copy of every template,
+compiled with the translations in place. Calls whose text is not a constant, and templates
+rendered outside a request, keep the ordinary runtime gettext, so the result is the same either
+way. Filters that format for the reader's language (dates) are bound to it in each copy the same
+way. The others change how compiled templates call, escape and look up, each to the same result.
 """
 
 import threading
 from collections import ChainMap
-from functools import lru_cache
 from types import BuiltinFunctionType, BuiltinMethodType, FunctionType, MethodType
 
-from flask import has_request_context, request, url_for
+from flask import has_request_context
 from flask.templating import Environment
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, optimizeconst
@@ -52,7 +52,9 @@ def format_trusted(text: str, values: dict) -> Markup:
     return Markup(text % escaped)  # noqa: S704 - a translation, its values escaped
 
 
-class _OutputCodeGenerator(CodeGenerator):
+class _EscapedOutput(CodeGenerator):
+    """`output`: `{{ value }}` written through escape_output."""
+
     def _output_child_pre(self, node, frame, finalize):
         if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
             self.write("environment.escape_output(")
@@ -61,11 +63,14 @@ class _OutputCodeGenerator(CodeGenerator):
         else:
             super()._output_child_pre(node, frame, finalize)
 
+
+class _PythonAttributes(CodeGenerator):
+    """`attributes`: `row.title` of a loop variable, hundreds of times a page: Python's getattr
+    first, and Jinja's environment.getattr (an item, else undefined) only when the object has no
+    such attribute. A name can be read twice; any other object expression is left to Jinja."""
+
     @optimizeconst
     def visit_Getattr(self, node, frame):
-        # `row.title` of a loop variable, hundreds of times a page: Python's getattr first, and
-        # Jinja's environment.getattr (an item, else undefined) only when the object has no such
-        # attribute. A name can be read twice; any other object expression is left to Jinja.
         if self.environment.is_async or not isinstance(node.node, nodes.Name):
             return super().visit_Getattr(node, frame)
         self.write("(_jinja_attribute if (_jinja_attribute := getattr(")
@@ -74,9 +79,13 @@ class _OutputCodeGenerator(CodeGenerator):
         self.visit(node.node, frame)
         self.write(f", {node.attr!r}))")
 
+
+class _PlainEnvironmentCalls(CodeGenerator):
+    """With `translations`: the environment's own helpers (format_trusted, put in by
+    _ConstantTranslations) are plain functions, called directly, not through context.call's
+    checks for a context."""
+
     def visit_Call(self, node, frame, forward_caller=False):
-        # The environment's own helpers (format_trusted, put in by _ConstantTranslations) are
-        # plain functions: called directly, not through context.call's checks for a context.
         plain = (
             isinstance(node.node, nodes.EnvironmentAttribute)
             and not (node.kwargs or node.dyn_args or node.dyn_kwargs or forward_caller)
@@ -97,8 +106,8 @@ _PLAIN_CALLABLES = (FunctionType, MethodType, BuiltinFunctionType, BuiltinMethod
 
 
 class _Context(Context):
-    """Jinja's context, calling plain functions and macros without asking each time whether
-    they want a context: a page makes hundreds of calls (ten a post on a thread page)."""
+    """`calls`: Jinja's context, calling plain functions and macros without asking each time
+    whether they want a context: a page makes hundreds of calls (ten a post on a thread page)."""
 
     def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
         kind = type(__obj)
@@ -132,22 +141,29 @@ def _takes_exactly(macro: Macro, count: int) -> bool:
 
 
 class _TemplateGlobals(ChainMap):
-    """A template's globals, Jinja's ChainMap over the environment's, with keys() as a set: every
-    `{% from ... import %}` of every render compares the page's globals with the macro file's
-    (Jinja's _get_default_module), a key at a time through ChainMap's lookups otherwise."""
+    """`globals`: a template's globals, Jinja's ChainMap over the environment's, with keys() as
+    a set: every `{% from ... import %}` of every render compares the page's globals with the
+    macro file's (Jinja's _get_default_module), a key at a time through ChainMap's lookups
+    otherwise."""
 
     def keys(self):
         return set().union(*self.maps)
 
 
-class TranslatedEnvironment(Environment):
-    """Flask's environment, handing each request the overlay compiled for its language."""
+class _SetKeyedGlobals(Environment):
+    def make_globals(self, d):
+        return _TemplateGlobals({} if d is None else d, self.globals)
 
-    translations = None  # set on the per-language overlays only
+
+class TranslatedEnvironment(Environment):
+    """Flask's environment, handing each request the overlay for its language: compiled with
+    its translations in place (`translations`), with its date filters bound (`dates`)."""
+
+    compile_translations = False
+    language = None  # set on the per-language overlays only
+    translations = None  # on the overlays, when compile_translations
     # locale -> {name: filter} of filters bound to one language, put into its overlay
     language_filters = None
-    code_generator_class = _OutputCodeGenerator
-    context_class = _Context
     escape_output = staticmethod(escape_output)
     format_trusted = staticmethod(format_trusted)
 
@@ -156,11 +172,10 @@ class TranslatedEnvironment(Environment):
         self._overlays: dict[str, TranslatedEnvironment] = {}
         self._overlays_lock = threading.Lock()
 
-    def make_globals(self, d):
-        return _TemplateGlobals({} if d is None else d, self.globals)
-
     def _for_request(self) -> "TranslatedEnvironment":
-        if self.translations is not None or not has_request_context():
+        if self.language is not None or not has_request_context():
+            return self
+        if not self.compile_translations and self.language_filters is None:
             return self
         from forum.i18n import current_locale, request_translations
 
@@ -171,7 +186,9 @@ class TranslatedEnvironment(Environment):
                 overlay = self._overlays.get(locale)
                 if overlay is None:
                     overlay = self.overlay()
-                    overlay.translations = request_translations()
+                    overlay.language = locale
+                    if self.compile_translations:
+                        overlay.translations = request_translations()
                     if self.language_filters is not None:
                         overlay.filters = {**self.filters, **self.language_filters(locale)}
                     self._overlays[locale] = overlay
@@ -195,36 +212,6 @@ class TranslatedEnvironment(Environment):
             return tree
         autoescape = self.autoescape(name) if callable(self.autoescape) else self.autoescape
         return _ConstantTranslations(self.translations, autoescape=autoescape).visit(tree)
-
-
-def cached_url_for(endpoint: str, **values) -> str:
-    """url_for for templates, remembering paths it has built.
-
-    A path depends only on the endpoint, its arguments and the script root, and a page builds the
-    same links (navigation, language switch, listings) for every reader. What depends on more
-    (external URLs on the request's host, endpoints relative to its blueprint) goes to url_for
-    itself.
-    """
-    if endpoint.startswith(".") or "_external" in values or "_scheme" in values:
-        return url_for(endpoint, **values)
-    try:
-        return _built_path(request.script_root, endpoint, tuple(values.items()))
-    except TypeError:  # an unhashable argument
-        return url_for(endpoint, **values)
-
-
-def url_prefix(endpoint: str, argument: str) -> str:
-    """The URL of `endpoint` without its last path argument ("/threads/" for threads.show): a
-    listing appends each row's id or slug instead of building a URL for every row."""
-    url = cached_url_for(endpoint, **{argument: 0})
-    if not url.endswith("/0"):
-        raise ValueError(f"{endpoint}'s {argument} is not the last part of its path")
-    return url[:-1]
-
-
-@lru_cache(maxsize=4096)
-def _built_path(_script_root: str, endpoint: str, values: tuple) -> str:
-    return url_for(endpoint, **dict(values))
 
 
 class _ConstantTranslations(NodeTransformer):
@@ -301,6 +288,22 @@ def _plural_is_not_one(translations) -> bool:
     return all(choose(n) == int(n != 1) for n in range(200))
 
 
-def init_app(app) -> None:
-    app.jinja_env.globals["url_for"] = cached_url_for
-    app.jinja_env.globals["url_prefix"] = url_prefix
+def environment_class(enabled: frozenset[str]) -> type[Environment]:
+    """The application's Jinja environment with the speed-ups `enabled` (forum.speedups)."""
+    generators = [
+        generator
+        for name, generator in (
+            ("output", _EscapedOutput),
+            ("attributes", _PythonAttributes),
+            ("translations", _PlainEnvironmentCalls),
+        )
+        if name in enabled
+    ]
+    attributes = {
+        "code_generator_class": type("CodeGenerator", (*generators, CodeGenerator), {}),
+        "compile_translations": "translations" in enabled,
+    }
+    if "calls" in enabled:
+        attributes["context_class"] = _Context
+    bases = (_SetKeyedGlobals,) if "globals" in enabled else ()
+    return type("ForumEnvironment", (*bases, TranslatedEnvironment), attributes)
