@@ -9,6 +9,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator
 
 from forum.extensions import db
@@ -58,6 +59,17 @@ def begin_write() -> None:
     if session.in_transaction():
         session.commit()  # ends the read transaction; there is nothing to write
     session.connection(execution_options={WRITE_OPTION: True})
+
+
+def add_unique(instance, refused: type[Exception]) -> None:
+    """Add a row in the caller's write transaction; when a unique constraint refuses it (two
+    requests at once, or a duplicate), roll the transaction back and raise `refused`."""
+    db.session.add(instance)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise refused from None
 
 
 def saved_id(instance) -> int:

@@ -7,7 +7,7 @@ from forum.audit.actions import describe_changes, record
 from forum.auth.actions import end_all_sessions
 from forum.auth.models import User
 from forum.boards.models import ModerationScope
-from forum.database import begin_write
+from forum.database import add_unique, begin_write
 from forum.extensions import db
 
 
@@ -31,12 +31,7 @@ def create(model, values: dict, *, by: User):
     """Create a region, organisation or board from form values."""
     begin_write()
     obj = model(**values)
-    db.session.add(obj)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict from None
+    add_unique(obj, Conflict)
     details = "\n".join(f"{field}: {value!r}" for field, value in values.items())
     record(by, f"{model.__tablename__}.create", obj, details=details)
     _commit_or_conflict()

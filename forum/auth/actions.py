@@ -5,11 +5,10 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.auth.models import SessionUser, User, UserSession
-from forum.database import begin_write, utcnow
+from forum.database import add_unique, begin_write, utcnow
 from forum.extensions import db
 from forum.regions.models import Organisation
 
@@ -52,12 +51,8 @@ def register(
         locale=locale,
         role="member",
     )
-    db.session.add(user)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise EmailTaken from None
+    add_unique(user, EmailTaken)
+    db.session.commit()
     return user
 
 

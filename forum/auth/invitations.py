@@ -10,14 +10,13 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 
 from forum import policy
 from forum.audit.actions import record
 from forum.auth.actions import _hash_password, normalise_email
 from forum.auth.models import Invitation, Membership, Role, User
 from forum.auth.tokens import InvalidToken, digest
-from forum.database import begin_write, utcnow
+from forum.database import add_unique, begin_write, utcnow
 from forum.extensions import db
 from forum.mail.actions import queue_mail, site_url
 from forum.policy import NotAllowed
@@ -116,12 +115,7 @@ def accept(token: str, *, display_name: str, password: str, locale: str) -> User
         organisation_id=invitation.organisation_id, locale=locale, role=Role.MEMBER,
         membership=Membership.APPROVED, email_confirmed_at=now,
     )  # fmt: skip
-    db.session.add(user)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise AddressTaken from None
+    add_unique(user, AddressTaken)
     db.session.execute(
         update(Invitation).where(Invitation.id == invitation.id).values(account_id=user.id)
     )

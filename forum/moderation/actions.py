@@ -4,14 +4,13 @@ transaction, records an audit entry, and commits once."""
 from datetime import datetime
 
 from sqlalchemy import delete, update
-from sqlalchemy.exc import IntegrityError
 
 from forum import policy
 from forum.audit.actions import record
 from forum.auth.models import User
 from forum.boards.models import Board
 from forum.counters import update_row
-from forum.database import begin_write, utcnow
+from forum.database import add_unique, begin_write, utcnow
 from forum.extensions import db
 from forum.moderation.models import FLAG_DECISIONS, FLAG_REASONS, HIDING_REASONS, Flag
 from forum.threads.actions import NotAllowed, change_status
@@ -58,12 +57,7 @@ def flag_post(post: Post, *, by: User, reason: str, note: str | None = "") -> Fl
     _allowed(by, "post.flag", post)
     flag = Flag(post_id=post.id, reporter_id=by.id, reason=reason, note=(note or "").strip(),
                 created_at=utcnow())  # fmt: skip
-    db.session.add(flag)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise AlreadyFlagged from None
+    add_unique(flag, AlreadyFlagged)
     if reason in HIDING_REASONS:
         # Hidden in the reporter's name: the harm of leaving it up outweighs a wrong hide.
         change_status(post, "pending", by=by, reason="", action="post.hide_pending")

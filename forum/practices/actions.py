@@ -1,13 +1,12 @@
 """Curating good practices. Each verb takes the acting user, checks the policy, commits once."""
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from forum import policy
 from forum.audit.actions import record
 from forum.auth.models import User
 from forum.counters import update_row
-from forum.database import begin_write
+from forum.database import add_unique, begin_write
 from forum.extensions import db
 from forum.practices import counters
 from forum.practices.models import MATURITIES, Adoption, GoodPractice, PracticeSummary
@@ -63,12 +62,7 @@ def adopt(practice: GoodPractice, *, by: User, comment: str) -> Adoption:
         raise NotAllowed
     adoption = Adoption(practice_id=practice.id, organisation_id=by.organisation_id,
                         user_id=by.id, comment=comment.strip())  # fmt: skip
-    db.session.add(adoption)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise AlreadyAdopted from None
+    add_unique(adoption, AlreadyAdopted)
     update_row(GoodPractice, practice.id, add={"adoption_count": 1})
     db.session.commit()
     return adoption

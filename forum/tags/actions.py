@@ -3,12 +3,11 @@
 from collections.abc import Iterable
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.exc import IntegrityError
 
 from forum import policy
 from forum.audit.actions import record
 from forum.auth.models import User
-from forum.database import begin_write
+from forum.database import add_unique, begin_write
 from forum.extensions import db
 from forum.tags import counters
 from forum.tags.models import Tag, TagGroup, thread_tag
@@ -75,12 +74,8 @@ def propose_tag(*, by: User, group_id: int, slug: str, name: str, description: s
         description_fi=description, description_sv=description, description_en=description,
         status="proposed", proposed_by_id=by.id,
     )  # fmt: skip
-    db.session.add(tag)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict from None
+    add_unique(tag, Conflict)
+    db.session.commit()
     return tag
 
 
