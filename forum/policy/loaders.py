@@ -1,7 +1,7 @@
 """Single objects, loaded and authorised in one step: 404 for a reader who may not know the
 thing exists. Each loader is a visible_*() filter narrowed to one id or slug."""
 
-from types import SimpleNamespace
+from collections import namedtuple
 
 from flask import abort
 from sqlalchemy import Select, bindparam, select
@@ -74,30 +74,27 @@ def _thread_loader(reader: Viewer) -> Select:
     return statement.options(contains_eager(Thread.board)).limit(1)
 
 
-def get_thread_row_or_404(thread_id: int, user) -> SimpleNamespace:
-    """get_thread_or_404() for the thread page, which only reads the thread: its columns as
-    attributes, its board's as `board`, and its good practice, if it is one, as `practice`
-    (None otherwise). The rules above read it as they read a Thread; it costs a third of
-    loading the ORM objects."""
-    values = _first_row_or_404(_thread_row_loader(user), thread_id=thread_id)._asdict()
-    board_columns = [name for name in values if name.startswith(_BOARD)]
-    board = {name.removeprefix(_BOARD): values.pop(name) for name in board_columns}
-    practice_id = values.pop("practice_id")
+# The thread page's thread, read as one row of plain columns: a third of the cost of loading
+# the ORM objects. The rules read these as they read a Thread and its Board.
+BoardRow = namedtuple("BoardRow", [column.name for column in _boards.c])
+ThreadRow = namedtuple("ThreadRow", [*(column.name for column in _threads.c), "board", "practice"])
+_THREAD_WIDTH, _BOARD_WIDTH = len(_threads.c), len(_boards.c)
+
+
+def get_thread_row_or_404(thread_id: int, user) -> ThreadRow:
+    """get_thread_or_404() for the thread page, which only reads the thread: its columns, its
+    board as `board`, and its good practice, if it is one, as `practice` (None otherwise)."""
+    row = _first_row_or_404(_thread_row_loader(user), thread_id=thread_id)
+    board = BoardRow._make(row[_THREAD_WIDTH : _THREAD_WIDTH + _BOARD_WIDTH])
+    practice_id = row[-1]
     practice = db.session.get(GoodPractice, practice_id) if practice_id is not None else None
-    return SimpleNamespace(**values, board=SimpleNamespace(**board), practice=practice)
-
-
-_BOARD = "board__"  # the board's columns in the thread row loader (a thread has a board_id)
+    return ThreadRow._make((*row[:_THREAD_WIDTH], board, practice))
 
 
 @_per_kind_of_reader
 def _thread_row_loader(reader: Viewer) -> Select:
     return (
-        select(
-            _threads,
-            *(column.label(_BOARD + column.name) for column in _boards.c),
-            _practices.c.id.label("practice_id"),
-        )
+        select(*_threads.c, *_boards.c, _practices.c.id)  # in ThreadRow's order
         .select_from(
             _threads.join(_boards, _boards.c.id == _threads.c.board_id).outerjoin(
                 _practices, _practices.c.thread_id == _threads.c.id
