@@ -10,6 +10,7 @@ for the library. large: the same shape with 100,000 posts.
 """
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -202,14 +203,23 @@ def generate(preset: Preset, *, seed: int = SEED, log=print) -> dict:
     }
 
 
+def bench_app(database: str, **config):
+    """The forum's app on a benchmark database, configured as production is, less what a
+    benchmark cannot have: its links go to an address of its own, and rate limits are off
+    unless asked for (then counted in this process)."""
+    os.environ.setdefault("SECRET_KEY", "benchmark")
+    from forum import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": database, "RATELIMIT_ENABLED": False,
+                       "FORUM_BASE_URL": "https://bench.example.fi", **config})  # fmt: skip
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", required=True, help="an empty database URL")
     parser.add_argument("--preset", choices=sorted(PRESETS), default="standard")
     args = parser.parse_args(argv)
     from flask_migrate import upgrade
-
-    from bench.load import bench_app
 
     app = bench_app(args.database, PASSWORD_HASH_METHOD="pbkdf2:sha256:1000")
     with app.app_context():

@@ -28,7 +28,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.dataset import MARKER
+from bench.dataset import MARKER, bench_app
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -122,17 +122,6 @@ class Session:
 def form_token(html: str) -> str:
     tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', html).group(0)
     return re.search(r'value="([^"]+)"', tag).group(1)
-
-
-def bench_app(database: str, **config):
-    """The forum's app on a benchmark database, configured as production is, less what a
-    benchmark cannot have: its links go to an address of its own, and rate limits are off
-    unless asked for (then counted in this process)."""
-    os.environ.setdefault("SECRET_KEY", "benchmark")
-    from forum import create_app
-
-    return create_app({"SQLALCHEMY_DATABASE_URI": database, "RATELIMIT_ENABLED": False,
-                       "FORUM_BASE_URL": "https://bench.example.fi", **config})  # fmt: skip
 
 
 def in_process_client(database: str, *, signed_in: bool = False, rate_limits: bool = False):
