@@ -92,6 +92,8 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.boards.views import bp as boards_bp
     from forum.moderation.views import bp as moderation_bp
     from forum.moderation.views import staff_bp as moderation_staff_bp
+    from forum.notifications import actions as notification_actions
+    from forum.notifications import views as notification_views
     from forum.practices.views import bp as practices_bp
     from forum.practices.views import staff_bp as practices_staff_bp
     from forum.search.views import bp as search_bp
@@ -107,6 +109,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(tags_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(practices_bp)
+    app.register_blueprint(notification_views.bp)
     staff.register(
         app, moderation_staff_bp, members_staff_bp, practices_staff_bp, tags_staff_bp, admin_bp
     )
@@ -122,6 +125,8 @@ def create_app(config: dict | None = None) -> Flask:
     tag_counters.init_app(app)
     practice_counters.init_app(app)
     refusals.init_app(app)
+    notification_actions.init_app(app)
+    notification_views.init_app(app)
     jobs.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

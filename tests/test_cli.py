@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from forum.auth.models import Invitation, User
 from forum.boards.models import Board
 from forum.extensions import db
+from forum.notifications.models import Notification
 from forum.regions.models import Organisation, Region
 from forum.threads.models import Post, Thread
 
@@ -28,6 +29,7 @@ def test_seed_demo_builds_the_pilot_forum(app):
     assert db.session.scalar(select(func.max(Post.depth))) >= 4
     assert _count(Thread) >= 3
     assert _count(Invitation) == 1
+    assert _count(Notification) > 0  # the demo's replies told their threads' authors
 
 
 def test_seed_demo_leaves_a_database_with_data_alone(app):

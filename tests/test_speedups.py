@@ -204,7 +204,7 @@ PAGES = {
     None: ["/", "/boards/yleinen", "/threads/1", "/threads/2", "/posts/2/branch", "/tags",
            "/tags/tyokokeilu", "/practices", "/search?q=ty%C3%B6kyky", "/login", "/register"],
     "eetu@example.fi": ["/", "/boards/yleinen", "/threads/1", "/tags/propose", "/account",
-                        "/users/1", "/boards/yleinen/new", "/practices?region=1"],
+                        "/users/1", "/boards/yleinen/new", "/practices?region=1", "/notifications"],
     "admin@example.fi": ["/threads/1", "/staff/moderation/", "/staff/admin/members",
                          "/staff/admin/audit", "/staff/members/invitations", "/staff/admin/tags"],
 }  # fmt: skip

@@ -24,7 +24,7 @@ from forum.extensions import db
 from forum.markup import Rendered, render
 from forum.policy import NotAllowed
 from forum.threads.models import PATH_SEGMENT, Post, PostRevision, PostStatus, Thread, path_segment
-from forum.threads.signals import thread_counted
+from forum.threads.signals import replied, thread_counted
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
@@ -246,6 +246,8 @@ def reply(
         last_activity_at=now, last_poster_id=by.id,
     )  # fmt: skip
     update_row(Board, parent.thread.board_id, add={"post_count": 1}, last_activity_at=now)
+    replied.send(None, post_id=saved_id(post), thread_id=parent.thread_id, by_id=by.id,
+                 told=(parent.author_id, parent.thread.author_id))  # fmt: skip
     db.session.commit()
     return post
 

@@ -14,3 +14,7 @@ _signals = Namespace()
 # An action changing where or whether a thread shows, or its tags, takes the thread away as it
 # was and adds it as it is.
 thread_counted = _signals.signal("thread-counted")
+
+# A reply was written, inside its transaction: send(None, post_id=, thread_id=, by_id=,
+# told=(the author of the post replied to, the thread's author)). Notifications listen.
+replied = _signals.signal("replied")

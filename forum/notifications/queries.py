@@ -1,0 +1,100 @@
+"""What a reader's bell counts and their notifications page lists: only notifications about
+posts the reader may read now (policy.visible_post_rows)."""
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sqlalchemy import Select, bindparam, func, select
+
+from forum import policy
+from forum.auth.models import User
+from forum.extensions import db
+from forum.notifications.models import Notification
+from forum.threads.models import Post, Thread
+
+PAGE_LENGTH = 50
+
+
+_notifications = Notification.__table__
+
+
+def _mine(reader) -> Select:
+    return select(Notification).where(
+        Notification.recipient_id == reader.id, _readable(policy.viewer(reader))
+    )
+
+
+@lru_cache(maxsize=512)
+def _readable(reader: policy.Viewer):
+    """Whether the notification's post is one the reader may read: asked of each of the
+    reader's notifications (an index lookup each), not by gathering every readable post."""
+    posts = Post.__table__
+    readable = policy.visible_post_rows(reader).with_only_columns(posts.c.id)
+    return readable.where(posts.c.id == _notifications.c.post_id).exists()
+
+
+@lru_cache(maxsize=512)
+def _unread_count(reader: policy.Viewer) -> Select:
+    # Asked on every signed-in page: built once per kind of reader, of plain columns; built
+    # for each request, the statement cost a quarter of the board index's instructions.
+    return (
+        select(func.count())
+        .select_from(_notifications)
+        .where(
+            _notifications.c.recipient_id == bindparam("recipient_id"),
+            _notifications.c.read_at.is_(None),
+            _readable(reader),
+        )
+    )
+
+
+def unread_count(reader) -> int:
+    statement = _unread_count(policy.viewer(reader))
+    return db.session.scalar(statement, {"recipient_id": reader.id}) or 0
+
+
+@dataclass
+class ThreadNews:
+    """A reader's notifications about one thread, newest first."""
+
+    thread_id: int
+    title: str
+    unread: int = 0
+    actors: list[str] = field(default_factory=list)
+    latest: object = None  # when the newest was written
+
+
+def by_thread(reader) -> list[ThreadNews]:
+    """The reader's newest notifications, grouped per thread, the thread with the newest first."""
+    rows = db.session.execute(
+        _mine(reader)
+        .with_only_columns(
+            Notification.thread_id, Notification.read_at, Notification.created_at,
+            Thread.title, User.display_name,
+        )
+        .join(Thread, Thread.id == Notification.thread_id)
+        .outerjoin(User, User.id == Notification.actor_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(PAGE_LENGTH)
+    ).all()  # fmt: skip
+    groups: dict[int, ThreadNews] = {}
+    for row in rows:
+        news = groups.get(row.thread_id)
+        if news is None:
+            news = groups[row.thread_id] = ThreadNews(row.thread_id, row.title,
+                                                      latest=row.created_at)  # fmt: skip
+        news.unread += row.read_at is None
+        if row.display_name and row.display_name not in news.actors:
+            news.actors.append(row.display_name)
+    return list(groups.values())
+
+
+def first_unread_post(reader, thread_id: int) -> int | None:
+    """The earliest unread notified post of the thread the reader may read, else the latest."""
+    mine = _mine(reader).where(Notification.thread_id == thread_id)
+    unread = mine.where(Notification.read_at.is_(None)).with_only_columns(Notification.post_id)
+    found = db.session.scalar(unread.order_by(Notification.created_at, Notification.id).limit(1))
+    if found is not None:
+        return found
+    latest = mine.with_only_columns(Notification.post_id).order_by(Notification.id.desc())
+    return db.session.scalar(latest.limit(1))

@@ -1,0 +1,102 @@
+"""Notifications of replies: written with the reply, counted by the bell, listed per thread, and
+only about posts the reader may read."""
+
+import re
+
+from sqlalchemy import func, select
+
+from forum.extensions import db
+from forum.moderation.actions import move_thread
+from forum.notifications.models import Notification
+from tests.conftest import form_token
+
+
+def _world(make):
+    home, away = make.region(), make.region()
+    asker = make.user(email="kysyja@example.fi", name="Kysyjä", region=home)
+    helper = make.user(email="auttaja@example.fi", name="Auttaja", region=home)
+    third = make.user(email="kolmas@example.fi", name="Kolmas", region=home)
+    board = make.board(visibility="members")
+    thread = make.thread(board, author=asker, title="Työkokeilun aloitus")
+    return {"asker": asker, "helper": helper, "third": third, "thread": thread,
+            "away_board": make.board(visibility="region", region=away), "away": away}  # fmt: skip
+
+
+def test_a_reply_tells_the_thread_and_post_authors_but_not_the_replier(make):
+    world = _world(make)
+    opening = make.opening_post(world["thread"])
+    answer = make.reply(opening, author=world["helper"], body="Näin me teimme")
+    make.reply(answer, author=world["third"], body="Samoin meillä")
+    make.reply(answer, author=world["helper"], body="Oma jatko")  # to their own post
+    told = db.session.execute(
+        select(Notification.recipient_id, func.count()).group_by(Notification.recipient_id)
+    ).all()
+    assert dict(told) == {world["asker"].id: 3, world["helper"].id: 1}
+
+
+def test_the_bell_counts_and_the_page_groups_per_thread(client, auth, make):
+    world = _world(make)
+    opening = make.opening_post(world["thread"])
+    first = make.reply(opening, author=world["helper"], body="Yksi")
+    make.reply(opening, author=world["third"], body="Kaksi")
+    auth.login("kysyja@example.fi")
+    page = client.get("/notifications")
+    assert page.status_code == 200
+    assert '<span class="badge">2<span class="visually-hidden"> unread</span>' in page.text
+    assert "2 new replies in “Työkokeilun aloitus”" in page.text
+    assert "Auttaja" in page.text and "Kolmas" in page.text
+    # The group leads to its first unread post, and reading it marks the thread's news read.
+    opened = client.get(f"/notifications/threads/{world['thread'].id}")
+    assert opened.status_code == 302
+    assert opened.headers["Location"].endswith(f"/posts/{first.id}")
+    page = client.get("/notifications")
+    assert 'class="badge"' not in page.text
+    assert "Replies in “Työkokeilun aloitus”" in page.text
+
+
+def test_mark_all_read(client, auth, make):
+    world = _world(make)
+    make.reply(make.opening_post(world["thread"]), author=world["helper"], body="Yksi")
+    auth.login("kysyja@example.fi")
+    page = client.get("/notifications")
+    response = client.post("/notifications/read", data={"csrf_token": form_token(page.text)})
+    assert response.status_code == 302
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).where(Notification.read_at.is_(None))) == 0
+    assert "All your notifications are marked read." in client.get("/notifications").text
+
+
+def test_news_of_a_thread_moved_out_of_reach_is_neither_counted_nor_listed(client, auth, make):
+    world = _world(make)
+    make.reply(make.opening_post(world["thread"]), author=world["helper"], body="Yksi")
+    admin = make.user(role="admin")
+    move_thread(world["thread"], by=admin, to=world["away_board"], reason="alueen asia")
+    auth.login("kysyja@example.fi")
+    page = client.get("/notifications")
+    assert 'class="badge"' not in page.text and "Työkokeilun aloitus" not in page.text
+    assert client.get(f"/notifications/threads/{world['thread'].id}").status_code == 404
+
+
+def test_notifications_are_for_the_signed_in(client):
+    response = client.get("/notifications")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_page_and_the_bell_read_a_constant_number_of_queries(client, auth, make, count_queries):
+    world = _world(make)
+    auth.login("kysyja@example.fi")
+
+    def more(count: int) -> None:
+        for number in range(count):
+            thread = make.thread(make.board(visibility="members"), author=world["asker"],
+                                 title=f"Kysymys {number}")  # fmt: skip
+            make.reply(make.opening_post(thread), author=world["helper"], body="Vastaus")
+
+    more(2)
+    with count_queries() as few:
+        page = client.get("/notifications")
+    assert len(re.findall(r'class="notification ', page.text)) == 2
+    more(10)
+    with count_queries() as many:
+        client.get("/notifications")
+    assert many.count == few.count, (few.statements, many.statements)
