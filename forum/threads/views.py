@@ -51,6 +51,28 @@ def _writer() -> str:
 WRITE_LIMIT = "20 per minute;300 per day"
 
 
+def _written(form, write, refusals=None):
+    """(what write() stored, None) from a valid post form; else (None, the page's status) with
+    the reason in the form's errors and the text kept: 429 at a new member's hourly cap, 422
+    for any other refusal. The refusals every post form shares are here; `refusals` maps a
+    form's own exceptions to what it does with them."""
+    refusals = refusals or {}
+    if form.validate_on_submit():
+        try:
+            return write(), None
+        except actions.NotAllowed:
+            abort(403)
+        except markup.Unrenderable:
+            form.body.errors.append(str(UNRENDERABLE))
+        except actions.NewMemberLimit as error:
+            form.body.errors.append(new_member_message(error))
+            if error.kind == "posts":
+                return None, 429
+        except tuple(refusals) as error:
+            next(handle for kind, handle in refusals.items() if isinstance(error, kind))(error)
+    return None, 422 if form.errors else 200
+
+
 @bp.route("/boards/<slug>/new", methods=["GET", "POST"])
 @login_required
 @limiter.limit(WRITE_LIMIT, methods=["POST"], key_func=_writer)
@@ -58,30 +80,18 @@ def start(slug: str):
     board = policy.get_board_or_404(slug, current_user)
     policy.require(current_user, "thread.start", board)
     form = _new_form(ThreadForm)
-    paced = False  # a new member's hourly cap: 429, the text kept
-    if form.validate_on_submit():
-        try:
-            thread = actions.start_thread(
-                board,
-                by=current_user,
-                title=form.title.data,
-                body=form.body.data,
-                language=form.language.data,
-                submission_id=form.submission_id.data,
-                tags=tag_actions.choose(form.tags.data),
-            )
-        except tag_actions.MissingRequiredTags as error:
-            form.tags.errors.append(missing_groups_message(error))
-        except markup.Unrenderable:
-            form.body.errors.append(str(UNRENDERABLE))
-        except actions.NewMemberLimit as error:
-            form.body.errors.append(new_member_message(error))
-            paced = error.kind == "posts"
-        except actions.NotAllowed:
-            abort(403)
-        else:
-            return redirect(url_for("threads.show", thread_id=saved_id(thread)))
-    status = 429 if paced else 422 if form.errors else 200
+    thread, status = _written(
+        form,
+        lambda: actions.start_thread(
+            board, by=current_user, title=form.title.data, body=form.body.data,
+            language=form.language.data, submission_id=form.submission_id.data,
+            tags=tag_actions.choose(form.tags.data),
+        ),
+        {tag_actions.MissingRequiredTags: lambda error: form.tags.errors.append(
+            missing_groups_message(error))},
+    )  # fmt: skip
+    if thread is not None:
+        return redirect(url_for("threads.show", thread_id=saved_id(thread)))
     return render_template(
         "threads/new.html", board=board, form=form, tag_groups=tag_groups()
     ), status
@@ -164,31 +174,18 @@ def reply(post_id: int):
     parent = policy.get_post_or_404(post_id, current_user)
     policy.require(current_user, "post.reply", parent)
     form = _new_form(ReplyForm)
-    paced = False  # a new member's hourly cap: 429, the text kept
-    if form.validate_on_submit():
-        try:
-            post = actions.reply(
-                parent,
-                by=current_user,
-                body=form.body.data,
-                language=form.language.data,
-                submission_id=form.submission_id.data,
-            )
-        except actions.NotAllowed:
-            abort(403)
-        except actions.TooDeep:
-            form.body.errors.append(
-                _("This branch is as deep as it can go. Reply to an earlier message instead.")
-            )
-        except markup.Unrenderable:
-            form.body.errors.append(str(UNRENDERABLE))
-        except actions.NewMemberLimit as error:
-            form.body.errors.append(new_member_message(error))
-            paced = error.kind == "posts"
-        else:
-            flash(_("Your reply is posted."))
-            return redirect(_place_of(post))
-    status = 429 if paced else 422 if form.errors else 200
+    too_deep = _("This branch is as deep as it can go. Reply to an earlier message instead.")
+    post, status = _written(
+        form,
+        lambda: actions.reply(
+            parent, by=current_user, body=form.body.data, language=form.language.data,
+            submission_id=form.submission_id.data,
+        ),
+        {actions.TooDeep: lambda _error: form.body.errors.append(too_deep)},
+    )  # fmt: skip
+    if post is not None:
+        flash(_("Your reply is posted."))
+        return redirect(_place_of(post))
     return render_template(
         "threads/reply.html",
         parent=reading.post_row(parent),
@@ -221,35 +218,31 @@ def edit(post_id: int):
     form_class = OpeningPostEditForm if post.depth == 0 else EditForm
     form = form_class(data={"version": str(post.version), "body": post.body_source,
                             "title": post.thread.title})  # fmt: skip
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            actions.edit_post(
-                post,
-                by=current_user,
-                body=form.body.data,
-                title=form.title.data if post.depth == 0 else None,
-                reason=form.reason.data,
-                expected_version=int(form.version.data),
-            )
-        except actions.NotAllowed:
-            abort(403)
-        except markup.Unrenderable:
-            form.body.errors.append(str(UNRENDERABLE))
-        except actions.NewMemberLimit as error:
-            form.body.errors.append(new_member_message(error))
-        except actions.EditConflict as error:
-            # Someone saved first: keep this text, show what changed, and let the user merge.
-            conflict = error.current
-            form.version.data = str(conflict.version)
-            form.body.errors.append(
-                _("Someone else saved this message while you were editing it. Your text is "
-                  "kept below; compare it with the saved version and save again.")
-            )  # fmt: skip
-        else:
-            flash(_("Your changes are saved."))
-            return redirect(url_for("threads.permalink", post_id=saved_id(post)))
-    status = 409 if conflict else (422 if form.errors else 200)
+    conflicts = []
+
+    def keep_to_merge(error: actions.EditConflict) -> None:
+        # Someone saved first: keep this text, show what changed, and let the user merge.
+        conflicts.append(error.current)
+        form.version.data = str(error.current.version)
+        form.body.errors.append(
+            _("Someone else saved this message while you were editing it. Your text is "
+              "kept below; compare it with the saved version and save again.")
+        )  # fmt: skip
+
+    saved, status = _written(
+        form,
+        lambda: actions.edit_post(
+            post, by=current_user, body=form.body.data,
+            title=form.title.data if post.depth == 0 else None, reason=form.reason.data,
+            expected_version=int(form.version.data),
+        ),
+        {actions.EditConflict: keep_to_merge},
+    )  # fmt: skip
+    if saved is not None:
+        flash(_("Your changes are saved."))
+        return redirect(url_for("threads.permalink", post_id=saved_id(post)))
+    conflict = conflicts[0] if conflicts else None
+    status = 409 if conflict else status
     difference = _difference(conflict.body_source, form.body.data) if conflict else None
     return render_template(
         "threads/edit.html", form=form, post=post, conflict=conflict, difference=difference
