@@ -53,6 +53,7 @@ def world(app, make):
             "flag_id": 1,
             "revision_id": 1,
             "invitation_id": 1,
+            "notification_id": 1,
             "practice_id": practice.id if practice else 1,
         },  # fmt: skip
         "strings": {"slug": board.slug, "kind": "regions", "code": "fi", "token": "x" * 43},

@@ -100,3 +100,28 @@ def test_the_page_and_the_bell_read_a_constant_number_of_queries(client, auth, m
     with count_queries() as many:
         client.get("/notifications")
     assert many.count == few.count, (few.statements, many.statements)
+
+
+def test_the_author_is_told_what_staff_did_and_why_but_not_who_reported(client, auth, make):
+    from forum.moderation import actions as moderation
+
+    world = _world(make)
+    opening = make.opening_post(world["thread"])
+    answer = make.reply(opening, author=world["helper"], body="Potilaan nimi: Matti")
+    admin = make.user(role="admin", name="Ylläpitäjä")
+    moderation.flag_post(answer, by=world["third"], reason="personal_data")
+    moderation.moderate_post(answer, "hide", by=admin, reason="Henkilötieto poistettava")
+    moderation.moderate_post(answer, "unhide", by=admin, reason="Korjattu")
+    auth.login("auttaja@example.fi")
+    page = client.get("/notifications")
+    assert "From the moderators" in page.text
+    assert "is hidden until staff have looked at a report about it" in page.text
+    assert "Staff hid your message in “Työkokeilun aloitus”." in page.text
+    assert "Reason: Henkilötieto poistettava" in page.text
+    assert "Staff restored your message" in page.text
+    assert "Kolmas" not in page.text  # the reporter is not named
+    assert '<span class="badge">3<' in page.text
+    (first,) = re.findall(r'href="/notifications/(\d+)"', page.text)[-1:]
+    opened = client.get(f"/notifications/{first}")
+    assert opened.status_code == 302 and f"/posts/{answer.id}" in opened.headers["Location"]
+    assert '<span class="badge">2<' in client.get("/notifications").text

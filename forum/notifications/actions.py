@@ -10,7 +10,7 @@ from sqlalchemy import and_, update
 from forum.database import begin_write, utcnow
 from forum.extensions import db
 from forum.notifications.models import Notification
-from forum.threads.signals import replied
+from forum.threads.signals import post_moderated, replied
 
 REPLY = "reply"
 
@@ -25,15 +25,29 @@ def tell_of_reply(_sender, *, post_id: int, thread_id: int, by_id: int, told: It
         )  # fmt: skip
 
 
-def mark_read(reader_id: int, *, thread_id: int | None = None) -> None:
-    """Mark the reader's unread notifications read: those of one thread, or all."""
+def tell_of_moderation(_sender, *, post, by_id: int, change: str, reason: str) -> None:
+    """In the change's transaction: the post's author, told what staff did and why. Not who:
+    a post held for review was held by someone's report."""
+    db.session.add(
+        Notification(recipient_id=post.author_id, kind=f"post.{change}", thread_id=post.thread_id,
+                     post_id=post.id, actor_id=None, reason=reason, created_at=utcnow())
+    )  # fmt: skip
+
+
+def mark_read(
+    reader_id: int, *, thread_id: int | None = None, notification_id: int | None = None
+) -> None:
+    """Mark the reader's unread notifications read: one, those of one thread, or all."""
     begin_write()
     condition = and_(Notification.recipient_id == reader_id, Notification.read_at.is_(None))
-    if thread_id is not None:
-        condition = and_(condition, Notification.thread_id == thread_id)
+    if thread_id is not None:  # a thread's replies, as the page groups them
+        condition = and_(condition, Notification.thread_id == thread_id, Notification.kind == REPLY)
+    if notification_id is not None:
+        condition = and_(condition, Notification.id == notification_id)
     db.session.execute(update(Notification).where(condition).values(read_at=utcnow()))
     db.session.commit()
 
 
 def init_app(_app) -> None:
     replied.connect(tell_of_reply)
+    post_moderated.connect(tell_of_moderation)

@@ -4,11 +4,13 @@ posts the reader may read now (policy.visible_post_rows)."""
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 
 from forum import policy
 from forum.auth.models import User
+from forum.boards.models import Board
 from forum.extensions import db
+from forum.notifications.actions import REPLY
 from forum.notifications.models import Notification
 from forum.threads.models import Post, Thread
 
@@ -26,11 +28,30 @@ def _mine(reader) -> Select:
 
 @lru_cache(maxsize=512)
 def _readable(reader: policy.Viewer):
-    """Whether the notification's post is one the reader may read: asked of each of the
-    reader's notifications (an index lookup each), not by gathering every readable post."""
-    posts = Post.__table__
-    readable = policy.visible_post_rows(reader).with_only_columns(posts.c.id)
-    return readable.where(posts.c.id == _notifications.c.post_id).exists()
+    """Whether the reader may still read what the notification is about, asked of each of the
+    reader's notifications (an index lookup each), not by gathering everything readable: the
+    post of a reply; the board of a post staff changed (a hidden post is not readable, and its
+    author is told all the same)."""
+    posts, threads, boards = Post.__table__, Thread.__table__, Board.__table__
+    readable_post = (
+        policy.visible_post_rows(reader)
+        .with_only_columns(posts.c.id)
+        .where(posts.c.id == _notifications.c.post_id)
+        .exists()
+    )
+    board_of_thread = (
+        select(threads.c.board_id).where(threads.c.id == _notifications.c.thread_id)
+    ).scalar_subquery()
+    readable_board = (
+        policy.visible_boards(reader)
+        .with_only_columns(boards.c.id)
+        .where(boards.c.id == board_of_thread)
+        .exists()
+    )
+    return or_(
+        and_(_notifications.c.kind == REPLY, readable_post),
+        and_(_notifications.c.kind != REPLY, readable_board),
+    )
 
 
 @lru_cache(maxsize=512)
@@ -72,6 +93,7 @@ def by_thread(reader) -> list[ThreadNews]:
             Notification.thread_id, Notification.read_at, Notification.created_at,
             Thread.title, User.display_name,
         )
+        .where(Notification.kind == REPLY)
         .join(Thread, Thread.id == Notification.thread_id)
         .outerjoin(User, User.id == Notification.actor_id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
@@ -91,10 +113,32 @@ def by_thread(reader) -> list[ThreadNews]:
 
 def first_unread_post(reader, thread_id: int) -> int | None:
     """The earliest unread notified post of the thread the reader may read, else the latest."""
-    mine = _mine(reader).where(Notification.thread_id == thread_id)
+    mine = _mine(reader).where(Notification.thread_id == thread_id, Notification.kind == REPLY)
     unread = mine.where(Notification.read_at.is_(None)).with_only_columns(Notification.post_id)
     found = db.session.scalar(unread.order_by(Notification.created_at, Notification.id).limit(1))
     if found is not None:
         return found
     latest = mine.with_only_columns(Notification.post_id).order_by(Notification.id.desc())
     return db.session.scalar(latest.limit(1))
+
+
+def from_staff(reader) -> list:
+    """What staff did to the reader's posts, newest first: rows of (id, kind, reason, read_at,
+    created_at, post_id, title)."""
+    return db.session.execute(
+        _mine(reader)
+        .with_only_columns(
+            Notification.id, Notification.kind, Notification.reason, Notification.read_at,
+            Notification.created_at, Notification.post_id, Thread.title,
+        )
+        .where(Notification.kind != REPLY)
+        .join(Thread, Thread.id == Notification.thread_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(PAGE_LENGTH)
+    ).all()  # fmt: skip
+
+
+def post_of(reader, notification_id: int) -> int | None:
+    """The post a notification of the reader's is about, if they may still read it."""
+    mine = _mine(reader).where(Notification.id == notification_id)
+    return db.session.scalar(mine.with_only_columns(Notification.post_id))

@@ -11,8 +11,10 @@ bp = Blueprint("notifications", __name__)
 @bp.get("/notifications")
 @login_required
 def index():
-    news = queries.by_thread(current_user)
-    return render_template("notifications/index.html", news=news, form=ForumForm())
+    return render_template(
+        "notifications/index.html", news=queries.by_thread(current_user),
+        from_staff=queries.from_staff(current_user), form=ForumForm(),
+    )  # fmt: skip
 
 
 @bp.get("/notifications/threads/<int:thread_id>")
@@ -23,6 +25,17 @@ def open_thread(thread_id: int):
     if post_id is None:
         abort(404)
     actions.mark_read(current_user.id, thread_id=thread_id)
+    return redirect(url_for("threads.permalink", post_id=post_id))
+
+
+@bp.get("/notifications/<int:notification_id>")
+@login_required
+def open_one(notification_id: int):
+    """Read one notification: to the post it is about, and it is read."""
+    post_id = queries.post_of(current_user, notification_id)
+    if post_id is None:
+        abort(404)
+    actions.mark_read(current_user.id, notification_id=notification_id)
     return redirect(url_for("threads.permalink", post_id=post_id))
 
 

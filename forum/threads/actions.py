@@ -24,7 +24,7 @@ from forum.extensions import db
 from forum.markup import Rendered, render
 from forum.policy import NotAllowed
 from forum.threads.models import PATH_SEGMENT, Post, PostRevision, PostStatus, Thread, path_segment
-from forum.threads.signals import replied, thread_counted
+from forum.threads.signals import post_moderated, replied, thread_counted
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
@@ -283,6 +283,9 @@ def change_status(post: Post, status: str, *, by: User, reason: str, action: str
     reason = (reason or "").strip()
     delta = int(status == "visible") - int(post.is_visible)
     post.status, post.status_reason, post.status_by_id = status, reason, by.id
+    if by.id != post.author_id:
+        change = "restored" if status == PostStatus.VISIBLE else str(status)
+        post_moderated.send(None, post=post, by_id=by.id, change=change, reason=reason)
     if delta and post.depth == 0:
         replies = select(Thread.reply_count).where(Thread.id == post.thread_id).scalar_subquery()
         update_row(Thread, post.thread_id, removed=delta < 0)
@@ -359,5 +362,6 @@ def edit_post(
         current.thread.title = title
     if by.id != current.author_id:
         record(by, "post.edit", current, reason=reason)
+        post_moderated.send(None, post=current, by_id=by.id, change="edited", reason=reason)
     db.session.commit()
     return current

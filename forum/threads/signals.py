@@ -18,3 +18,7 @@ thread_counted = _signals.signal("thread-counted")
 # A reply was written, inside its transaction: send(None, post_id=, thread_id=, by_id=,
 # told=(the author of the post replied to, the thread's author)). Notifications listen.
 replied = _signals.signal("replied")
+
+# Staff changed someone's post, inside the change's transaction: send(None, post=, by_id=,
+# change="hidden"|"pending"|"restored"|"deleted"|"edited", reason=). Notifications listen.
+post_moderated = _signals.signal("post-moderated")
