@@ -1,7 +1,6 @@
 """Notifications written and read. A notification is written by the action that causes it, in
-its transaction (through forum.threads.signals), and shown only while its post is one the
-recipient may read: a post hidden later, or a thread moved where they cannot follow, drops out
-of the bell and the list."""
+its transaction (through forum.threads.signals); forum.notifications.queries shows it only while
+the recipient may still read what it is about."""
 
 from collections.abc import Iterable
 

@@ -20,12 +20,8 @@ def index():
 @bp.get("/notifications/threads/<int:thread_id>")
 @login_required
 def open_thread(thread_id: int):
-    """Read a thread's notifications: to its first unread post, and they are read."""
-    post_id = queries.first_unread_post(current_user, thread_id)
-    if post_id is None:
-        abort(404)
-    actions.mark_read(current_user.id, thread_id=thread_id)
-    return redirect(url_for("threads.permalink", post_id=post_id))
+    """Read a thread's replies: to its first unread one, and they are read."""
+    return _read_and_open(queries.first_unread_post(current_user, thread_id), thread_id=thread_id)
 
 
 @bp.get("/notifications/<int:notification_id>")
@@ -33,9 +29,13 @@ def open_thread(thread_id: int):
 def open_one(notification_id: int):
     """Read one notification: to the post it is about, and it is read."""
     post_id = queries.post_of(current_user, notification_id)
-    if post_id is None:
+    return _read_and_open(post_id, notification_id=notification_id)
+
+
+def _read_and_open(post_id: int | None, **which):
+    if post_id is None:  # none of the reader's, or no longer readable
         abort(404)
-    actions.mark_read(current_user.id, notification_id=notification_id)
+    actions.mark_read(current_user.id, **which)
     return redirect(url_for("threads.permalink", post_id=post_id))
 
 
