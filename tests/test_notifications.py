@@ -125,3 +125,22 @@ def test_the_author_is_told_what_staff_did_and_why_but_not_who_reported(client, 
     opened = client.get(f"/notifications/{first}")
     assert opened.status_code == 302 and f"/posts/{answer.id}" in opened.headers["Location"]
     assert '<span class="badge">2<' in client.get("/notifications").text
+
+
+def test_what_staff_did_in_a_board_the_author_cannot_read_is_not_listed(client, auth, make):
+    """Each notification is asked about its own thread's board (two threads, two boards)."""
+    from forum.moderation import actions as moderation
+
+    world = _world(make)
+    admin = make.user(role="admin")
+    elsewhere = make.thread(make.board(visibility="members"), author=world["asker"],
+                            title="Toisen alueen ketju")  # fmt: skip
+    here = make.reply(make.opening_post(world["thread"]), author=world["helper"], body="Täällä")
+    there = make.reply(make.opening_post(elsewhere), author=world["helper"], body="Tuolla")
+    move_thread(elsewhere, by=admin, to=world["away_board"], reason="alueen asia")
+    moderation.moderate_post(here, "hide", by=admin, reason="Syy yksi")
+    moderation.moderate_post(there, "hide", by=admin, reason="Syy kaksi")
+    auth.login("auttaja@example.fi")
+    page = client.get("/notifications")
+    assert "Syy yksi" in page.text and "Syy kaksi" not in page.text
+    assert '<span class="badge">1<' in page.text

@@ -32,20 +32,22 @@ def _readable(reader: policy.Viewer):
     reader's notifications (an index lookup each), not by gathering everything readable: the
     post of a reply; the board of a post staff changed (a hidden post is not readable, and its
     author is told all the same)."""
-    posts, threads, boards = Post.__table__, Thread.__table__, Board.__table__
+    posts, boards = Post.__table__, Board.__table__
+    notified = Thread.__table__.alias("notified_thread")  # apart from a thread the outer reads
+    # Correlated to the notification only: each EXISTS is asked of the row it stands in.
     readable_post = (
         policy.visible_post_rows(reader)
         .with_only_columns(posts.c.id)
         .where(posts.c.id == _notifications.c.post_id)
+        .correlate(_notifications)
         .exists()
     )
-    board_of_thread = (
-        select(threads.c.board_id).where(threads.c.id == _notifications.c.thread_id)
-    ).scalar_subquery()
     readable_board = (
         policy.visible_boards(reader)
         .with_only_columns(boards.c.id)
-        .where(boards.c.id == board_of_thread)
+        .join(notified, notified.c.board_id == boards.c.id)
+        .where(notified.c.id == _notifications.c.thread_id)
+        .correlate(_notifications)
         .exists()
     )
     return or_(
