@@ -5,7 +5,7 @@ not follow redirects) would otherwise collect the same "Your reply is posted." a
 and carry every copy in its session cookie.
 """
 
-from flask import session
+from flask import flash, redirect, session, url_for
 
 
 def init_app(app) -> None:
@@ -17,3 +17,9 @@ def init_app(app) -> None:
         if pending and len(pending) != len(set(pending)):
             session["_flashes"] = list(dict.fromkeys(pending))
         return response
+
+
+def redirect_with(message: str, endpoint: str, **values):
+    """A redirect to `endpoint` whose page tells the reader `message` (a translated string)."""
+    flash(message)
+    return redirect(url_for(endpoint, **values))

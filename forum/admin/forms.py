@@ -7,9 +7,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+from wtforms.validators import InputRequired, Length, NumberRange, Regexp
 
-from forum.forms import ForumForm
+from forum.forms import ForumForm, text_field
 from forum.security import database_int
 
 SLUG = Regexp(
@@ -19,34 +19,25 @@ SLUG = Regexp(
 
 
 def _name(label):
-    return StringField(
-        label,
-        validators=[
-            DataRequired(message=_l("Enter the name in every language.")),
-            Length(max=120, message=_l("The name can be at most %(max)d characters long.")),
-        ],
-    )
+    return text_field(
+        StringField, label, required=_l("Enter the name in every language."), max_length=120,
+        too_long=_l("The name can be at most %(max)d characters long."),
+    )  # fmt: skip
 
 
 def _description(label):
-    return TextAreaField(
-        label,
-        validators=[
-            Length(max=1000, message=_l("The description can be at most %(max)d characters long."))
-        ],
-    )
+    return text_field(
+        TextAreaField, label, max_length=1000,
+        too_long=_l("The description can be at most %(max)d characters long."),
+    )  # fmt: skip
 
 
 def _slug_field():
-    return StringField(
-        _l("Address name"),
-        validators=[
-            DataRequired(message=_l("Enter an address name.")),
-            Length(max=64, message=_l("The address name can be at most %(max)d characters long.")),
-            SLUG,
-        ],
+    return text_field(
+        StringField, _l("Address name"), required=_l("Enter an address name."), max_length=64,
+        too_long=_l("The address name can be at most %(max)d characters long."), extra=[SLUG],
         description=_l("Used in the page address; the same in every language."),
-    )
+    )  # fmt: skip
 
 
 def _position_field():
@@ -90,13 +81,10 @@ ORGANISATION_KIND_LABELS = {
 
 
 class OrganisationForm(ForumForm):
-    name = StringField(
-        _l("Name"),
-        validators=[
-            DataRequired(message=_l("Enter the organisation's name.")),
-            Length(max=200, message=_l("The name can be at most %(max)d characters long.")),
-        ],
-    )
+    name = text_field(
+        StringField, _l("Name"), required=_l("Enter the organisation's name."), max_length=200,
+        too_long=_l("The name can be at most %(max)d characters long."),
+    )  # fmt: skip
     kind = SelectField(
         _l("Kind"), choices=lambda: [(k, str(v)) for k, v in ORGANISATION_KIND_LABELS.items()]
     )

@@ -26,6 +26,7 @@ from forum.auth import recovery
 from forum.auth.models import User
 from forum.boards.models import Board, ModerationScope
 from forum.extensions import db, login_manager
+from forum.forms import form_page
 from forum.i18n import localized
 from forum.pagination import requested_page
 from forum.regions.models import Organisation, Region
@@ -144,15 +145,9 @@ def create(kind: str):
     model, form_class, _title, new_label = _kind(kind)
     form = form_class()
     _prepare(form, kind)
-    if form.validate_on_submit():
-        try:
-            actions.create(model, _values(form, kind), by=current_user)
-        except actions.Conflict:
-            _conflict(form)
-        else:
-            flash(_("Saved."))
-            return redirect(url_for("staff.admin.listing", kind=kind))
-    return _form_page(form, new_label, kind)
+    return _saved(form, kind, lambda values: actions.create(model, values, by=current_user)) or (
+        form_page("admin/form.html", form, title=new_label, kind=kind)
+    )
 
 
 @bp.route("/<kind>/<int:item_id>", methods=["GET", "POST"])
@@ -165,26 +160,25 @@ def edit(kind: str, item_id: int):
         form.region.data = item.region_id or 0
     if request.method == "GET" and kind == "tags":
         form.group.data = item.group_id
-    if form.validate_on_submit():
-        try:
-            actions.update(item, _values(form, kind), by=current_user)
-        except actions.Conflict:
-            _conflict(form)
-        else:
-            flash(_("Saved."))
-            return redirect(url_for("staff.admin.listing", kind=kind))
     title = item.name if kind == "organisations" else localized(item, "name")
-    return _form_page(form, title, kind)
+    return _saved(form, kind, lambda values: actions.update(item, values, by=current_user)) or (
+        form_page("admin/form.html", form, title=title, kind=kind)
+    )
 
 
-def _conflict(form) -> None:
-    field = form.slug if hasattr(form, "slug") else form.name
-    field.errors.append(_("This name is already in use. Choose another one."))
-
-
-def _form_page(form, title, kind):
-    status = 422 if form.errors else 200
-    return render_template("admin/form.html", form=form, title=title, kind=kind), status
+def _saved(form, kind: str, save):
+    """Back to the list once a valid form is saved; None to show the form again, with a name
+    already in use marked on its field."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        save(_values(form, kind))
+    except actions.Conflict:
+        field = form.slug if hasattr(form, "slug") else form.name
+        field.errors.append(_("This name is already in use. Choose another one."))
+        return None
+    flash(_("Saved."))
+    return redirect(url_for("staff.admin.listing", kind=kind))
 
 
 @bp.get("/members")
@@ -241,8 +235,7 @@ def member(member_id: int):
         else:
             flash(_("Saved."))
             return redirect(url_for("staff.admin.members"))
-    status = 422 if form.errors else 200
-    return render_template("admin/member.html", form=form, person=person), status
+    return form_page("admin/member.html", form, person=person)
 
 
 @bp.post("/members/<int:member_id>/reset-link")

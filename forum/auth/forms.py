@@ -9,7 +9,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
-from forum.forms import ForumForm
+from forum.forms import ForumForm, text_field
 from forum.i18n import language_choices
 from forum.security import database_int
 
@@ -58,30 +58,23 @@ def _new_password_field(label):
     )
 
 
-def _address_field(label, *, required, description):
-    return EmailField(
-        label,
-        validators=[
-            DataRequired(message=required),
-            Email(
-                message=_l("Enter an email address like name@example.fi."),
-                check_deliverability=False,
-            ),
-            Length(max=254, message=_l("The email address is too long.")),
-        ],
-        description=description,
+def _address_field(label, *, required, description="", well_formed=True):
+    well_formed_address = Email(
+        message=_l("Enter an email address like name@example.fi."), check_deliverability=False
     )
+    return text_field(
+        EmailField, label, required=required, max_length=254,
+        too_long=_l("The email address is too long."),
+        extra=[well_formed_address] if well_formed else [], description=description,
+    )  # fmt: skip
 
 
 def _display_name_field():
-    return StringField(
-        _l("Display name"),
-        validators=[
-            DataRequired(message=_l("Enter your name as others will see it.")),
-            Length(min=2, max=60, message=_l("The name must be 2 to 60 characters long.")),
-        ],
+    return text_field(
+        StringField, _l("Display name"), required=_l("Enter your name as others will see it."),
+        min_length=2, max_length=60, too_long=_l("The name must be 2 to 60 characters long."),
         description=_l("Shown with your posts, for example your first name and surname."),
-    )
+    )  # fmt: skip
 
 
 def _current_password_field():
@@ -151,12 +144,9 @@ class DecisionForm(ForumForm):
 
 
 class ForgotPasswordForm(ForumForm):
-    email = EmailField(
-        _l("Email address"),
-        validators=[
-            DataRequired(message=_l("Enter your email address.")),
-            Length(max=254, message=_l("The email address is too long.")),
-        ],
+    # Not checked for its form: any address gets the same answer, and a mistyped one no mail.
+    email = _address_field(
+        _l("Email address"), required=_l("Enter your email address."), well_formed=False
     )
 
 

@@ -11,6 +11,7 @@ from forum.auth import actions, invitations, membership
 from forum.auth.forms import DecisionForm, InvitationForm
 from forum.auth.models import Invitation, User
 from forum.extensions import db
+from forum.forms import form_page
 from forum.i18n import current_locale
 from forum.regions.models import Organisation
 from forum.regions.queries import organisation_choices
@@ -54,8 +55,7 @@ def _invitations_page(form: InvitationForm | None = None):
         .options(contains_eager(Invitation.organisation), joinedload(Invitation.invited_by))
         .order_by(Invitation.created_at.desc())
     ).all()
-    page = render_template("auth/invitations.html", form=form, invitations=waiting)
-    return page, 422 if form.errors else 200
+    return form_page("auth/invitations.html", form, invitations=waiting)
 
 
 @staff_bp.get("/members/invitations")

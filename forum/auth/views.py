@@ -29,6 +29,7 @@ from forum.auth.forms import (
 from forum.auth.models import Membership, User
 from forum.auth.throttle import SignInThrottle
 from forum.extensions import db, limiter, login_manager
+from forum.forms import form_page
 from forum.i18n import current_locale, forget_browser_choice, refresh
 from forum.regions.queries import organisation_choices
 from forum.security import safe_next
@@ -66,7 +67,7 @@ def register():
         )
         # The same page whether or not the address had an account: its owner is told by mail.
         return redirect(url_for("auth.registered"))
-    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+    return form_page("auth/register.html", form)
 
 
 @bp.get("/register/sent")
@@ -116,8 +117,7 @@ def accept_invitation(token: str):
         flash(_("Welcome to the forum. You are a member of %(organisation)s.",
                 organisation=invitation.organisation.name))  # fmt: skip
         return redirect(url_for("boards.index"))
-    page = render_template("auth/accept_invitation.html", form=form, invitation=invitation)
-    return page, 422 if form.errors else 200
+    return form_page("auth/accept_invitation.html", form, invitation=invitation)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -163,7 +163,7 @@ def forgot_password():
         flash(_("If an account has this address, a link to choose a new password is on its "
                 "way. The link works for an hour."))  # fmt: skip
         return redirect(url_for("auth.login"))
-    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+    return form_page("auth/forgot.html", form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -185,7 +185,7 @@ def reset_password(token: str):
         flash(_("Your password is changed, and every earlier sign-in has ended. Sign in with "
                 "your new password."))  # fmt: skip
         return redirect(url_for("auth.login"))
-    return render_template("auth/reset.html", form=form), 422 if form.errors else 200
+    return form_page("auth/reset.html", form)
 
 
 @bp.post("/logout")
@@ -340,5 +340,4 @@ def undo_address_change(token: str):
         flash(_("Your account is back at %(email)s with your new password, and every sign-in "
                 "has ended. Sign in again.", email=restored))  # fmt: skip
         return redirect(url_for("auth.login"))
-    page = render_template("auth/undo_address.html", form=form, restored=restored)
-    return page, 422 if form.errors else 200
+    return form_page("auth/undo_address.html", form, restored=restored)

@@ -3,16 +3,7 @@
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -23,6 +14,7 @@ from forum.auth.models import User
 from forum.boards.models import Board
 from forum.database import utcnow
 from forum.extensions import db, limiter
+from forum.forms import form_page
 from forum.i18n import localized
 from forum.moderation import actions
 from forum.moderation.forms import (
@@ -36,6 +28,7 @@ from forum.moderation.forms import (
     SuspendForm,
 )
 from forum.moderation.models import Flag
+from forum.notices import redirect_with
 from forum.pagination import requested_page
 from forum.threads import reading
 from forum.threads.actions import NotAllowed
@@ -76,13 +69,12 @@ def flag(post_id: int):
         else:
             flash(_("Thank you. A moderator will look at the message."))
         return _back_to(post)
-    status = 422 if form.errors else 200
-    return render_template(
+    return form_page(
         "moderation/flag.html",
-        form=form,
+        form,
         post=reading.post_row(post),
         **post_context(current_user, post.thread),
-    ), status
+    )
 
 
 def _open_flags(user):
@@ -187,10 +179,8 @@ def move(thread_id: int):
     if form.validate_on_submit():
         target = next(board for board in targets if board.id == form.board.data)
         actions.move_thread(thread, by=current_user, to=target, reason=form.reason.data)
-        flash(_("The thread was moved."))
-        return redirect(url_for("threads.show", thread_id=thread.id))
-    status = 422 if form.errors else 200
-    return render_template("moderation/move.html", form=form, thread=thread), status
+        return redirect_with(_("The thread was moved."), "threads.show", thread_id=thread.id)
+    return form_page("moderation/move.html", form, thread=thread)
 
 
 @staff_bp.get("/posts/<int:post_id>/history")
@@ -246,5 +236,4 @@ def suspend(user_id: int):
             actions.suspend_member(member, by=current_user, until=until, reason=form.reason.data)
             flash(_("The member is suspended."))
             return redirect(url_for("auth.profile", user_id=member.id))
-    status = 422 if form.errors else 200
-    return render_template("moderation/suspend.html", form=form, member=member), status
+    return form_page("moderation/suspend.html", form, member=member)

@@ -8,7 +8,9 @@ from forum import policy
 from forum.config import SUPPORTED_LOCALES
 from forum.database import utcnow
 from forum.extensions import db
+from forum.forms import form_page
 from forum.i18n import PerLanguage, current_locale
+from forum.notices import redirect_with
 from forum.pagination import requested_page
 from forum.practices import actions, library
 from forum.practices.forms import MATURITY_LABELS, AdoptForm, CurateForm
@@ -166,10 +168,8 @@ def curate(thread_id: int):
             )  # fmt: skip
         except NotAllowed:
             abort(403)
-        flash(_("The good practice is saved."))
-        return redirect(url_for("threads.show", thread_id=thread.id))
-    status = 422 if form.errors else 200
-    return render_template("practices/curate.html", form=form, thread=thread), status
+        return redirect_with(_("The good practice is saved."), "threads.show", thread_id=thread.id)
+    return form_page("practices/curate.html", form, thread=thread)
 
 
 @bp.post("/practices/<int:practice_id>/adopt")

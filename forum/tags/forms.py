@@ -1,8 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
 
-from forum.forms import ForumForm
+from forum.forms import ForumForm, text_field
 from forum.security import database_int
 from forum.threads.forms import TagChoiceField
 
@@ -13,20 +12,15 @@ class ThreadTagsForm(ForumForm):
 
 class TagProposalForm(ForumForm):
     group = SelectField(_l("Group"), coerce=database_int)
-    name = StringField(
-        _l("Tag"),
-        validators=[
-            DataRequired(message=_l("Name the tag.")),
-            Length(max=120, message=_l("The name can be at most %(max)d characters long.")),
-        ],
+    name = text_field(
+        StringField, _l("Tag"), required=_l("Name the tag."), max_length=120,
+        too_long=_l("The name can be at most %(max)d characters long."),
         description=_l("Staff translate it and decide whether it joins the list."),
-    )
-    description = TextAreaField(
-        _l("What it covers"),
-        validators=[
-            Length(max=1000, message=_l("The description can be at most %(max)d characters long."))
-        ],
-    )
+    )  # fmt: skip
+    description = text_field(
+        TextAreaField, _l("What it covers"), max_length=1000,
+        too_long=_l("The description can be at most %(max)d characters long."),
+    )  # fmt: skip
 
 
 class TagMergeForm(ForumForm):

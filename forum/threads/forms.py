@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Regexp
+from wtforms.validators import InputRequired, Regexp
 
-from forum.forms import ForumForm
+from forum.forms import ForumForm, text_field
 from forum.i18n import PerLanguage, language_choices
 from forum.security import database_int
 from forum.threads.actions import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
@@ -49,30 +49,18 @@ _QUICK_REPLY_LABELS = PerLanguage(
 
 
 def _body_field():
-    return TextAreaField(
-        BODY_LABEL,
-        validators=[
-            DataRequired(message=_l("Write a message.")),
-            Length(
-                max=BODY_MAX_LENGTH,
-                message=_l("The message can be at most %(max)d characters long."),
-            ),
-        ],
-        description=BODY_HINT,
-    )
+    return text_field(
+        TextAreaField, BODY_LABEL, required=_l("Write a message."), max_length=BODY_MAX_LENGTH,
+        too_long=_l("The message can be at most %(max)d characters long."), description=BODY_HINT,
+    )  # fmt: skip
 
 
 def _title_field():
-    return StringField(
-        _l("Title"),
-        validators=[
-            DataRequired(message=_l("Give the thread a title.")),
-            Length(
-                max=TITLE_MAX_LENGTH,
-                message=_l("The title can be at most %(max)d characters long."),
-            ),
-        ],
-    )
+    return text_field(
+        StringField, _l("Title"), required=_l("Give the thread a title."),
+        max_length=TITLE_MAX_LENGTH,
+        too_long=_l("The title can be at most %(max)d characters long."),
+    )  # fmt: skip
 
 
 def _language_field():
@@ -147,13 +135,11 @@ class EditForm(ForumForm):
         ]
     )
     body = _body_field()
-    reason = TextAreaField(
-        _l("Reason for the edit"),
-        validators=[
-            Length(max=1000, message=_l("The reason can be at most %(max)d characters long."))
-        ],
+    reason = text_field(
+        TextAreaField, _l("Reason for the edit"), max_length=1000,
+        too_long=_l("The reason can be at most %(max)d characters long."),
         description=_l("Optional. Shown to moderators with the earlier version."),
-    )
+    )  # fmt: skip
 
 
 class OpeningPostEditForm(EditForm):
