@@ -54,6 +54,14 @@ _threads = Thread.__table__
 _posts = Post.__table__
 _practices = GoodPractice.__table__
 _tag_counts = TagBoardCount.__table__
+# The joins the filters read through, the same for a statement of objects and one of columns.
+THREADS_WITH_BOARDS = _threads.join(_boards, _boards.c.id == _threads.c.board_id)
+POSTS_WITH_BOARDS = _posts.join(_threads, _threads.c.id == _posts.c.thread_id).join(
+    _boards, _boards.c.id == _threads.c.board_id
+)
+_PRACTICES_WITH_BOARDS = _practices.join(_threads, _threads.c.id == _practices.c.thread_id).join(
+    _boards, _boards.c.id == _threads.c.board_id
+)
 # Enough for every kind of reader a busy forum has at once; a statement is cheap to build again.
 _KINDS_OF_READER = 512
 
@@ -124,63 +132,50 @@ def _post_listed(reader: Viewer) -> ColumnElement[bool]:
     )
 
 
+def threads_seen(reader: Viewer, *columns, through=THREADS_WITH_BOARDS) -> Select:
+    """select(*columns) of the threads the reader may see, read `through` a join that holds
+    thread and board."""
+    return _on_readable_boards(reader, through, _thread_shown(reader), *columns)
+
+
+def _on_readable_boards(reader: Viewer, through, rule: ColumnElement[bool], *columns) -> Select:
+    """select(*columns) from `through` (a join that holds the board) where the reader may read
+    the board and `rule` holds."""
+    return select(*columns).select_from(through).where(_board_visibility_clause(reader), rule)
+
+
 @_per_kind_of_reader
 def visible_threads(reader: Viewer) -> Select:
-    """Threads on boards the user may read, less removed ones unless the user moderates them."""
-    return (
-        select(Thread)
-        .join(Thread.board)
-        .where(_board_visibility_clause(reader), _thread_shown(reader))
-    )
+    """Threads on boards the user may read, less removed ones unless the user moderates them;
+    joined to their boards."""
+    return threads_seen(reader, Thread)
 
 
 @_per_kind_of_reader
 def visible_thread_rows(reader: Viewer) -> Select:
-    """visible_threads() for listings that read columns rather than objects: thread joined to
-    board, selecting thread.id; the caller picks its columns with with_only_columns()."""
-    return (
-        select(_threads.c.id)
-        .select_from(_threads.join(_boards, _boards.c.id == _threads.c.board_id))
-        .where(_board_visibility_clause(reader), _thread_shown(reader))
-    )
+    """visible_threads() for listings that read columns rather than objects, selecting
+    thread.id; the caller picks its columns with with_only_columns()."""
+    return threads_seen(reader, _threads.c.id)
 
 
 @_per_kind_of_reader
 def visible_posts(reader: Viewer) -> Select:
-    """Posts whose text the user may read in listings: hidden and deleted ones only for
-    their moderators."""
-    return (
-        select(Post)
-        .join(Post.thread)
-        .join(Thread.board)
-        .where(_board_visibility_clause(reader), _post_listed(reader))
-    )
+    """Posts whose text the user may read in listings, joined to their threads and boards:
+    hidden and deleted ones only for their moderators."""
+    return _on_readable_boards(reader, POSTS_WITH_BOARDS, _post_listed(reader), Post)
 
 
 @_per_kind_of_reader
 def visible_post_rows(reader: Viewer) -> Select:
-    """visible_posts() for reads of columns: post joined to thread and board, selecting
-    post.id; the caller picks its columns with with_only_columns()."""
-    return (
-        select(_posts.c.id)
-        .select_from(
-            _posts.join(_threads, _threads.c.id == _posts.c.thread_id).join(
-                _boards, _boards.c.id == _threads.c.board_id
-            )
-        )
-        .where(_board_visibility_clause(reader), _post_listed(reader))
-    )
+    """visible_posts() for reads of columns, selecting post.id; the caller picks its columns
+    with with_only_columns()."""
+    return _on_readable_boards(reader, POSTS_WITH_BOARDS, _post_listed(reader), _posts.c.id)
 
 
 @_per_kind_of_reader
 def visible_practices(reader: Viewer) -> Select:
     """Good practices on threads the user may see: the library's and its feed's base."""
-    return (
-        select(GoodPractice)
-        .join(GoodPractice.thread)
-        .join(Thread.board)
-        .where(_board_visibility_clause(reader), _thread_shown(reader))
-    )
+    return threads_seen(reader, GoodPractice, through=_PRACTICES_WITH_BOARDS)
 
 
 @_per_kind_of_reader

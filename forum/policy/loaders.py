@@ -10,14 +10,16 @@ from sqlalchemy.orm import contains_eager
 from forum.boards.models import Board
 from forum.extensions import db
 from forum.policy.filters import (
+    POSTS_WITH_BOARDS,
+    THREADS_WITH_BOARDS,
     Viewer,
     _board_visibility_clause,
     _boards,
     _per_kind_of_reader,
     _posts,
     _practices,
-    _thread_shown,
     _threads,
+    threads_seen,
     visible_boards,
     visible_threads,
 )
@@ -93,17 +95,12 @@ def get_thread_row_or_404(thread_id: int, user) -> ThreadRow:
 
 @_per_kind_of_reader
 def _thread_row_loader(reader: Viewer) -> Select:
-    return (
-        select(*_threads.c, *_boards.c, _practices.c.id)  # in ThreadRow's order
-        .select_from(
-            _threads.join(_boards, _boards.c.id == _threads.c.board_id).outerjoin(
-                _practices, _practices.c.thread_id == _threads.c.id
-            )
-        )
-        .where(_board_visibility_clause(reader), _thread_shown(reader))
-        .where(_threads.c.id == bindparam("thread_id"))
-        .limit(1)
+    with_practice = THREADS_WITH_BOARDS.outerjoin(
+        _practices, _practices.c.thread_id == _threads.c.id
     )
+    columns = (*_threads.c, *_boards.c, _practices.c.id)  # in ThreadRow's order
+    statement = threads_seen(reader, *columns, through=with_practice)
+    return statement.where(_threads.c.id == bindparam("thread_id")).limit(1)
 
 
 def get_post_or_404(post_id: int, user) -> Post:
@@ -115,10 +112,7 @@ def get_post_or_404(post_id: int, user) -> Post:
 @_per_kind_of_reader
 def _post_loader(reader: Viewer) -> Select:
     return (
-        select(Post)
-        .join(Post.thread)
-        .join(Thread.board)
-        .where(_board_visibility_clause(reader), _thread_shown(reader))
+        threads_seen(reader, Post, through=POSTS_WITH_BOARDS)
         .where(_posts.c.id == bindparam("post_id"))
         .options(contains_eager(Post.thread).contains_eager(Thread.board))
         .limit(1)
