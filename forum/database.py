@@ -2,14 +2,10 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import (
-    DateTime,
-    event,
-    inspect,
-    text,
-)
+from sqlalchemy import DateTime, String, Text, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from forum.extensions import db
@@ -121,3 +117,19 @@ def render_migration_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+class NamedInThreeLanguages:
+    """A name in Finnish, Swedish and English; forum.i18n.localized() picks the reader's."""
+
+    name_fi: Mapped[str] = mapped_column(String(120))
+    name_sv: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+
+
+class DescribedInThreeLanguages:
+    """A description in Finnish, Swedish and English, each of which may be empty."""
+
+    description_fi: Mapped[str] = mapped_column(Text, default="")
+    description_sv: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")

@@ -1,10 +1,10 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum.database import UTCDateTime
+from forum.database import DescribedInThreeLanguages, NamedInThreeLanguages, UTCDateTime
 from forum.extensions import db
 from forum.regions.models import Region
 
@@ -22,15 +22,9 @@ class BoardVisibility(StrEnum):
 VISIBILITIES = tuple(BoardVisibility)
 
 
-class Board(db.Model):
+class Board(NamedInThreeLanguages, DescribedInThreeLanguages, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
-    name_fi: Mapped[str] = mapped_column(String(120))
-    name_sv: Mapped[str] = mapped_column(String(120))
-    name_en: Mapped[str] = mapped_column(String(120))
-    description_fi: Mapped[str] = mapped_column(Text, default="")
-    description_sv: Mapped[str] = mapped_column(Text, default="")
-    description_en: Mapped[str] = mapped_column(Text, default="")
     # NULL: a national board.
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
     visibility: Mapped[str] = mapped_column(String(16), default=BoardVisibility.PUBLIC)

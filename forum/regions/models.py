@@ -1,15 +1,13 @@
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from forum.database import NamedInThreeLanguages
 from forum.extensions import db
 
 
-class Region(db.Model):
+class Region(NamedInThreeLanguages, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
-    name_fi: Mapped[str] = mapped_column(String(120))
-    name_sv: Mapped[str] = mapped_column(String(120))
-    name_en: Mapped[str] = mapped_column(String(120))
     position: Mapped[int] = mapped_column(default=0)
 
     organisations: Mapped[list["Organisation"]] = relationship(

@@ -1,6 +1,7 @@
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from forum.database import DescribedInThreeLanguages, NamedInThreeLanguages
 from forum.extensions import db
 from forum.threads.models import Thread
 
@@ -12,12 +13,9 @@ thread_tag = Table(
 )
 
 
-class TagGroup(db.Model):
+class TagGroup(NamedInThreeLanguages, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
-    name_fi: Mapped[str] = mapped_column(String(120))
-    name_sv: Mapped[str] = mapped_column(String(120))
-    name_en: Mapped[str] = mapped_column(String(120))
     # A thread must carry at least one tag of a required group.
     required: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
@@ -30,17 +28,11 @@ class TagGroup(db.Model):
 TAG_STATUSES = ("approved", "proposed")
 
 
-class Tag(db.Model):
+class Tag(NamedInThreeLanguages, DescribedInThreeLanguages, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("tag_group.id"), index=True)
-    # The labels in all three languages are synonyms of one another in search.
-    name_fi: Mapped[str] = mapped_column(String(120))
-    name_sv: Mapped[str] = mapped_column(String(120))
-    name_en: Mapped[str] = mapped_column(String(120))
-    description_fi: Mapped[str] = mapped_column(Text, default="")
-    description_sv: Mapped[str] = mapped_column(Text, default="")
-    description_en: Mapped[str] = mapped_column(Text, default="")
+    # The name's three languages are synonyms of one another in search.
     # A member's proposal stays out of pickers until staff approve it.
     status: Mapped[str] = mapped_column(String(16), default="approved")
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
