@@ -148,6 +148,26 @@ def _store_post(
     return post, True
 
 
+def _checked_message(by: User, body: str, language: str):
+    """(body, language, rendered) of a new message that passed the checks made before writing."""
+    body = _check_text(body, limit=BODY_MAX_LENGTH)
+    language = _check_language(language)
+    # Rendered before the write transaction, which on SQLite holds the database's write lock.
+    rendered = render(body)
+    _check_new_member_links(by, rendered)
+    return body, language, rendered
+
+
+def _begin_post_write(by: User, submission_id: str | None) -> Post | None:
+    """Begin the write of a new message; or, for a form sent again, the post it made the first
+    time (that transaction ended)."""
+    begin_write()
+    earlier = _already_submitted(by, submission_id)
+    if earlier is not None:
+        db.session.commit()
+    return earlier
+
+
 def start_thread(
     board: Board,
     *,
@@ -162,14 +182,8 @@ def start_thread(
 
     A resubmitted form returns the thread it made."""
     title = _check_text(title, limit=TITLE_MAX_LENGTH)
-    body = _check_text(body, limit=BODY_MAX_LENGTH)
-    language = _check_language(language)
-    # Rendered before the write transaction, which on SQLite holds the database's write lock.
-    rendered = render(body)
-    _check_new_member_links(by, rendered)
-    begin_write()
-    if (earlier := _already_submitted(by, submission_id)) is not None:
-        db.session.commit()
+    body, language, rendered = _checked_message(by, body, language)
+    if (earlier := _begin_post_write(by, submission_id)) is not None:
         return earlier.thread
     if not policy.can(by, "thread.start", board):
         db.session.rollback()
@@ -215,14 +229,8 @@ def reply(
     parent: Post, *, by: User, body: str, language: str, submission_id: str | None = None
 ) -> Post:
     """Reply to a post (the opening post: to the thread). A resubmitted form returns its post."""
-    body = _check_text(body, limit=BODY_MAX_LENGTH)
-    language = _check_language(language)
-    # Rendered before the write transaction, which on SQLite holds the database's write lock.
-    rendered = render(body)
-    _check_new_member_links(by, rendered)
-    begin_write()
-    if (earlier := _already_submitted(by, submission_id)) is not None:
-        db.session.commit()
+    body, language, rendered = _checked_message(by, body, language)
+    if (earlier := _begin_post_write(by, submission_id)) is not None:
         return earlier
     # Read again inside the write transaction: a lock or archive that landed meanwhile counts.
     parent = db.session.execute(_parent_for_reply(), {"post_id": saved_id(parent)}).scalar_one()

@@ -44,6 +44,9 @@ def thread_rows(user, listing: str, *, offset: int, limit: int, **parameters) ->
     return db.session.execute(statement, {**parameters, "offset": offset, "limit": limit}).all()
 
 
+_LISTED_THREAD_COLUMNS = ("id", "title", "pinned", "locked", "reply_count", "last_activity_at")
+
+
 @lru_cache(maxsize=512)
 def _rows_statement(reader: policy.Viewer, listing: str, locale: str) -> Select:
     criteria, order_by = LISTINGS[listing]
@@ -52,12 +55,7 @@ def _rows_statement(reader: policy.Viewer, listing: str, locale: str) -> Select:
         .join(_author, _author.c.id == _threads.c.author_id)
         .join(_last_poster, _last_poster.c.id == _threads.c.last_poster_id)
         .with_only_columns(
-            _threads.c.id,
-            _threads.c.title,
-            _threads.c.pinned,
-            _threads.c.locked,
-            _threads.c.reply_count,
-            _threads.c.last_activity_at,
+            *(_threads.c[name] for name in _LISTED_THREAD_COLUMNS),
             _author.c.display_name.label("author_name"),
             _last_poster.c.display_name.label("last_poster_name"),
             _boards.c[f"name_{locale}"].label("board_name"),

@@ -1,15 +1,6 @@
 import difflib
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -51,6 +42,16 @@ def _writer() -> str:
 WRITE_LIMIT = "20 per minute;300 per day"
 
 
+def _post_form(rule: str):
+    """The route of a page with a post form: for signed-in members, its sending limited."""
+
+    def route(view):
+        limited = limiter.limit(WRITE_LIMIT, methods=["POST"], key_func=_writer)(view)
+        return bp.route(rule, methods=["GET", "POST"])(login_required(limited))
+
+    return route
+
+
 def _written(form, write, refusals=None):
     """(what write() stored, None) from a valid post form; else (None, the page's status) with
     the reason in the form's errors and the text kept: 429 at a new member's hourly cap, 422
@@ -73,9 +74,7 @@ def _written(form, write, refusals=None):
     return None, 422 if form.errors else 200
 
 
-@bp.route("/boards/<slug>/new", methods=["GET", "POST"])
-@login_required
-@limiter.limit(WRITE_LIMIT, methods=["POST"], key_func=_writer)
+@_post_form("/boards/<slug>/new")
 def start(slug: str):
     board = policy.get_board_or_404(slug, current_user)
     policy.require(current_user, "thread.start", board)
@@ -167,9 +166,7 @@ def branch(post_id: int):
     )
 
 
-@bp.route("/posts/<int:post_id>/reply", methods=["GET", "POST"])
-@login_required
-@limiter.limit(WRITE_LIMIT, methods=["POST"], key_func=_writer)
+@_post_form("/posts/<int:post_id>/reply")
 def reply(post_id: int):
     parent = policy.get_post_or_404(post_id, current_user)
     policy.require(current_user, "post.reply", parent)
@@ -209,9 +206,7 @@ def delete_own(post_id: int):
     return redirect(_place_of(post))
 
 
-@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
-@login_required
-@limiter.limit(WRITE_LIMIT, methods=["POST"], key_func=_writer)
+@_post_form("/posts/<int:post_id>/edit")
 def edit(post_id: int):
     post = policy.get_post_or_404(post_id, current_user)
     policy.require(current_user, "post.edit", post)
