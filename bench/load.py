@@ -51,7 +51,7 @@ def gunicorn(app: str, env: dict, workers: int = 2):
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app],
+         "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning", app],
         cwd=ROOT, env={**os.environ, **env},
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -80,10 +80,13 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class Session:
-    """A browser-like client: cookies, CSRF tokens from forms."""
+    """A browser-like client: cookies, CSRF tokens from forms; `location` is where the last
+    POST redirected to."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, timeout: float = 30):
         self.base = base
+        self.timeout = timeout
+        self.location = ""
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
@@ -92,26 +95,28 @@ class Session:
 
     def get(self, path: str) -> tuple[int, str]:
         try:
-            with self.opener.open(self.base + path, timeout=30) as response:
+            with self.opener.open(self.base + path, timeout=self.timeout) as response:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, ""
 
     def post(self, path: str, data: dict) -> int:
         body = urllib.parse.urlencode(data).encode()
+        self.location = ""
         try:
-            with self.opener.open(self.base + path, data=body, timeout=30) as response:
+            with self.opener.open(self.base + path, data=body, timeout=self.timeout) as response:
                 return response.status
         except urllib.error.HTTPError as error:
+            self.location = error.headers.get("Location", "")
             return error.code
 
     def token(self, path: str) -> str:
         _status, html = self.get(path)
         return form_token(html)
 
-    def sign_in(self, email: str) -> None:
+    def sign_in(self, email: str, password: str = PASSWORD) -> None:
         status = self.post("/login", {"csrf_token": self.token("/login"), "email": email,
-                                      "password": PASSWORD})  # fmt: skip
+                                      "password": password})  # fmt: skip
         if status != 302:
             raise RuntimeError(f"sign-in failed: {status}")
 
