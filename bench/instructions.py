@@ -29,7 +29,7 @@ def _measure_inside(database: str, names: list[str], signed_in: bool, rate_limit
 
     ids = find_ids(database)
     _app, client = in_process_client(database, signed_in=signed_in, rate_limits=rate_limits)
-    for number, (name, path, expected) in enumerate(pages(ids)):
+    for number, (name, path, expected) in enumerate(pages(ids, signed_in)):
         if names and name not in names:
             continue
         for _ in range(REQUESTS):
@@ -59,7 +59,7 @@ def main(argv=None) -> int:
 
     from bench.load import find_ids, pages
 
-    names = [name for name, _path, _text in pages(find_ids(args.database))]
+    names = [name for name, _path, _text in pages(find_ids(args.database), args.signed_in)]
     with tempfile.TemporaryDirectory() as folder:
         command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/cg.%p",
                    sys.executable, "-m", "bench.instructions", "--inside", args.database,

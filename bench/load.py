@@ -161,8 +161,9 @@ def wrk(url: str, connections: int, duration: int, cookie: str | None = None) ->
     }
 
 
-def pages(ids: dict) -> list[tuple[str, str, str]]:
-    """(name, path, text the page must contain)."""
+def pages(ids: dict, signed_in: bool = False) -> list[tuple[str, str, str]]:
+    """(name, path, text the page must contain); with `signed_in`, the members' own pages too."""
+    members_only = [("new to you", "/unread", "Ketju")] if signed_in else []
     return [
         ("board index", "/", f"/boards/{ids['board_slug']}"),
         ("board page", f"/boards/{ids['board_slug']}", "Ketju"),
@@ -172,6 +173,7 @@ def pages(ids: dict) -> list[tuple[str, str, str]]:
         ("good-practice library", "/practices", MARKER),
         ("tag page", "/tags/tyokokeilu", "Ketju"),
         ("search", "/search?q=ty%C3%B6kyky+kuntoutus", "<mark>"),
+        *members_only,
     ]
 
 

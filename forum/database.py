@@ -3,6 +3,8 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, String, Text, event, inspect, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -133,3 +135,20 @@ class DescribedInThreeLanguages:
     description_fi: Mapped[str] = mapped_column(Text, default="")
     description_sv: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
+
+
+def raise_to(model, keys: dict, column: str, value) -> None:
+    """In the caller's transaction: the row of `model` with these `keys` gets `column` = value,
+    inserted if it is missing, and raised (never lowered) if it is there: two requests that
+    race leave the later value, whichever commits first."""
+    table = model.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    statement = insert(table).values({**keys, column: value})
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={column: statement.excluded[column]},
+        where=table.c[column] < statement.excluded[column],
+    )
+    db.session.execute(statement)
+

@@ -15,7 +15,8 @@ from forum.practices import actions as practice_actions
 from forum.regions.models import Organisation, Region
 from forum.tags.models import Tag
 from forum.threads import actions as thread_actions
-from forum.threads.models import Post
+from forum.threads import unread
+from forum.threads.models import Post, Thread
 
 REGIONS = [
     ("pirkanmaa", "Pirkanmaa", "Birkaland", "Pirkanmaa"),
@@ -323,3 +324,13 @@ def seed() -> None:
             posts[name] = thread_actions.reply(
                 posts[replying_to], by=users[author], body=body, language=language
             )
+
+    # Eetu has been reading: the first thread to its end, the second up to its opening post (its
+    # replies are new to him, and marked so); the other threads he has not opened.
+    eetu = users["eetu@example.fi"]
+    first, second = db.session.scalars(select(Thread).order_by(Thread.id).limit(2)).all()
+    unread.mark_thread_read(eetu, first.id, first.last_activity_at)
+    second_opened = db.session.scalar(
+        select(Post.created_at).where(Post.thread_id == second.id, Post.depth == 0)
+    )
+    unread.mark_thread_read(eetu, second.id, second_opened)

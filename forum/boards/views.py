@@ -1,7 +1,8 @@
 from functools import lru_cache
 
 from flask import Blueprint, current_app, render_template
-from flask_login import current_user
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 from sqlalchemy import Select, bindparam, case
 from sqlalchemy.orm import joinedload
 
@@ -9,9 +10,11 @@ from forum import policy
 from forum.boards.models import Board
 from forum.extensions import db
 from forum.i18n import localized
+from forum.notices import redirect_with
 from forum.pagination import requested_page
 from forum.regions.models import Region
 from forum.tags.queries import tag_links
+from forum.threads import unread
 from forum.threads.listing import thread_rows
 
 bp = Blueprint("boards", __name__)
@@ -67,3 +70,12 @@ def show(slug: str):
         can_start=policy.can(current_user, "thread.start", board),
         board_name=localized(board, "name"),
     )
+
+
+@bp.post("/boards/<slug>/read")
+@login_required
+def mark_read(slug: str):
+    """Nothing on the board written until now is new to the reader any more."""
+    board = policy.get_board_row_or_404(slug, current_user)
+    unread.mark_boards_read(current_user, [board.id])
+    return redirect_with(_("The board is marked as read."), "boards.show", slug=board.slug)

@@ -9,7 +9,7 @@ are not.
 
 from functools import lru_cache
 
-from sqlalchemy import Select, bindparam
+from sqlalchemy import Select, bindparam, false, func
 from sqlalchemy.engine import Row
 
 from forum import policy
@@ -17,6 +17,7 @@ from forum.auth.models import User
 from forum.boards.models import Board
 from forum.extensions import db
 from forum.i18n import current_locale
+from forum.threads import unread
 from forum.threads.models import Thread
 
 _threads = Thread.__table__
@@ -33,15 +34,32 @@ LISTINGS = {
         (_threads.c.board_id == bindparam("board_id"),),
         (_threads.c.pinned.desc(), *MOST_RECENT_FIRST),
     ),
+    # For signed-in members only: what is new to them.
+    "unread": ((unread.UNREAD,), MOST_RECENT_FIRST),
 }
 
 
 def thread_rows(user, listing: str, *, offset: int, limit: int, **parameters) -> list[Row]:
     """Rows of id, title, pinned, locked, reply_count, last_activity_at, author_name,
-    last_poster_name and board_name: a page of the threads of LISTINGS[listing] that the
-    user may see."""
-    statement = _rows_statement(policy.viewer(user), listing, current_locale())
+    last_poster_name, board_name and unread (whether it is new to the user; never to a reader
+    signed out): a page of the threads of LISTINGS[listing] that the user may see."""
+    reader = policy.viewer(user)
+    if reader.signed_in:
+        parameters.update(unread.reader_parameters(user))
+    statement = _rows_statement(reader, listing, current_locale())
     return db.session.execute(statement, {**parameters, "offset": offset, "limit": limit}).all()
+
+
+def unread_thread_count(user) -> int:
+    """How many threads the member may see are new to them (the "unread" listing's length)."""
+    statement = _unread_count_statement(policy.viewer(user))
+    return db.session.scalar(statement, unread.reader_parameters(user))
+
+
+@lru_cache(maxsize=512)
+def _unread_count_statement(reader: policy.Viewer) -> Select:
+    statement = unread.with_read_marks(policy.visible_thread_rows(reader))
+    return statement.with_only_columns(func.count()).where(unread.UNREAD)
 
 
 _LISTED_THREAD_COLUMNS = ("id", "title", "pinned", "locked", "reply_count", "last_activity_at")
@@ -50,15 +68,20 @@ _LISTED_THREAD_COLUMNS = ("id", "title", "pinned", "locked", "reply_count", "las
 @lru_cache(maxsize=512)
 def _rows_statement(reader: policy.Viewer, listing: str, locale: str) -> Select:
     criteria, order_by = LISTINGS[listing]
+    statement = policy.visible_thread_rows(reader)
+    if reader.signed_in:
+        statement, is_unread = unread.with_read_marks(statement), unread.UNREAD
+    else:
+        is_unread = false()
     return (
-        policy.visible_thread_rows(reader)
-        .join(_author, _author.c.id == _threads.c.author_id)
+        statement.join(_author, _author.c.id == _threads.c.author_id)
         .join(_last_poster, _last_poster.c.id == _threads.c.last_poster_id)
         .with_only_columns(
             *(_threads.c[name] for name in _LISTED_THREAD_COLUMNS),
             _author.c.display_name.label("author_name"),
             _last_poster.c.display_name.label("last_poster_name"),
             _boards.c[f"name_{locale}"].label("board_name"),
+            is_unread.label("unread"),
         )
         .where(*criteria)
         .order_by(*order_by)

@@ -132,3 +132,33 @@ class PostRevision(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
 
     replaced_by: Mapped[User] = relationship()
+
+
+class ThreadReadMark(db.Model):
+    """How far a member has read a thread: every post written up to `read_up_to` (the thread's
+    last activity when they last opened it). Kept per thread, not per post: a forum with
+    threaded replies has no single position to remember, and one row a thread stays small."""
+
+    __tablename__ = "thread_read_mark"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), primary_key=True
+    )
+    thread_id: Mapped[int] = mapped_column(
+        ForeignKey("thread.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    read_up_to: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class BoardReadMark(db.Model):
+    """A member's "mark board read": nothing in the board written up to `read_up_to` is new."""
+
+    __tablename__ = "board_read_mark"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), primary_key=True
+    )
+    board_id: Mapped[int] = mapped_column(
+        ForeignKey("board.id", ondelete="CASCADE"), primary_key=True
+    )
+    read_up_to: Mapped[datetime] = mapped_column(UTCDateTime)

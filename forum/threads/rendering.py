@@ -11,14 +11,18 @@ from forum.i18n import current_locale
 from forum.speedups.urls import url_prefix
 
 
-def post_ui() -> SimpleNamespace:
+def post_ui(new_after=None, reader_id=None) -> SimpleNamespace:
+    """new_after: posts others wrote later are marked new to the reader (None: none are)."""
     return SimpleNamespace(
+        new_after=new_after,
+        reader_id=reader_id,
         locale=current_locale(),
         posts_prefix=url_prefix("threads.permalink", "post_id"),
         users_prefix=url_prefix("auth.profile", "user_id"),
     )
 
 
-def post_context(user, thread) -> dict:
+def post_context(user, thread, new_after=None) -> dict:
     """The template arguments every page that shows posts of `thread` passes to the macros."""
-    return {"perms": policy.ThreadPermissions(user, thread), "ui": post_ui()}
+    ui = post_ui(new_after, user.id) if new_after else post_ui()
+    return {"perms": policy.ThreadPermissions(user, thread), "ui": ui}

@@ -5,13 +5,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import markup, policy
+from forum.boards.models import Board
 from forum.database import saved_id
-from forum.extensions import limiter
+from forum.extensions import db, limiter
 from forum.i18n import current_locale
+from forum.notices import redirect_with
 from forum.pagination import requested_page
 from forum.tags import actions as tag_actions
 from forum.tags.queries import missing_groups_message, tag_groups, tag_links
-from forum.threads import actions, reading
+from forum.threads import actions, reading, unread
 from forum.threads.forms import (
     UNRENDERABLE,
     EditForm,
@@ -21,6 +23,7 @@ from forum.threads.forms import (
     ThreadForm,
     new_member_message,
 )
+from forum.threads.listing import thread_rows, unread_thread_count
 from forum.threads.rendering import post_context
 
 bp = Blueprint("threads", __name__)
@@ -111,17 +114,61 @@ def show(thread_id: int):
     )
     if not roots or roots[0].post.depth != 0:
         abort(404)  # a thread whose opening post is missing cannot be shown
-    context = post_context(current_user, thread)
-    return render_template(
+    read_up_to = first_unread = None
+    if current_user.is_authenticated:
+        read_up_to = unread.last_read(current_user, thread)
+        if thread.last_activity_at > read_up_to:
+            first_unread = unread.first_unread_post_id(current_user, thread.id, read_up_to)
+    context = post_context(current_user, thread, new_after=first_unread and read_up_to)
+    html = render_template(
         "threads/show.html",
         thread=thread,
         opening=roots[0],
         page=page,
+        first_unread=first_unread,
         quick_reply=_quick_reply_to(roots[0].post, context["perms"]),
         tags=tag_links([thread.id]).get(thread.id),
         inline_depth=config["INLINE_DEPTH"],
         **context,
     )
+    # Once the page is made: the write ends the read transaction its objects came from.
+    if read_up_to is not None and thread.last_activity_at > read_up_to:
+        unread.mark_thread_read(current_user, thread.id, thread.last_activity_at)
+    return html
+
+
+@bp.get("/threads/<int:thread_id>/unread")
+@login_required
+def first_unread(thread_id: int):
+    """The first message of the thread that is new to the reader (or its first page)."""
+    thread = policy.get_thread_row_or_404(thread_id, current_user)
+    since = unread.last_read(current_user, thread)
+    post_id = unread.first_unread_post_id(current_user, thread.id, since)
+    if post_id is None:
+        return redirect(url_for("threads.show", thread_id=thread.id))
+    return redirect(url_for("threads.permalink", post_id=post_id))
+
+
+@bp.get("/unread")
+@login_required
+def unread_threads():
+    """New since your last visit: the threads with messages the reader has not seen."""
+    page = requested_page(unread_thread_count(current_user), current_app.config["THREADS_PER_PAGE"])
+    threads = thread_rows(current_user, "unread", offset=page.offset, limit=page.per_page)
+    return render_template(
+        "threads/unread.html",
+        threads=threads,
+        tags=tag_links([thread.id for thread in threads]),
+        page=page,
+    )
+
+
+@bp.post("/unread/read")
+@login_required
+def mark_all_read():
+    boards = db.session.scalars(policy.visible_boards(current_user).with_only_columns(Board.id))
+    unread.mark_boards_read(current_user, boards.all())
+    return redirect_with(_("Everything is marked as read."), "threads.unread_threads")
 
 
 def _quick_reply_to(parent, perms: policy.ThreadPermissions) -> QuickReply | None:

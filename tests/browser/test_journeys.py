@@ -218,3 +218,37 @@ def test_browse_the_good_practice_library(page, live_server):
     page.goto(f"{live_server}/practices?tag=tyopaikka")
     page.click("text=Mentorskap för nya medarbetare med partiell arbetsförmåga")
     expect(page.locator(".practice__badge")).to_have_text("Good practice")
+
+
+def test_a_reply_reaches_the_author_by_the_bell_and_the_new_mark(browser, live_server):
+    """One member replies; the thread's author sees the bell and the "New" mark, opens the
+    notification and lands on the reply, marked new."""
+    title = f"Who has tried a work trial? {uuid.uuid4().hex[:6]}"
+    author = browser.new_context(locale="en-GB").new_page()
+    sign_in(author, live_server, "coordinator@example.fi")
+    author.goto(f"{live_server}/boards/yleinen/new")
+    author.fill("#title", title)
+    author.fill("#body", "We are planning our first one.")
+    author.click("main form button[type=submit]")
+    expect(author.locator("h1")).to_have_text(title)
+    thread_url = author.url
+
+    replier = browser.new_context(locale="en-GB").new_page()
+    sign_in(replier, live_server, "koordinator@example.fi")  # writes in Swedish
+    replier.goto(thread_url)
+    replier.fill("#body", "Vi har provat det i två år.")
+    replier.click("main form.js-reply-form button[type=submit]")
+    expect(replier.locator("text=Vi har provat det i två år.")).to_be_visible()
+    replier.context.close()
+
+    author.goto(f"{live_server}/boards/yleinen")
+    expect(author.locator("tr", has_text=title).locator("a.badge--new")).to_be_visible()
+    bell = author.locator("a[href='/notifications']")
+    expect(bell.locator(".badge")).to_be_visible()
+    bell.click()
+    author.click(f"text=1 new reply in “{title}”")
+    expect(author).to_have_url(re.compile(r"/threads/\d+(\?page=\d+)?#post-\d+$"))
+    reply = author.locator(f"#post-{author.url.rsplit('#post-', 1)[1]}")
+    expect(reply).to_contain_text("Vi har provat det i två år.")
+    expect(reply.locator(".badge--new")).to_be_visible()
+    author.context.close()
