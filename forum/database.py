@@ -152,3 +152,11 @@ def raise_to(model, keys: dict, column: str, value) -> None:
     )
     db.session.execute(statement)
 
+
+def insert_missing(model, values: dict, keys) -> None:
+    """In the caller's transaction: a row of `model` with these values, unless one with the same
+    `keys` (a unique or primary key) is there already, in one statement."""
+    dialect = db.session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    statement = insert(model.__table__).values(values)
+    db.session.execute(statement.on_conflict_do_nothing(index_elements=list(keys)))

@@ -11,6 +11,8 @@ from forum.auth.models import Membership
 from forum.boards.models import Board, ModerationScope
 from forum.database import begin_write, utcnow
 from forum.extensions import db
+from forum.notifications import mailing, watching
+from forum.notifications.models import WatchLevel, WatchTarget
 from forum.practices import actions as practice_actions
 from forum.regions.models import Organisation, Region
 from forum.tags.models import Tag
@@ -307,6 +309,18 @@ def seed() -> None:
     )
     db.session.commit()
 
+    # Eetu hears of every new thread on the good-practice board; Britta of every message there.
+    watching.set_level(
+        users["eetu@example.fi"],
+        WatchTarget.BOARD,
+        boards["hyvat-kaytannot"].id,
+        WatchLevel.FIRST_POST,
+    )
+    watching.set_level(users["koordinator@example.fi"], WatchTarget.BOARD,
+                       boards["hyvat-kaytannot"].id, WatchLevel.WATCHING)  # fmt: skip
+    # Eetu asked for e-mail too: `make run`'s worker writes it under instance/mail/.
+    mailing.set_mail_choice(users["eetu@example.fi"].id, "posts", mailing.SOON)
+
     for board, author, language, title, body, replies in THREADS:
         tags = db.session.scalars(select(Tag).where(Tag.slug.in_(THREAD_TAGS.get(title, [])))).all()
         thread = thread_actions.start_thread(
@@ -334,3 +348,6 @@ def seed() -> None:
         select(Post.created_at).where(Post.thread_id == second.id, Post.depth == 0)
     )
     unread.mark_thread_read(eetu, second.id, second_opened)
+    # What the job worker would do next: tell the watchers of each post.
+    while watching.tell_watchers_due():
+        pass

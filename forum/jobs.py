@@ -7,6 +7,7 @@ in its own transaction; when that transaction commits, a task to deliver them is
 periodic task every minute picks up anything a lost queue entry or a failed attempt left.
 """
 
+import importlib
 import logging
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from forum.config import jobs_url
 from forum.mail.actions import WORK_QUEUED
+from forum.notifications.watching import FANOUT_QUEUED
 
 _log = logging.getLogger("forum.jobs")
 
@@ -48,36 +50,51 @@ def _app_context():
     return _worker_app.app_context()
 
 
+def _run(target: str) -> int:
+    """Call "module:function" in the worker's app, importing it only then: the modules of the
+    forum import this one (for its queue) while the app is made."""
+    module, _, name = target.partition(":")
+    with _app_context():
+        return getattr(importlib.import_module(module), name)()
+
+
 @huey.task()
 def deliver_mail_now() -> int:
-    from forum.mail.delivery import deliver_due
-
-    with _app_context():
-        return deliver_due()
+    return _run("forum.mail.delivery:deliver_due")
 
 
 @huey.periodic_task(crontab(minute="*"))
 def deliver_mail() -> int:
-    from forum.mail.delivery import deliver_due
-
-    with _app_context():
-        return deliver_due()
+    return _run("forum.mail.delivery:deliver_due")
 
 
 @huey.periodic_task(crontab(hour="3", minute="17"))
 def remove_expired_sessions() -> int:
-    from forum.auth.actions import remove_expired_sessions as remove
+    return _run("forum.auth.actions:remove_expired_sessions")
 
-    with _app_context():
-        return remove()
+
+@huey.task()
+def tell_watchers_now() -> int:
+    return _run("forum.notifications.watching:tell_watchers_due")
+
+
+@huey.periodic_task(crontab(minute="*"))
+def tell_watchers() -> int:
+    return _run("forum.notifications.watching:tell_watchers_due")
+
+
+@huey.periodic_task(crontab(minute="*"))
+def mail_notifications() -> int:
+    return _run("forum.notifications.mailing:mail_due")
 
 
 def _queue_after_commit(session) -> None:
-    if session.info.pop(WORK_QUEUED, False):
-        try:
-            deliver_mail_now()
-        except Exception as error:  # the queue down: the periodic run delivers it
-            _log.warning("could not queue mail delivery: %s", type(error).__name__)
+    for flag, task in ((WORK_QUEUED, deliver_mail_now), (FANOUT_QUEUED, tell_watchers_now)):
+        if session.info.pop(flag, False):
+            try:
+                task()
+            except Exception as error:  # the queue down: the periodic run does it
+                _log.warning("could not queue %s: %s", flag, type(error).__name__)
 
 
 def init_app(app) -> None:

@@ -144,3 +144,18 @@ def test_what_staff_did_in_a_board_the_author_cannot_read_is_not_listed(client, 
     page = client.get("/notifications")
     assert "Syy yksi" in page.text and "Syy kaksi" not in page.text
     assert '<span class="badge">1<' in page.text
+
+
+def test_the_bell_counts_to_ninety_nine_and_then_says_so(client, auth, make):
+    world = _world(make)
+    opening = make.opening_post(world["thread"])
+    rows = [
+        Notification(recipient_id=world["asker"].id, kind="reply", thread_id=world["thread"].id,
+                     post_id=opening.id, actor_id=world["helper"].id)
+        for _ in range(120)
+    ]  # fmt: skip
+    db.session.add_all(rows)
+    db.session.commit()
+    auth.login("kysyja@example.fi")
+    page = client.get("/")
+    assert '<span class="badge">99+<span class="visually-hidden"> unread</span>' in page.text

@@ -205,7 +205,7 @@ PAGES = {
            "/tags/tyokokeilu", "/practices", "/search?q=ty%C3%B6kyky", "/login", "/register"],
     "eetu@example.fi": ["/", "/boards/yleinen", "/threads/1", "/tags/propose", "/account",
                         "/users/1", "/boards/yleinen/new", "/practices?region=1", "/notifications",
-                        "/unread"],
+                        "/unread", "/threads/1/watch", "/account/notifications"],
     "admin@example.fi": ["/threads/1", "/staff/moderation/", "/staff/admin/members",
                          "/staff/admin/audit", "/staff/members/invitations", "/staff/admin/tags"],
 }  # fmt: skip

@@ -176,9 +176,10 @@ def test_a_reply_reads_each_row_once(client, auth, make, count_queries):
     assert response.status_code == 302
     reads = [s for s in queries.statements if s.lstrip().upper().startswith("SELECT")]
     # The signed-in user, the post replied to, an earlier post from the same form, the post
-    # replied to again inside the write transaction; then where the new post is shown (its
-    # row, and the branches before it), so that the reply redirects there at once.
-    assert len(reads) == 6, reads
+    # replied to again inside the write transaction; whether the authors to tell muted the
+    # thread, whether the replier watches what they take part in; then where the new post is
+    # shown (its row, and the branches before it), so that the reply redirects there at once.
+    assert len(reads) == 8, reads
     assert "#post-" in response.headers["Location"]
     assert "/posts/" not in response.headers["Location"]
 

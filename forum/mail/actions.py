@@ -5,6 +5,8 @@ templates/mail/<kind>.txt and .html; its links start from the configured site ad
 (FORUM_BASE_URL), never from the request's Host header, which a client chooses.
 """
 
+import json
+
 from flask import current_app, has_request_context, render_template, url_for
 
 from forum.extensions import db
@@ -25,15 +27,18 @@ def site_url(endpoint: str, **values) -> str:
     return base + path
 
 
-def queue_mail(kind: str, *, to: str, locale: str, **context) -> OutboxMessage:
+def queue_mail(
+    kind: str, *, to: str, locale: str, headers: dict | None = None, **context
+) -> OutboxMessage:
     """Add a message to the outbox in the current transaction; the caller commits it."""
     with speaking(locale):
         subject = render_template(f"mail/{kind}.subject.txt", **context).strip()
         text = render_template(f"mail/{kind}.txt", **context)
         html = render_template(f"mail/{kind}.html", subject=subject, **context)
     message = OutboxMessage(
-        kind=kind, recipient=to, subject=subject, body_text=text, body_html=html
-    )
+        kind=kind, recipient=to, subject=subject, body_text=text, body_html=html,
+        headers=json.dumps(headers) if headers else "",
+    )  # fmt: skip
     db.session.add(message)
     # Delivered by the job worker once this transaction commits (forum.jobs).
     db.session.info[WORK_QUEUED] = True

@@ -7,6 +7,7 @@ MAX_ATTEMPTS. Without MAIL_SERVER (the development server), messages are written
 under instance/mail/ and their path printed, so every e-mail journey can be followed locally.
 """
 
+import json
 import logging
 import smtplib
 from datetime import timedelta
@@ -58,6 +59,7 @@ def _message(row: OutboxMessage) -> Message:
         body=row.body_text,
         html=row.body_html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        extra_headers=json.loads(row.headers) if row.headers else None,
     )
     # The same id on every attempt: a message sent twice after a crash is one to mail clients.
     domain = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2] or "forum"

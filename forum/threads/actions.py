@@ -24,7 +24,7 @@ from forum.extensions import db
 from forum.markup import Rendered, render
 from forum.policy import NotAllowed
 from forum.threads.models import PATH_SEGMENT, Post, PostRevision, PostStatus, Thread, path_segment
-from forum.threads.signals import post_moderated, replied, thread_counted
+from forum.threads.signals import post_moderated, replied, thread_counted, thread_started
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
@@ -209,6 +209,7 @@ def start_thread(
         return opening.thread
     update_row(Board, board.id, add={"thread_count": 1, "post_count": 1}, last_activity_at=now)
     thread_counted.send(None, thread_id=thread.id, board_id=board.id, removed=False, sign=1)
+    thread_started.send(None, post_id=saved_id(opening), thread_id=thread.id, by_id=by.id)
     db.session.commit()
     return thread
 

@@ -19,6 +19,10 @@ thread_counted = _signals.signal("thread-counted")
 # told=(the author of the post replied to, the thread's author)). Notifications listen.
 replied = _signals.signal("replied")
 
+# A thread was started, inside its transaction: send(None, post_id= (its opening post),
+# thread_id=, by_id=). Notifications listen.
+thread_started = _signals.signal("thread-started")
+
 # Staff changed someone's post, inside the change's transaction: send(None, post=, by_id=,
 # change="hidden"|"pending"|"restored"|"deleted"|"edited", reason=). Notifications listen.
 post_moderated = _signals.signal("post-moderated")

@@ -23,7 +23,8 @@ PUBLIC_PAGES = [
 ]  # fmt: skip
 MEMBER_PAGES = [
     "/boards/yleinen/new", "/posts/2/reply", "/posts/2/flag", "/account", "/tags/propose",
-    "/users/1", "/notifications", "/unread",
+    "/users/1", "/notifications", "/unread", "/threads/1/watch", "/boards/yleinen/watch",
+    "/account/notifications",
 ]  # fmt: skip
 STAFF_PAGES = [
     "/staff/moderation/", "/staff/admin/", "/staff/admin/boards", "/staff/admin/boards/1",

@@ -1,0 +1,183 @@
+"""Notifications by e-mail, for members who chose it per kind: news of posts (replies, new
+threads where they watch) and what staff did to their posts.
+
+Batched: the job worker mails a member once their oldest unmailed notification is BATCH_WINDOW
+old, with everything unmailed since, so several replies in a few minutes make one message. The
+notifications are marked mailed in the transaction that writes the message (each mailed once);
+one the member has read, or may no longer read, is not mailed. Mail about a board that is not
+public carries the thread's title and a link, never a post's text. Each message has a one-click
+unsubscribe link for its kind (RFC 8058), signed, so that it needs no sign-in.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import and_, false, func, or_, select, update
+
+from forum.auth.models import Membership, User
+from forum.boards.models import Board, BoardVisibility
+from forum.database import begin_write, utcnow
+from forum.extensions import db
+from forum.mail.actions import queue_mail, site_url
+from forum.notifications import queries
+from forum.notifications.models import (
+    POST_KINDS,
+    Notification,
+    NotificationSettings,
+)
+from forum.threads.models import Post, Thread
+
+BATCH_WINDOW = timedelta(minutes=5)
+EXCERPT_LENGTH = 300
+OFF, SOON = "off", "soon"
+KINDS = ("posts", "staff")  # the choices: NotificationSettings.mail_<kind>
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="notification-unsubscribe")
+
+
+def unsubscribe_token(user_id: int, kind: str) -> str:
+    return _serializer().dumps([user_id, kind])
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    try:
+        user_id, kind = _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return (user_id, kind) if kind in KINDS and isinstance(user_id, int) else None
+
+
+def mail_choice(user, kind: str) -> str:
+    settings = db.session.get(NotificationSettings, user.id)
+    return getattr(settings, f"mail_{kind}") if settings else OFF
+
+
+def set_mail_choice(user_id: int, kind: str, choice: str) -> None:
+    begin_write()
+    settings = db.session.get(NotificationSettings, user_id) or NotificationSettings(
+        user_id=user_id
+    )
+    setattr(settings, f"mail_{kind}", choice)
+    db.session.add(settings)
+    db.session.commit()
+
+
+def _kind_of(notification_kind: str) -> str:
+    return "posts" if notification_kind in POST_KINDS else "staff"
+
+
+def _wants(kind: str):
+    column = getattr(NotificationSettings, f"mail_{kind}")
+    in_kind = Notification.kind.in_(POST_KINDS)
+    return and_(column == SOON, in_kind if kind == "posts" else ~in_kind)
+
+
+def mail_due(now=None) -> int:
+    """The job worker's part: one message to each member whose batch is due. Returns how many
+    messages it wrote."""
+    now = now or utcnow()
+    waiting = (
+        select(Notification.recipient_id)
+        .join(NotificationSettings, NotificationSettings.user_id == Notification.recipient_id)
+        .where(
+            Notification.mailed_at.is_(None),
+            Notification.read_at.is_(None),
+            or_(*(_wants(kind) for kind in KINDS)),
+        )
+        .group_by(Notification.recipient_id)
+        .having(func.min(Notification.created_at) <= now - BATCH_WINDOW)
+    )
+    written = 0
+    for recipient_id in db.session.scalars(waiting).all():
+        written += _mail_one(recipient_id, now)
+    return written
+
+
+@dataclass
+class _Item:
+    kind: str  # the notification's
+    mail_kind: str  # the choice it comes under ("posts", "staff")
+    title: str
+    link: str
+    actor: str
+    excerpt: str  # "" where the board is not public
+    reason: str
+
+
+def _mail_one(recipient_id: int, now) -> int:
+    begin_write()
+    member = db.session.get(User, recipient_id)
+    settings = db.session.get(NotificationSettings, recipient_id)
+    wanted = [kind for kind in KINDS if getattr(settings, f"mail_{kind}") == SOON]
+    in_good_standing = (
+        member.active
+        and member.email_confirmed_at is not None
+        and member.membership == Membership.APPROVED
+        and not (member.suspended_until and member.suspended_until > now)
+    )
+    mine = (
+        select(Notification.id)
+        .where(
+            Notification.recipient_id == recipient_id,
+            Notification.mailed_at.is_(None),
+            Notification.read_at.is_(None),
+            or_(false(), *(_wants(kind) for kind in wanted)),
+        )
+        .join(NotificationSettings, NotificationSettings.user_id == Notification.recipient_id)
+    )
+    ids = db.session.scalars(mine).all()
+    # Claimed first: a notification is mailed once, or (not in good standing) never.
+    claimed = db.session.execute(
+        update(Notification)
+        .where(Notification.id.in_(ids), Notification.mailed_at.is_(None))
+        .values(mailed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed or not in_good_standing:
+        db.session.commit()
+        return 0
+    items = _readable_items(member, ids)
+    if items:
+        kinds = sorted({item.mail_kind for item in items})
+        links = {
+            kind: site_url("notifications.unsubscribe", token=unsubscribe_token(member.id, kind))
+            for kind in kinds
+        }
+        queue_mail(
+            "notifications", to=member.email, locale=member.locale, name=member.display_name,
+            items=items, settings_link=site_url("notifications.settings"),
+            unsubscribe_links=links,
+            headers={"List-Unsubscribe": ", ".join(f"<{link}>" for link in links.values()),
+                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        )  # fmt: skip
+    db.session.commit()
+    return 1 if items else 0
+
+
+def _readable_items(member: User, ids) -> list[_Item]:
+    """What of these notifications the member may still read, as the message lists them."""
+    rows = db.session.execute(
+        queries.mine(member)
+        .with_only_columns(
+            Notification.kind, Notification.reason, Notification.post_id, Thread.title,
+            Board.visibility, Post.body_text, User.display_name,
+        )
+        .join(Post, Post.id == Notification.post_id)
+        .join(Thread, Thread.id == Notification.thread_id)
+        .join(Board, Board.id == Thread.board_id)
+        .outerjoin(User, User.id == Notification.actor_id)
+        .where(Notification.id.in_(ids))
+        .order_by(Notification.created_at, Notification.id)
+    ).all()  # fmt: skip
+    items = []
+    for row in rows:
+        public = row.visibility == BoardVisibility.PUBLIC and row.kind in POST_KINDS
+        excerpt = row.body_text[:EXCERPT_LENGTH] if public else ""
+        items.append(_Item(row.kind, _kind_of(row.kind), row.title,
+                           site_url("threads.permalink", post_id=row.post_id),
+                           row.display_name or "", excerpt, row.reason))  # fmt: skip
+    return items
