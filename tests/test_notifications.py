@@ -159,3 +159,40 @@ def test_the_bell_counts_to_ninety_nine_and_then_says_so(client, auth, make):
     auth.login("kysyja@example.fi")
     page = client.get("/")
     assert '<span class="badge">99+<span class="visually-hidden"> unread</span>' in page.text
+
+
+def test_the_author_hears_that_their_thread_became_a_good_practice_and_was_tried(
+    client, auth, make
+):
+    from forum.practices import actions as practice_actions
+
+    world = _world(make)
+    staff = make.user(role="admin")
+    summary = {"core_idea": "Mentorit", "environment": "", "conditions": "", "results": ""}
+    practice = practice_actions.curate(world["thread"], by=staff, maturity="piloted",
+                                       language="fi", summary=summary)  # fmt: skip
+    elsewhere = make.organisation(name="Lakeuden kaupunki")
+    adopter = make.user(email="kokeilija@example.fi", organisation=elsewhere)
+    practice_actions.adopt(practice, by=adopter, comment="Toimi meilläkin")
+    kinds = db.session.scalars(
+        select(Notification.kind).where(Notification.recipient_id == world["asker"].id)
+    ).all()
+    assert sorted(kinds) == ["practice.adopted", "practice.curated"]
+    auth.login("kysyja@example.fi")
+    page = client.get("/notifications").text
+    assert "Your thread “Työkokeilun aloitus” is now a good practice." in page
+    assert "Lakeuden kaupunki tried your good practice “Työkokeilun aloitus”." in page
+    # Gone from view when the thread moves where its author cannot follow.
+    move_thread(world["thread"], by=staff, to=world["away_board"], reason="Alueen asia")
+    page = client.get("/notifications").text
+    assert "good practice" not in page
+
+
+def test_staff_curating_their_own_thread_tell_nobody(make):
+    from forum.practices import actions as practice_actions
+
+    staff = make.user(role="admin")
+    thread = make.thread(make.board(), author=staff)
+    summary = {"core_idea": "Oma", "environment": "", "conditions": "", "results": ""}
+    practice_actions.curate(thread, by=staff, maturity="idea", language="fi", summary=summary)
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 0

@@ -5,33 +5,45 @@ the recipient may still read what it is about."""
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, update
+from sqlalchemy import and_, select, update
 
 from forum.database import begin_write, utcnow
 from forum.extensions import db
-from forum.notifications import watching
-from forum.notifications.models import POST_KINDS, REPLY, Notification
-from forum.threads.signals import post_moderated, replied, thread_started
+from forum.notifications import mentions, watching
+from forum.notifications.models import MENTION, POST_KINDS, REPLY, Notification
+from forum.threads.models import Post
+from forum.threads.signals import post_moderated, practice_news, replied, thread_started
 
 
 def tell_of_reply(_sender, *, post_id: int, thread_id: int, by_id: int, told: Iterable) -> None:
-    """In the reply's transaction: the author of the post replied to and of the thread, unless
-    they muted it; the replier watches the thread; its watchers are told later."""
-    now = utcnow()
-    recipients = {member for member in told if member is not None} - {by_id}
-    for recipient_id in sorted(recipients - watching.muted_among(recipients, thread_id)):
-        db.session.add(
-            Notification(recipient_id=recipient_id, kind=REPLY, thread_id=thread_id,
-                         post_id=post_id, actor_id=by_id, created_at=now)
-        )  # fmt: skip
+    """In the reply's transaction: those it mentions, and the author of the post replied to and
+    of the thread, each once and unless they muted the thread; the replier watches the thread;
+    its watchers are told later."""
+    _tell_directly(post_id, thread_id, by_id, replied_to={m for m in told if m is not None})
     watching.join_as_participant(by_id, thread_id)
     watching.fan_out_later(post_id)
 
 
 def tell_of_new_thread(_sender, *, post_id: int, thread_id: int, by_id: int) -> None:
-    """In the new thread's transaction: its author watches it; its watchers are told later."""
+    """In the new thread's transaction: those it mentions; its author watches it; its watchers
+    are told later."""
+    _tell_directly(post_id, thread_id, by_id, replied_to=set())
     watching.join_as_participant(by_id, thread_id)
     watching.fan_out_later(post_id)
+
+
+def _tell_directly(post_id: int, thread_id: int, by_id: int, replied_to: set[int]) -> None:
+    post = db.session.get(Post, post_id)  # written in this transaction: no query
+    mentioned = mentions.mentioned_in(post.body_text) - {by_id}
+    mentioned = mentions.who_may_read(post_id, mentioned)
+    kinds = {member: REPLY for member in replied_to - {by_id}}
+    kinds.update(dict.fromkeys(mentioned, MENTION))  # a reply that mentions: one notification
+    now = utcnow()
+    for recipient_id in sorted(set(kinds) - watching.muted_among(set(kinds), thread_id)):
+        db.session.add(
+            Notification(recipient_id=recipient_id, kind=kinds[recipient_id], thread_id=thread_id,
+                         post_id=post_id, actor_id=by_id, created_at=now)
+        )  # fmt: skip
 
 
 def tell_of_moderation(_sender, *, post, by_id: int, change: str, reason: str) -> None:
@@ -40,6 +52,18 @@ def tell_of_moderation(_sender, *, post, by_id: int, change: str, reason: str) -
     db.session.add(
         Notification(recipient_id=post.author_id, kind=f"post.{change}", thread_id=post.thread_id,
                      post_id=post.id, actor_id=None, reason=reason, created_at=utcnow())
+    )  # fmt: skip
+
+
+def tell_of_practice(_sender, *, change: str, thread_id: int, author_id: int, by_id: int) -> None:
+    """In the change's transaction: the thread's author, told that it became a good practice or
+    that another organisation tried it (about its opening post)."""
+    if author_id == by_id:
+        return
+    opening = db.session.scalar(select(Post.id).where(Post.thread_id == thread_id, Post.depth == 0))
+    db.session.add(
+        Notification(recipient_id=author_id, kind=f"practice.{change}", thread_id=thread_id,
+                     post_id=opening, actor_id=by_id, created_at=utcnow())
     )  # fmt: skip
 
 
@@ -62,4 +86,5 @@ def mark_read(
 def init_app(_app) -> None:
     replied.connect(tell_of_reply)
     thread_started.connect(tell_of_new_thread)
+    practice_news.connect(tell_of_practice)
     post_moderated.connect(tell_of_moderation)

@@ -40,7 +40,9 @@ def _mail_field(label):
 
 
 class NotificationSettingsForm(ForumForm):
-    mail_posts = _mail_field(_l("Replies to you, and new messages where you watch"))
+    mail_posts = _mail_field(
+        _l("Replies to you, new messages where you watch, and news of your good practices")
+    )
     mail_staff = _mail_field(_l("What staff do to your messages"))
     watch_participated = BooleanField(
         _l("Watch the threads I start or reply to"),

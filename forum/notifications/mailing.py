@@ -67,13 +67,13 @@ def set_mail_choice(user_id: int, kind: str, choice: str) -> None:
 
 
 def _kind_of(notification_kind: str) -> str:
-    return "posts" if notification_kind in POST_KINDS else "staff"
+    return "staff" if notification_kind.startswith("post.") else "posts"
 
 
 def _wants(kind: str):
     column = getattr(NotificationSettings, f"mail_{kind}")
-    in_kind = Notification.kind.in_(POST_KINDS)
-    return and_(column == SOON, in_kind if kind == "posts" else ~in_kind)
+    by_staff = Notification.kind.startswith("post.")
+    return and_(column == SOON, ~by_staff if kind == "posts" else by_staff)
 
 
 def mail_due(now=None) -> int:

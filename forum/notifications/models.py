@@ -7,9 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from forum.database import UTCDateTime, utcnow
 from forum.extensions import db
 
-# The kinds about a new post: a reply (to the member, or where they watch), a new thread.
-REPLY, NEW_THREAD = "reply", "thread"
-POST_KINDS = (REPLY, NEW_THREAD)
+# The kinds about a new post: a reply (to the member, or where they watch), a new thread, a
+# mention of the member.
+REPLY, NEW_THREAD, MENTION = "reply", "thread", "mention"
+POST_KINDS = (REPLY, NEW_THREAD, MENTION)
 
 
 class Notification(db.Model):

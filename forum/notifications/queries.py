@@ -11,7 +11,15 @@ from forum.auth.models import User
 from forum.boards.models import Board
 from forum.extensions import db
 from forum.i18n import localized
-from forum.notifications.models import NEW_THREAD, POST_KINDS, Notification, Watch, WatchTarget
+from forum.notifications.models import (
+    MENTION,
+    NEW_THREAD,
+    POST_KINDS,
+    Notification,
+    Watch,
+    WatchTarget,
+)
+from forum.regions.models import Organisation
 from forum.tags.models import Tag, TagGroup
 from forum.threads.models import Post, Thread
 
@@ -91,6 +99,7 @@ class ThreadNews:
     title: str
     unread: int = 0
     new_thread: bool = False  # among them, the thread's start, in a board or tag watched
+    mentioned: bool = False  # among them, unread, a mention of the reader
     actors: list[str] = field(default_factory=list)
     latest: object = None  # when the newest was written
 
@@ -117,6 +126,7 @@ def by_thread(reader) -> list[ThreadNews]:
                                                       latest=row.created_at)  # fmt: skip
         news.unread += row.read_at is None
         news.new_thread |= row.kind == NEW_THREAD
+        news.mentioned |= row.kind == MENTION and row.read_at is None
         if row.display_name and row.display_name not in news.actors:
             news.actors.append(row.display_name)
     return list(groups.values())
@@ -146,8 +156,26 @@ def from_staff(reader) -> list:
             Notification.id, Notification.kind, Notification.reason, Notification.read_at,
             Notification.created_at, Notification.post_id, Thread.title,
         )
-        .where(Notification.kind.not_in(POST_KINDS))
+        .where(Notification.kind.startswith("post."))
         .join(Thread, Thread.id == Notification.thread_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(PAGE_LENGTH)
+    ).all()  # fmt: skip
+
+
+def about_practices(reader) -> list:
+    """News of the reader's good practices, newest first: rows of (id, kind, read_at,
+    created_at, title, organisation_name), the organisation being the one that acted."""
+    return db.session.execute(
+        mine(reader)
+        .with_only_columns(
+            Notification.id, Notification.kind, Notification.read_at, Notification.created_at,
+            Thread.title, Organisation.name.label("organisation_name"),
+        )
+        .where(Notification.kind.startswith("practice."))
+        .join(Thread, Thread.id == Notification.thread_id)
+        .outerjoin(User, User.id == Notification.actor_id)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(PAGE_LENGTH)
     ).all()  # fmt: skip

@@ -1,4 +1,13 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -8,7 +17,7 @@ from forum.extensions import csrf, db
 from forum.forms import ForumForm, form_page
 from forum.i18n import localized
 from forum.notices import redirect_with
-from forum.notifications import actions, mailing, queries, watching
+from forum.notifications import actions, mailing, mentions, queries, watching
 from forum.notifications.forms import LEVEL_LABELS, NotificationSettingsForm, WatchForm
 from forum.notifications.models import THREAD_LEVELS, WatchLevel, WatchTarget
 from forum.tags.models import Tag, TagGroup
@@ -21,7 +30,8 @@ bp = Blueprint("notifications", __name__)
 def index():
     return render_template(
         "notifications/index.html", news=queries.by_thread(current_user),
-        from_staff=queries.from_staff(current_user), form=ForumForm(),
+        from_staff=queries.from_staff(current_user),
+        practices=queries.about_practices(current_user), form=ForumForm(),
     )  # fmt: skip
 
 
@@ -145,3 +155,12 @@ def unsubscribe(token: str):
         mailing.set_mail_choice(user_id, kind, mailing.OFF)
         return render_template("notifications/unsubscribed.html", kind=kind)
     return render_template("notifications/unsubscribe.html", kind=kind)
+
+
+@bp.get("/mentions/names")
+@login_required
+def mention_names():
+    """Members whose name starts with ?q= (two letters at least), for the @mention picker: to
+    members only, as profiles are."""
+    policy.require(current_user, "member.mention", None)
+    return jsonify(names=mentions.names_starting(request.args.get("q", "")))

@@ -11,10 +11,9 @@ they muted its board or any of its tags or tag groups; otherwise the highest of 
 
 from sqlalchemy import and_, delete, or_, select, update
 
-from forum import policy
-from forum.auth.models import Membership, User
 from forum.database import begin_write, insert_missing, utcnow
 from forum.extensions import db
+from forum.notifications import mentions
 from forum.notifications.models import (
     NEW_THREAD,
     REPLY,
@@ -162,7 +161,7 @@ def _tell_watchers(post: Post) -> None:
             select(Post.author_id).where(Post.thread_id == post.thread_id, Post.id > post.id)
         )
     )
-    recipients = _who_may_read(post, wanted)
+    recipients = mentions.who_may_read(post.id, wanted)
     now = utcnow()
     db.session.add_all(
         Notification(recipient_id=user_id, kind=NEW_THREAD if opening else REPLY,
@@ -204,28 +203,3 @@ def _levels_for(post: Post) -> dict[int, WatchLevel]:
         else:
             levels[user_id] = max(chosen["others"], key=_RANK.__getitem__)
     return levels
-
-
-def _who_may_read(post: Post, user_ids: set[int]) -> set[int]:
-    """Those of the members, signed in and in good standing, who may read the post: asked once
-    for each kind of reader (policy.Viewer) among them."""
-    if not user_ids:
-        return set()
-    members = db.session.scalars(
-        select(User).where(
-            User.id.in_(sorted(user_ids)),
-            User.active.is_(True),
-            User.email_confirmed_at.is_not(None),
-            User.membership == Membership.APPROVED,
-        )
-    ).all()
-    by_viewer: dict[policy.Viewer, list[int]] = {}
-    for member in members:
-        by_viewer.setdefault(policy.viewer(member), []).append(member.id)
-    posts = Post.__table__
-    readable = set()
-    for reader, ids in by_viewer.items():
-        statement = policy.visible_post_rows(reader).where(posts.c.id == post.id)
-        if db.session.scalar(statement) is not None:
-            readable.update(ids)
-    return readable

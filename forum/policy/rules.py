@@ -244,6 +244,8 @@ _RULES: dict[str, Callable[[User, object], bool]] = {
     "member.invite": _may_invite,
     # Profiles are for members: a visitor, or an account staff have not let in, sees none.
     "member.view": lambda user, _member=None: signed_in(user),
+    # Find members by name to mention them: to members, as profiles are.
+    "member.mention": lambda user, _member=None: signed_in(user),
     "moderation.review": _may_review,
     # The /staff/ pages' one guard (forum.staff): admins, and moderators of something.
     "staff.enter": _may_review,

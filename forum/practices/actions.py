@@ -12,6 +12,7 @@ from forum.practices import counters
 from forum.practices.models import MATURITIES, Adoption, GoodPractice, PracticeSummary
 from forum.threads.actions import NotAllowed
 from forum.threads.models import Thread
+from forum.threads.signals import practice_news
 
 SUMMARY_FIELDS = ("core_idea", "environment", "conditions", "results")
 
@@ -39,6 +40,8 @@ def curate(
         db.session.add(practice)
         db.session.flush()
         record(by, "practice.mark", thread)
+        practice_news.send(None, change="curated", thread_id=thread.id,
+                           author_id=thread.author_id, by_id=by.id)  # fmt: skip
     else:  # counted again below, with the summary's language
         counters.count_practice(thread.id, thread.board_id, removed=thread.removed, sign=-1)
     practice.maturity = maturity
@@ -64,5 +67,8 @@ def adopt(practice: GoodPractice, *, by: User, comment: str) -> Adoption:
                         user_id=by.id, comment=comment.strip())  # fmt: skip
     add_unique(adoption, AlreadyAdopted)
     update_row(GoodPractice, practice.id, add={"adoption_count": 1})
+    thread = db.session.get(Thread, practice.thread_id)
+    practice_news.send(None, change="adopted", thread_id=thread.id, author_id=thread.author_id,
+                       by_id=by.id)  # fmt: skip
     db.session.commit()
     return adoption

@@ -23,6 +23,11 @@ replied = _signals.signal("replied")
 # thread_id=, by_id=). Notifications listen.
 thread_started = _signals.signal("thread-started")
 
+# A thread's good practice made news for its author, inside the change's transaction:
+# send(None, change="curated"|"adopted", thread_id=, author_id=, by_id=): staff curated the
+# thread as a good practice, or another organisation recorded that it tried it.
+practice_news = _signals.signal("practice-news")
+
 # Staff changed someone's post, inside the change's transaction: send(None, post=, by_id=,
 # change="hidden"|"pending"|"restored"|"deleted"|"edited", reason=). Notifications listen.
 post_moderated = _signals.signal("post-moderated")

@@ -162,11 +162,101 @@
     });
   }
 
+  // "@Ai" in a message offers the members whose names start so, as buttons under the text
+  // area: Down moves into them, Enter or a click writes the name, Escape goes back.
+  function setUpMentionPicker() {
+    var url = document.body.dataset.mentionUrl;
+    if (!url) {
+      return;
+    }
+    var word = "[\\p{L}\\p{N}_][\\p{L}\\p{N}_'\u2019.-]*";
+    var typed = new RegExp("(?:^|[^\\p{L}\\p{N}_@])@(" + word + "(?: " + word + ")?)$", "u");
+    document.addEventListener("input", function (event) {
+      var area = event.target;
+      if (!area.matches || !area.matches("textarea[name=body]")) {
+        return;
+      }
+      var match = typed.exec(area.value.slice(0, area.selectionStart));
+      var picker = pickerFor(area);
+      if (!match || match[1].length < 2) {
+        picker.hidden = true;
+        return;
+      }
+      clearTimeout(picker.timer);
+      picker.timer = setTimeout(function () {
+        fetch(url + "?q=" + encodeURIComponent(match[1]), { credentials: "same-origin" })
+          .then(function (response) {
+            return response.ok ? response.json() : Promise.reject(response.status);
+          })
+          .then(function (found) {
+            showNames(area, picker, found.names, match[1]);
+          })
+          .catch(function () {
+            picker.hidden = true;
+          });
+      }, 200);
+    });
+  }
+
+  function pickerFor(area) {
+    var picker = area.nextElementSibling;
+    if (picker && picker.classList.contains("mention-picker")) {
+      return picker;
+    }
+    picker = document.createElement("div");
+    picker.className = "mention-picker";
+    picker.hidden = true;
+    picker.setAttribute("role", "group");
+    picker.setAttribute("aria-label", document.body.dataset.mentionLabel);
+    area.insertAdjacentElement("afterend", picker);
+    area.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" && !picker.hidden && picker.firstChild) {
+        event.preventDefault();
+        picker.firstChild.focus();
+      }
+    });
+    picker.addEventListener("keydown", function (event) {
+      var current = document.activeElement;
+      if (event.key === "ArrowDown" && current.nextElementSibling) {
+        event.preventDefault();
+        current.nextElementSibling.focus();
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault();
+        (current.previousElementSibling || area).focus();
+      } else if (event.key === "Escape") {
+        picker.hidden = true;
+        area.focus();
+      }
+    });
+    return picker;
+  }
+
+  function showNames(area, picker, names, fragment) {
+    picker.textContent = "";
+    names.forEach(function (name) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "mention-picker__name";
+      button.textContent = "@" + name;
+      button.addEventListener("click", function () {
+        var end = area.selectionStart;
+        var start = area.value.lastIndexOf("@" + fragment, end);
+        area.value = area.value.slice(0, start) + "@" + name + " " + area.value.slice(end);
+        picker.hidden = true;
+        area.focus();
+        area.selectionStart = area.selectionEnd = start + name.length + 2;
+      });
+      picker.appendChild(button);
+    });
+    picker.hidden = names.length === 0;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary();
     setUpCollapsing();
     setUpReplyInPlace();
     setUpPreview(document);
+    setUpMentionPicker();
     revealTarget();
     window.addEventListener("hashchange", revealTarget);
   });

@@ -252,3 +252,17 @@ def test_a_reply_reaches_the_author_by_the_bell_and_the_new_mark(browser, live_s
     expect(reply).to_contain_text("Vi har provat det i två år.")
     expect(reply.locator(".badge--new")).to_be_visible()
     author.context.close()
+
+
+def test_mention_a_member_with_the_picker_and_the_keyboard(page, live_server):
+    sign_in(page, live_server, "coordinator@example.fi")
+    page.goto(f"{live_server}/boards/yleinen/new")
+    body = page.locator("#body")
+    body.click()
+    body.type("Kysytään @Ai")
+    expect(page.locator(".mention-picker__name", has_text="@Aino Demo")).to_be_visible()
+    body.press("ArrowDown")
+    expect(page.locator(".mention-picker__name").first).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(body).to_have_value("Kysytään @Aino Demo ")
+    expect(body).to_be_focused()
