@@ -137,8 +137,10 @@ def in_process_client(database: str, *, signed_in: bool = False, rate_limits: bo
     client = app.test_client()
     if signed_in:
         token = form_token(client.get("/login").text)
-        client.post("/login", data={"csrf_token": token, "email": "author0@example.fi",
-                                    "password": PASSWORD})  # fmt: skip
+        answer = client.post("/login", data={"csrf_token": token, "email": "author0@example.fi",
+                                             "password": PASSWORD})  # fmt: skip
+        if answer.status_code != 302:  # else every page would be measured signed out
+            raise RuntimeError(f"sign-in failed: {answer.status_code}")
     return app, client
 
 

@@ -88,6 +88,11 @@ def mail_notifications() -> int:
     return _run("forum.notifications.mailing:mail_due")
 
 
+@huey.periodic_task(crontab(minute="*/15"))
+def mail_digests() -> int:
+    return _run("forum.notifications.mailing:digests_due")
+
+
 def _queue_after_commit(session) -> None:
     for flag, task in ((WORK_QUEUED, deliver_mail_now), (FANOUT_QUEUED, tell_watchers_now)):
         if session.info.pop(flag, False):

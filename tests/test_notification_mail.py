@@ -2,7 +2,7 @@
 the recipient's language, never a post's text from a board that is not public, a one-click
 unsubscribe for each kind, and nothing to accounts that may not be told."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -12,7 +12,7 @@ from forum.extensions import db
 from forum.mail import delivery
 from forum.moderation.actions import moderate_post
 from forum.notifications import mailing
-from forum.notifications.models import Notification
+from forum.notifications.models import Notification, NotificationSettings
 from tests.conftest import BASE_URL, form_token, outbox_rows
 from tests.factories import Factories
 
@@ -145,6 +145,7 @@ def test_the_settings_page_chooses_mail_per_kind(mail_app, world):
     Auth(client).login("kysyja@example.fi")
     page = client.get("/account/notifications")
     data = {"csrf_token": form_token(page.text), "mail_posts": "soon", "mail_staff": "off",
+            "digest_every": "weekly",
             "watch_participated": "y"}  # fmt: skip
     assert client.post("/account/notifications", data=data).status_code == 302
     assert mailing.mail_choice(world["asker"], "posts") == mailing.SOON
@@ -162,3 +163,93 @@ def test_two_workers_mail_a_batch_once(mail_app, smtp, world):
     assert mailing.mail_due(later) + mailing.mail_due(later) == 1
     assert len(outbox_rows()) == 1
     assert db.session.scalar(select(Notification.mailed_at).limit(1)) is not None
+
+
+# Finland's clocks in 2027: forward at 03:00 on Sunday 28 March, back at 04:00 on Sunday
+# 31 October. Seven o'clock in Helsinki is 05:00 UTC in winter and 04:00 UTC in summer.
+def _every_quarter_hour(start: datetime, end: datetime):
+    moment = start
+    while moment < end:
+        yield moment
+        moment += timedelta(minutes=15)
+
+
+def _digest_times(asker, make, thread, start, end) -> list[datetime]:
+    """Run the worker's digest job every quarter of an hour from `start` to `end`, with a new
+    reply to the asker each hour; the times at which it wrote a digest."""
+    sent = []
+    for moment in _every_quarter_hour(start, end):
+        if moment.minute == 0:
+            reply = make.reply(make.opening_post(thread), author=make.user())
+            db.session.execute(update(Notification).where(Notification.post_id == reply.id)
+                               .values(created_at=moment))  # fmt: skip
+            db.session.commit()
+        if mailing.digests_due(moment):
+            sent.append(moment)
+    return sent
+
+
+def test_daily_digests_at_seven_in_helsinki_across_the_spring_change(mail_app, smtp, world):
+    make, asker = world["make"], world["asker"]
+    thread = make.thread(world["public"], author=asker)
+    mailing.set_mail_choice(asker.id, "posts", mailing.DIGEST)
+    db.session.execute(update(NotificationSettings).values(
+        digest_sent_at=datetime(2027, 3, 26, 12, tzinfo=UTC)))  # fmt: skip
+    db.session.commit()
+    sent = _digest_times(asker, make, thread, datetime(2027, 3, 26, 12, tzinfo=UTC),
+                         datetime(2027, 3, 30, 12, tzinfo=UTC))  # fmt: skip
+    assert sent == [datetime(2027, 3, 27, 5, tzinfo=UTC),  # winter: UTC+2
+                    datetime(2027, 3, 28, 4, tzinfo=UTC),  # the change's day: UTC+3
+                    datetime(2027, 3, 29, 4, tzinfo=UTC),
+                    datetime(2027, 3, 30, 4, tzinfo=UTC)]  # fmt: skip
+    assert len(outbox_rows()) == 4
+
+
+def test_weekly_digests_on_mondays_across_the_autumn_change(mail_app, smtp, world):
+    make, asker = world["make"], world["asker"]
+    thread = make.thread(world["public"], author=asker)
+    mailing.set_digest_every(asker.id, mailing.WEEKLY)
+    mailing.set_mail_choice(asker.id, "posts", mailing.DIGEST)
+    db.session.execute(update(NotificationSettings).values(
+        digest_sent_at=datetime(2027, 10, 20, tzinfo=UTC)))  # fmt: skip
+    db.session.commit()
+    sent = [moment for moment in _every_quarter_hour(datetime(2027, 10, 20, tzinfo=UTC),
+                                                     datetime(2027, 11, 10, tzinfo=UTC))
+            if _with_news(make, thread, moment) and mailing.digests_due(moment)]  # fmt: skip
+    # Not once and never again: every Monday, at seven in Helsinki in summer time and after.
+    assert sent == [datetime(2027, 10, 25, 4, tzinfo=UTC), datetime(2027, 11, 1, 5, tzinfo=UTC),
+                    datetime(2027, 11, 8, 5, tzinfo=UTC)]  # fmt: skip
+
+
+def _with_news(make, thread, moment) -> bool:
+    if moment.hour == 0 and moment.minute == 0:
+        reply = make.reply(make.opening_post(thread), author=make.user())
+        db.session.execute(update(Notification).where(Notification.post_id == reply.id)
+                           .values(created_at=moment))  # fmt: skip
+        db.session.commit()
+    return True
+
+
+def test_no_digest_after_a_visit_and_digests_again_after_none(mail_app, smtp, world):
+    make, asker = world["make"], world["asker"]
+    thread = make.thread(world["public"], author=asker)
+    mailing.set_mail_choice(asker.id, "posts", mailing.DIGEST)
+    db.session.execute(update(NotificationSettings).values(
+        digest_sent_at=datetime(2027, 5, 3, 5, tzinfo=UTC)))  # fmt: skip
+    make.reply(make.opening_post(thread), author=world["helper"])
+    asker.last_seen_at = datetime(2027, 5, 3, 12, tzinfo=UTC)  # back on the forum that day
+    db.session.commit()
+    assert mailing.digests_due(datetime(2027, 5, 4, 4, 15, tzinfo=UTC)) == 0
+    make.reply(make.opening_post(thread), author=world["helper"])
+    assert mailing.digests_due(datetime(2027, 5, 5, 4, 15, tzinfo=UTC)) == 1
+    [message] = _sent(smtp)
+    assert message["To"] == "kysyja@example.fi" and message["List-Unsubscribe"]
+
+
+def test_signing_in_notes_the_visit(mail_app, world):
+    from tests.conftest import Auth
+
+    client = mail_app.test_client()
+    Auth(client).login("kysyja@example.fi")
+    db.session.expire_all()
+    assert world["asker"].last_seen_at is not None

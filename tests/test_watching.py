@@ -225,7 +225,8 @@ def test_turn_off_watching_what_you_take_part_in(client, auth, make):
     page = client.get("/account/notifications")
     assert 'name="watch_participated"' in page.text and "checked" in page.text
     answer = client.post("/account/notifications", data={
-        "csrf_token": form_token(page.text), "mail_posts": "off", "mail_staff": "off"})  # fmt: skip
+        "csrf_token": form_token(page.text), "mail_posts": "off", "mail_staff": "off",
+        "digest_every": "daily"})  # fmt: skip
     assert answer.status_code == 302
     assert watching.watches_participated(watcher) is False
 

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.auth.models import SessionUser, User, UserSession
+from forum.counters import update_row
 from forum.database import add_unique, begin_write, utcnow
 from forum.extensions import db
 from forum.regions.models import Organisation
@@ -78,6 +79,7 @@ def _add_session(user: User, *, remember: bool) -> str:
     db.session.add(
         UserSession(token=token, user_id=user.id, created_at=now, expires_at=now + lifetime)
     )
+    update_row(User, user.id, last_seen_at=now)
     return token
 
 
@@ -109,6 +111,7 @@ _SESSION_USER = (
         _accounts.c.suspended_until,
         _accounts.c.created_at,
         _accounts.c.membership,
+        _accounts.c.last_seen_at,
         Organisation.__table__.c.region_id,
     )
     .join(_sessions, _sessions.c.user_id == _accounts.c.id)
@@ -121,10 +124,21 @@ _SESSION_USER = (
 )
 
 
+# How stale last_seen_at may grow before a request writes it again.
+SEEN_EVERY = timedelta(minutes=15)
+
+
 def load_session_user(token: str) -> SessionUser | None:
-    """The active user of an unexpired session, or None."""
-    row = db.session.execute(_SESSION_USER, {"token": token, "now": utcnow()}).first()
-    return SessionUser(row, token) if row is not None else None
+    """The active user of an unexpired session, or None. Notes the visit, once a SEEN_EVERY."""
+    now = utcnow()
+    row = db.session.execute(_SESSION_USER, {"token": token, "now": now}).first()
+    if row is None:
+        return None
+    if row.last_seen_at is None or row.last_seen_at < now - SEEN_EVERY:
+        begin_write()
+        update_row(User, row.id, last_seen_at=now)
+        db.session.commit()
+    return SessionUser(row, token)
 
 
 def change_password(

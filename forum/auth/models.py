@@ -54,6 +54,9 @@ class User(_Suspendable, db.Model):
     # A suspended member can read but not post or flag until this moment.
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspension_reason: Mapped[str] = mapped_column(Text, default="")
+    # When the member last used the forum, to the quarter of an hour (auth.actions.SEEN_EVERY):
+    # a digest goes only to members who have not been back since the last one.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
 

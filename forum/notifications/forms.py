@@ -28,6 +28,11 @@ class WatchForm(ForumForm):
 MAIL_CHOICES = {
     "off": _l("No e-mail: only on the forum"),
     "soon": _l("By e-mail: a message a few minutes after it happens, several together"),
+    "digest": _l("In a digest, if you have not been on the forum since the last one"),
+}
+DIGEST_CHOICES = {
+    "daily": _l("Every morning at 7"),
+    "weekly": _l("On Monday mornings at 7"),
 }
 
 
@@ -44,6 +49,11 @@ class NotificationSettingsForm(ForumForm):
         _l("Replies to you, new messages where you watch, and news of your good practices")
     )
     mail_staff = _mail_field(_l("What staff do to your messages"))
+    digest_every = RadioField(
+        _l("Digests"),
+        choices=lambda: [(value, str(text)) for value, text in DIGEST_CHOICES.items()],
+        validators=[InputRequired(message=_l("Choose one."))],
+    )
     watch_participated = BooleanField(
         _l("Watch the threads I start or reply to"),
         description=_l("You are told of every new message in them, until you mute them."),

@@ -1,16 +1,21 @@
-"""Notifications by e-mail, for members who chose it per kind: news of posts (replies, new
-threads where they watch) and what staff did to their posts.
+"""Notifications by e-mail, for members who chose it per kind: news of posts (replies, mentions,
+new threads where they watch, their good practices) and what staff did to their posts.
 
-Batched: the job worker mails a member once their oldest unmailed notification is BATCH_WINDOW
-old, with everything unmailed since, so several replies in a few minutes make one message. The
-notifications are marked mailed in the transaction that writes the message (each mailed once);
-one the member has read, or may no longer read, is not mailed. Mail about a board that is not
+Each kind is off, soon or in a digest. Soon: the job worker mails a member once their oldest
+unmailed notification is BATCH_WINDOW old, with everything unmailed since, so several replies in
+a few minutes make one message. A digest: daily, or weekly on Mondays, at DIGEST_HOUR in the
+forum's time zone (Europe/Helsinki, summer time or not), and only to a member who has not been
+back on the forum since the last one (Discourse's rule); `digest_sent_at` moves on either way,
+so one visit never stops digests for good. Notifications are marked mailed in the transaction
+that writes the message (each mailed once); one the member has read, or may no longer read, is
+not mailed. Mail about a board that is not
 public carries the thread's title and a link, never a post's text. Each message has a one-click
 unsubscribe link for its kind (RFC 8058), signed, so that it needs no sign-in.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -31,7 +36,9 @@ from forum.threads.models import Post, Thread
 
 BATCH_WINDOW = timedelta(minutes=5)
 EXCERPT_LENGTH = 300
-OFF, SOON = "off", "soon"
+OFF, SOON, DIGEST = "off", "soon", "digest"
+DAILY, WEEKLY = "daily", "weekly"
+DIGEST_HOUR = 7
 KINDS = ("posts", "staff")  # the choices: NotificationSettings.mail_<kind>
 
 
@@ -62,18 +69,45 @@ def set_mail_choice(user_id: int, kind: str, choice: str) -> None:
         user_id=user_id
     )
     setattr(settings, f"mail_{kind}", choice)
+    if choice == DIGEST and settings.digest_sent_at is None:
+        settings.digest_sent_at = utcnow()  # the first digest at the next digest hour
     db.session.add(settings)
     db.session.commit()
+
+
+def digest_every(user) -> str:
+    settings = db.session.get(NotificationSettings, user.id)
+    return settings.digest_every if settings else DAILY
+
+
+def set_digest_every(user_id: int, every: str) -> None:
+    begin_write()
+    settings = db.session.get(NotificationSettings, user_id) or NotificationSettings(
+        user_id=user_id
+    )
+    settings.digest_every = every
+    db.session.add(settings)
+    db.session.commit()
+
+
+def digest_hour_before(now: datetime, every: str, zone: ZoneInfo) -> datetime:
+    """The latest digest time at or before `now`: DIGEST_HOUR o'clock in `zone`, that day or,
+    weekly, that week's Monday (wall-clock time, whatever the UTC offset of the day)."""
+    local = now.astimezone(zone)
+    day = local.date() if local.time() >= time(DIGEST_HOUR) else local.date() - timedelta(days=1)
+    if every == WEEKLY:
+        day -= timedelta(days=day.weekday())
+    return datetime.combine(day, time(DIGEST_HOUR), tzinfo=zone)
 
 
 def _kind_of(notification_kind: str) -> str:
     return "staff" if notification_kind.startswith("post.") else "posts"
 
 
-def _wants(kind: str):
+def _wants(kind: str, how: str):
     column = getattr(NotificationSettings, f"mail_{kind}")
     by_staff = Notification.kind.startswith("post.")
-    return and_(column == SOON, ~by_staff if kind == "posts" else by_staff)
+    return and_(column == how, ~by_staff if kind == "posts" else by_staff)
 
 
 def mail_due(now=None) -> int:
@@ -86,14 +120,51 @@ def mail_due(now=None) -> int:
         .where(
             Notification.mailed_at.is_(None),
             Notification.read_at.is_(None),
-            or_(*(_wants(kind) for kind in KINDS)),
+            or_(*(_wants(kind, SOON) for kind in KINDS)),
         )
         .group_by(Notification.recipient_id)
         .having(func.min(Notification.created_at) <= now - BATCH_WINDOW)
     )
     written = 0
     for recipient_id in db.session.scalars(waiting).all():
-        written += _mail_one(recipient_id, now)
+        begin_write()
+        written += _mail_one(recipient_id, SOON, now)
+    return written
+
+
+def digests_due(now=None) -> int:
+    """The job worker's part: a digest to each member whose digest hour has come since their
+    last one. Returns how many it wrote."""
+    now = now or utcnow()
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    wanting = select(NotificationSettings.user_id, NotificationSettings.digest_every).where(
+        or_(*(getattr(NotificationSettings, f"mail_{kind}") == DIGEST for kind in KINDS))
+    )
+    written = 0
+    for user_id, every in db.session.execute(wanting).all():
+        due = digest_hour_before(now, every, zone)
+        begin_write()
+        previous = db.session.scalar(
+            select(NotificationSettings.digest_sent_at).where(
+                NotificationSettings.user_id == user_id
+            )
+        )
+        # Claimed in the transaction that writes the digest: two workers send it once.
+        claimed = db.session.execute(
+            update(NotificationSettings)
+            .where(
+                NotificationSettings.user_id == user_id,
+                or_(NotificationSettings.digest_sent_at.is_(None),
+                    NotificationSettings.digest_sent_at < due),
+            )
+            .values(digest_sent_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount  # fmt: skip
+        seen = db.session.scalar(select(User.last_seen_at).where(User.id == user_id))
+        if claimed and not (previous and seen and seen > previous):
+            written += _mail_one(user_id, DIGEST, now)
+        else:
+            db.session.commit()
     return written
 
 
@@ -108,11 +179,12 @@ class _Item:
     reason: str
 
 
-def _mail_one(recipient_id: int, now) -> int:
-    begin_write()
+def _mail_one(recipient_id: int, how: str, now) -> int:
+    """In the caller's write transaction, which this commits: one message of the member's
+    unmailed notifications of the kinds they want `how` (soon, or in a digest)."""
     member = db.session.get(User, recipient_id)
     settings = db.session.get(NotificationSettings, recipient_id)
-    wanted = [kind for kind in KINDS if getattr(settings, f"mail_{kind}") == SOON]
+    wanted = [kind for kind in KINDS if getattr(settings, f"mail_{kind}") == how]
     in_good_standing = (
         member.active
         and member.email_confirmed_at is not None
@@ -125,7 +197,7 @@ def _mail_one(recipient_id: int, now) -> int:
             Notification.recipient_id == recipient_id,
             Notification.mailed_at.is_(None),
             Notification.read_at.is_(None),
-            or_(false(), *(_wants(kind) for kind in wanted)),
+            or_(false(), *(_wants(kind, how) for kind in wanted)),
         )
         .join(NotificationSettings, NotificationSettings.user_id == Notification.recipient_id)
     )

@@ -81,10 +81,15 @@ class NotificationSettings(db.Model):
     )
     # Starting a thread or replying in one watches it.
     watch_participated: Mapped[bool] = mapped_column(default=True)
-    # E-mail about new posts (replies, new threads where watched) and about what staff did to
-    # the member's posts: "off", or "soon" (batched by notifications.mailing).
+    # E-mail about new posts (replies, mentions, new threads where watched, their good
+    # practices) and about what staff did to the member's posts: "off", "soon" (batched) or
+    # "digest" (notifications.mailing).
     mail_posts: Mapped[str] = mapped_column(String(8), default="off")
     mail_staff: Mapped[str] = mapped_column(String(8), default="off")
+    # When the last daily or weekly digest went out, or was passed over because the member had
+    # been back on the forum since the one before.
+    digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    digest_every: Mapped[str] = mapped_column(String(8), default="daily")  # or "weekly"
 
 
 class NewPostFanout(db.Model):

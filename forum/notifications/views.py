@@ -129,11 +129,13 @@ def settings():
     form = NotificationSettingsForm()
     if form.validate_on_submit():
         watching.set_watches_participated(current_user, form.watch_participated.data)
+        mailing.set_digest_every(current_user.id, form.digest_every.data)
         for kind in mailing.KINDS:
             mailing.set_mail_choice(current_user.id, kind, form[f"mail_{kind}"].data)
         return redirect_with(_("Your choices are saved."), "notifications.settings")
     if not form.is_submitted():
         form.watch_participated.data = watching.watches_participated(current_user)
+        form.digest_every.data = mailing.digest_every(current_user)
         for kind in mailing.KINDS:
             form[f"mail_{kind}"].data = mailing.mail_choice(current_user, kind)
     return form_page(
