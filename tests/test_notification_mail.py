@@ -174,12 +174,12 @@ def _every_quarter_hour(start: datetime, end: datetime):
         moment += timedelta(minutes=15)
 
 
-def _digest_times(asker, make, thread, start, end) -> list[datetime]:
+def _digest_times(make, thread, start, end, news_every=timedelta(hours=1)) -> list[datetime]:
     """Run the worker's digest job every quarter of an hour from `start` to `end`, with a new
-    reply to the asker each hour; the times at which it wrote a digest."""
+    reply to the thread's author every `news_every`; the times at which it wrote a digest."""
     sent = []
     for moment in _every_quarter_hour(start, end):
-        if moment.minute == 0:
+        if (moment - start) % news_every == timedelta(0):
             reply = make.reply(make.opening_post(thread), author=make.user())
             db.session.execute(update(Notification).where(Notification.post_id == reply.id)
                                .values(created_at=moment))  # fmt: skip
@@ -189,15 +189,21 @@ def _digest_times(asker, make, thread, start, end) -> list[datetime]:
     return sent
 
 
-def test_daily_digests_at_seven_in_helsinki_across_the_spring_change(mail_app, smtp, world):
-    make, asker = world["make"], world["asker"]
-    thread = make.thread(world["public"], author=asker)
+def _digests_chosen(world, every: str, since: datetime):
+    """The asker's thread, the asker having chosen digests `every` day or week at `since`."""
+    asker = world["asker"]
+    thread = world["make"].thread(world["public"], author=asker)
+    mailing.set_digest_every(asker.id, every)
     mailing.set_mail_choice(asker.id, "posts", mailing.DIGEST)
-    db.session.execute(update(NotificationSettings).values(
-        digest_sent_at=datetime(2027, 3, 26, 12, tzinfo=UTC)))  # fmt: skip
+    db.session.execute(update(NotificationSettings).values(digest_sent_at=since))
     db.session.commit()
-    sent = _digest_times(asker, make, thread, datetime(2027, 3, 26, 12, tzinfo=UTC),
-                         datetime(2027, 3, 30, 12, tzinfo=UTC))  # fmt: skip
+    return thread
+
+
+def test_daily_digests_at_seven_in_helsinki_across_the_spring_change(mail_app, smtp, world):
+    start, end = datetime(2027, 3, 26, 12, tzinfo=UTC), datetime(2027, 3, 30, 12, tzinfo=UTC)
+    thread = _digests_chosen(world, mailing.DAILY, start)
+    sent = _digest_times(world["make"], thread, start, end)
     assert sent == [datetime(2027, 3, 27, 5, tzinfo=UTC),  # winter: UTC+2
                     datetime(2027, 3, 28, 4, tzinfo=UTC),  # the change's day: UTC+3
                     datetime(2027, 3, 29, 4, tzinfo=UTC),
@@ -206,28 +212,12 @@ def test_daily_digests_at_seven_in_helsinki_across_the_spring_change(mail_app, s
 
 
 def test_weekly_digests_on_mondays_across_the_autumn_change(mail_app, smtp, world):
-    make, asker = world["make"], world["asker"]
-    thread = make.thread(world["public"], author=asker)
-    mailing.set_digest_every(asker.id, mailing.WEEKLY)
-    mailing.set_mail_choice(asker.id, "posts", mailing.DIGEST)
-    db.session.execute(update(NotificationSettings).values(
-        digest_sent_at=datetime(2027, 10, 20, tzinfo=UTC)))  # fmt: skip
-    db.session.commit()
-    sent = [moment for moment in _every_quarter_hour(datetime(2027, 10, 20, tzinfo=UTC),
-                                                     datetime(2027, 11, 10, tzinfo=UTC))
-            if _with_news(make, thread, moment) and mailing.digests_due(moment)]  # fmt: skip
+    start, end = datetime(2027, 10, 20, tzinfo=UTC), datetime(2027, 11, 10, tzinfo=UTC)
+    thread = _digests_chosen(world, mailing.WEEKLY, start)
+    sent = _digest_times(world["make"], thread, start, end, news_every=timedelta(days=1))
     # Not once and never again: every Monday, at seven in Helsinki in summer time and after.
     assert sent == [datetime(2027, 10, 25, 4, tzinfo=UTC), datetime(2027, 11, 1, 5, tzinfo=UTC),
                     datetime(2027, 11, 8, 5, tzinfo=UTC)]  # fmt: skip
-
-
-def _with_news(make, thread, moment) -> bool:
-    if moment.hour == 0 and moment.minute == 0:
-        reply = make.reply(make.opening_post(thread), author=make.user())
-        db.session.execute(update(Notification).where(Notification.post_id == reply.id)
-                           .values(created_at=moment))  # fmt: skip
-        db.session.commit()
-    return True
 
 
 def test_no_digest_after_a_visit_and_digests_again_after_none(mail_app, smtp, world):
