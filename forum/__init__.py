@@ -90,6 +90,7 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.auth.staff_views import staff_bp as members_staff_bp
     from forum.auth.views import bp as auth_bp
     from forum.boards.views import bp as boards_bp
+    from forum.moderation import actions as moderation_actions
     from forum.moderation.views import bp as moderation_bp
     from forum.moderation.views import staff_bp as moderation_staff_bp
     from forum.notifications import actions as notification_actions
@@ -126,6 +127,7 @@ def create_app(config: dict | None = None) -> Flask:
     practice_counters.init_app(app)
     refusals.init_app(app)
     notification_actions.init_app(app)
+    moderation_actions.init_app(app)
     notification_views.init_app(app)
     jobs.init_app(app)
     errors.init_app(app)

@@ -15,7 +15,7 @@ from forum.extensions import db
 from forum.moderation.models import FLAG_DECISIONS, FLAG_REASONS, HIDING_REASONS, Flag
 from forum.threads.actions import NotAllowed, change_status
 from forum.threads.models import Post, PostRevision, Thread
-from forum.threads.signals import thread_counted
+from forum.threads.signals import post_held, thread_counted
 
 # What a moderator's decision on a flag does to the post.
 _DECISION_STATUS = {"hide": "hidden", "delete": "deleted"}
@@ -166,3 +166,14 @@ def purge_revision(revision: PostRevision, *, by: User, reason: str) -> None:
     db.session.execute(delete(PostRevision).where(PostRevision.id == revision.id))
     record(by, "revision.purge", post, reason=reason, details=f"revision {revision.id}")
     db.session.commit()
+
+
+def open_flag_for_held_post(_sender, *, post_id: int, by_id: int, note: str) -> None:
+    """In the held post's transaction: a flag for personal data in its author's name, so that
+    it waits in the moderators' queue like any other."""
+    db.session.add(Flag(post_id=post_id, reporter_id=by_id, reason="personal_data", note=note,
+                        created_at=utcnow()))  # fmt: skip
+
+
+def init_app(_app) -> None:
+    post_held.connect(open_flag_for_held_post)

@@ -24,7 +24,7 @@ from forum.extensions import db
 from forum.markup import Rendered, render
 from forum.policy import NotAllowed
 from forum.threads.models import PATH_SEGMENT, Post, PostRevision, PostStatus, Thread, path_segment
-from forum.threads.signals import post_moderated, replied, thread_counted, thread_started
+from forum.threads.signals import post_held, post_moderated, replied, thread_counted, thread_started
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
@@ -177,6 +177,7 @@ def start_thread(
     language: str,
     submission_id: str | None = None,
     tags: Sequence = (),
+    held: str | None = None,
 ) -> Thread:
     """Open a thread with its first post and tags (forum.tags.actions.choose() checks them).
 
@@ -210,6 +211,7 @@ def start_thread(
     update_row(Board, board.id, add={"thread_count": 1, "post_count": 1}, last_activity_at=now)
     thread_counted.send(None, thread_id=thread.id, board_id=board.id, removed=False, sign=1)
     thread_started.send(None, post_id=saved_id(opening), thread_id=thread.id, by_id=by.id)
+    _hold(opening, by, held)
     db.session.commit()
     return thread
 
@@ -227,9 +229,18 @@ def _parent_for_reply():
 
 
 def reply(
-    parent: Post, *, by: User, body: str, language: str, submission_id: str | None = None
+    parent: Post,
+    *,
+    by: User,
+    body: str,
+    language: str,
+    submission_id: str | None = None,
+    held: str | None = None,
 ) -> Post:
-    """Reply to a post (the opening post: to the thread). A resubmitted form returns its post."""
+    """Reply to a post (the opening post: to the thread). A resubmitted form returns its post.
+
+    `held`: the author sends it knowing it may hold personal data (what was found); it waits
+    for a moderator, as start_thread()'s does."""  # fmt: skip
     body, language, rendered = _checked_message(by, body, language)
     if (earlier := _begin_post_write(by, submission_id)) is not None:
         return earlier
@@ -257,8 +268,17 @@ def reply(
     update_row(Board, parent.thread.board_id, add={"post_count": 1}, last_activity_at=now)
     replied.send(None, post_id=saved_id(post), thread_id=parent.thread_id, by_id=by.id,
                  told=(parent.author_id, parent.thread.author_id))  # fmt: skip
+    _hold(post, by, held)
     db.session.commit()
     return post
+
+
+def _hold(post: Post, by: User, held: str | None) -> None:
+    """In the new post's transaction: held for a moderator, with a flag, if `held` says why."""
+    if held is None:
+        return
+    change_status(post, PostStatus.PENDING, by=by, reason="", action="post.hold_personal_data")
+    post_held.send(None, post_id=saved_id(post), by_id=by.id, note=held)
 
 
 class EditConflict(Exception):

@@ -2,11 +2,19 @@ import re
 import uuid
 from dataclasses import dataclass
 
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Regexp
 
+from forum import personal_data
 from forum.forms import ForumForm, text_field
 from forum.i18n import PerLanguage, language_choices
 from forum.security import database_int
@@ -37,6 +45,26 @@ def new_member_message(error) -> str:
         "links and send the message again.",
         error.limit,
     )
+
+
+PERSONAL_DATA_LABELS = {
+    personal_data.IDENTITY_CODE: _l("a personal identity code"),
+    personal_data.PHONE: _l("a phone number"),
+    personal_data.EMAIL: _l("an e-mail address"),
+}
+
+
+def personal_data_message(findings) -> str:
+    """What the member is told when their text seems to hold personal data: what and where."""
+    found = "; ".join(
+        gettext("%(what)s “%(text)s” on line %(line)d", what=PERSONAL_DATA_LABELS[item.kind],
+                text=item.text, line=item.line)
+        for item in findings
+    )  # fmt: skip
+    return gettext(
+        "This seems to hold personal data: %(found)s. Remove it, or tick the box below if it may "
+        "be shown here.", found=found,
+    )  # fmt: skip
 
 
 UNRENDERABLE = _l(
@@ -71,6 +99,11 @@ class _SubmittedOnce(ForumForm):
     # A one-time id for this form: sent twice (double click, resend), it stores one post.
     submission_id = HiddenField(
         validators=[Regexp(re.compile(r"^[0-9a-f]{32}$"), message=_l("Not a valid form."))]
+    )
+    # Shown once the text was found to hold personal data (forum.personal_data).
+    personal_data_found = False  # set by the view that found some
+    personal_data_checked = BooleanField(
+        _l("I have checked it: it may be shown here. A moderator looks at the message first.")
     )
 
     def __init__(self, *args, **kwargs):

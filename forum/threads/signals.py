@@ -28,6 +28,11 @@ thread_started = _signals.signal("thread-started")
 # thread as a good practice, or another organisation recorded that it tried it.
 practice_news = _signals.signal("practice-news")
 
+# A new post was held for review as its author sent it, knowing it may hold personal data,
+# inside its transaction: send(None, post_id=, by_id=, note= (what was found, not where it is
+# in the text)). Moderation opens a flag for it.
+post_held = _signals.signal("post-held")
+
 # Staff changed someone's post, inside the change's transaction: send(None, post=, by_id=,
 # change="hidden"|"pending"|"restored"|"deleted"|"edited", reason=). Notifications listen.
 post_moderated = _signals.signal("post-moderated")

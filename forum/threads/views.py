@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum import markup, policy
+from forum import markup, personal_data, policy
 from forum.boards.models import Board
 from forum.database import saved_id
 from forum.extensions import db, limiter
@@ -22,6 +22,7 @@ from forum.threads.forms import (
     ReplyForm,
     ThreadForm,
     new_member_message,
+    personal_data_message,
 )
 from forum.threads.listing import thread_rows, unread_thread_count
 from forum.threads.rendering import post_context
@@ -55,15 +56,28 @@ def _post_form(rule: str):
     return route
 
 
-def _written(form, write, refusals=None):
+def _written(form, write, refusals=None, scanned=()):
     """(what write() stored, None) from a valid post form; else (None, the page's status) with
     the reason in the form's errors and the text kept: 429 at a new member's hourly cap, 422
     for any other refusal. The refusals every post form shares are here; `refusals` maps a
-    form's own exceptions to what it does with them."""
+    form's own exceptions to what it does with them.
+
+    The `scanned` fields are checked for personal data: found, the form comes back saying what
+    and where, until the member removes it or ticks that it may be shown; then write(held=...)
+    is told what was found, and the message waits for a moderator."""
     refusals = refusals or {}
     if form.validate_on_submit():
+        findings = {name: personal_data.scan(form[name].data) for name in scanned}
+        findings = {name: found for name, found in findings.items() if found}
+        form.personal_data_found = bool(findings)
+        if findings and not form.personal_data_checked.data:
+            for name, found in findings.items():
+                form[name].errors.append(personal_data_message(found))
+            return None, 422
+        kinds = sorted({item.kind for found in findings.values() for item in found})
+        held = f"Sent by its author past the personal-data check ({', '.join(kinds)})"
         try:
-            return write(), None
+            return write(held=held if kinds else None), None
         except actions.NotAllowed:
             abort(403)
         except markup.Unrenderable:
@@ -84,13 +98,14 @@ def start(slug: str):
     form = _new_form(ThreadForm)
     thread, status = _written(
         form,
-        lambda: actions.start_thread(
+        lambda held: actions.start_thread(
             board, by=current_user, title=form.title.data, body=form.body.data,
             language=form.language.data, submission_id=form.submission_id.data,
-            tags=tag_actions.choose(form.tags.data),
+            tags=tag_actions.choose(form.tags.data), held=held,
         ),
         {tag_actions.MissingRequiredTags: lambda error: form.tags.errors.append(
             missing_groups_message(error))},
+        scanned=("title", "body"),
     )  # fmt: skip
     if thread is not None:
         return redirect(url_for("threads.show", thread_id=saved_id(thread)))
@@ -221,11 +236,12 @@ def reply(post_id: int):
     too_deep = _("This branch is as deep as it can go. Reply to an earlier message instead.")
     post, status = _written(
         form,
-        lambda: actions.reply(
+        lambda held: actions.reply(
             parent, by=current_user, body=form.body.data, language=form.language.data,
-            submission_id=form.submission_id.data,
+            submission_id=form.submission_id.data, held=held,
         ),
         {actions.TooDeep: lambda _error: form.body.errors.append(too_deep)},
+        scanned=("body",),
     )  # fmt: skip
     if post is not None:
         flash(_("Your reply is posted."))
@@ -273,7 +289,7 @@ def edit(post_id: int):
 
     saved, status = _written(
         form,
-        lambda: actions.edit_post(
+        lambda held=None: actions.edit_post(
             post, by=current_user, body=form.body.data,
             title=form.title.data if post.depth == 0 else None, reason=form.reason.data,
             expected_version=int(form.version.data),

@@ -1,0 +1,72 @@
+"""Posting text that holds personal data: the form comes back with the text and what was found;
+removed, the message is posted; confirmed, it waits for a moderator under a personal-data flag,
+and nobody else sees it or finds it."""
+
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.moderation.models import Flag
+from forum.threads.models import Post, Thread
+from tests.conftest import form_token, hidden_value
+
+TEXT = "Matti Meikäläinen (hetu 131052-308T) on masennuksen vuoksi poissa."
+
+
+def _new_thread_form(client, board):
+    page = client.get(f"/boards/{board.slug}/new").text
+    return {"csrf_token": form_token(page), "submission_id": hidden_value(page, "submission_id"),
+            "title": "Poissaolo", "body": TEXT, "language": "fi"}  # fmt: skip
+
+
+def test_the_form_comes_back_with_the_text_and_what_was_found(client, auth, make):
+    board = make.board()
+    make.user(email="aino@example.fi")
+    auth.login("aino@example.fi")
+    answer = client.post(f"/boards/{board.slug}/new", data=_new_thread_form(client, board))
+    assert answer.status_code == 422
+    assert "a personal identity code “131052-308T” on line 1" in answer.text
+    assert "masennuksen vuoksi poissa.</textarea>" in answer.text
+    assert 'name="personal_data_checked"' in answer.text
+    assert db.session.scalar(select(Thread.id)) is None  # nothing half-written
+
+
+def test_removed_it_is_posted(client, auth, make):
+    board = make.board()
+    make.user(email="aino@example.fi")
+    auth.login("aino@example.fi")
+    form = {**_new_thread_form(client, board), "body": "Työntekijä on poissa."}
+    assert client.post(f"/boards/{board.slug}/new", data=form).status_code == 302
+    assert db.session.scalar(select(Post.status)) == "visible"
+
+
+def test_confirmed_it_waits_for_a_moderator_under_a_flag(client, auth, make):
+    board = make.board(visibility="public")
+    make.user(email="aino@example.fi")
+    auth.login("aino@example.fi")
+    form = {**_new_thread_form(client, board), "personal_data_checked": "y"}
+    assert client.post(f"/boards/{board.slug}/new", data=form).status_code == 302
+    post = db.session.scalar(select(Post))
+    assert post.status == "pending"
+    flag = db.session.scalar(select(Flag))
+    assert flag.reason == "personal_data" and flag.status == "open" and flag.post_id == post.id
+    assert "131052-308T" not in flag.note  # the note says what was found, not the text
+    auth.logout()
+    assert "Poissaolo" not in client.get(f"/boards/{board.slug}").text
+    assert "masennuksen" not in client.get("/search?q=masennus").text
+
+
+def test_a_reply_is_checked_too(client, auth, make):
+    thread = make.thread(make.board())
+    make.user(email="aino@example.fi")
+    auth.login("aino@example.fi")
+    path = f"/posts/{make.opening_post(thread).id}/reply"
+    page = client.get(path).text
+    form = {"csrf_token": form_token(page), "submission_id": hidden_value(page, "submission_id"),
+            "body": "Soita hänelle: 040 123 4567", "language": "fi"}  # fmt: skip
+    answer = client.post(path, data=form)
+    assert answer.status_code == 422 and "a phone number “040 123 4567” on line 1" in answer.text
+    answer = client.post(path, data={**form, "personal_data_checked": "y"})
+    assert answer.status_code == 302
+    reply = db.session.scalar(select(Post).where(Post.depth == 1))
+    assert reply.status == "pending"
+    assert db.session.get(Thread, thread.id).reply_count == 0  # counters count what members see
