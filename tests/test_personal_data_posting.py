@@ -70,3 +70,38 @@ def test_a_reply_is_checked_too(client, auth, make):
     reply = db.session.scalar(select(Post).where(Post.depth == 1))
     assert reply.status == "pending"
     assert db.session.get(Thread, thread.id).reply_count == 0  # counters count what members see
+
+
+def test_the_authors_edits_are_checked_and_held_again_without_a_second_flag(client, auth, make):
+    author = make.user(email="aino@example.fi")
+    thread = make.thread(make.board())
+    mine = make.reply(make.opening_post(thread), author=author, body="Kysyn lisää")
+    auth.login("aino@example.fi")
+    path = f"/posts/{mine.id}/edit"
+
+    def save(body, **extra):
+        page = client.get(path).text
+        form = {"csrf_token": form_token(page), "version": hidden_value(page, "version"),
+                "body": body, "reason": "", **extra}  # fmt: skip
+        return client.post(path, data=form)
+
+    answer = save("Yhteys anna@example.com")
+    assert answer.status_code == 422 and "an e-mail address “anna@example.com”" in answer.text
+    assert save("Yhteys anna@example.com", personal_data_checked="y").status_code == 302
+    assert db.session.get(Post, mine.id).status == "pending"  # its author still sees it
+    assert save("Yhteys anna@example.com ja 040 123 4567",
+                personal_data_checked="y").status_code == 302  # fmt: skip
+    assert len(db.session.scalars(select(Flag).where(Flag.status == "open")).all()) == 1
+
+
+def test_staff_editing_someones_message_are_not_stopped(client, auth, make):
+    thread = make.thread(make.board())
+    opening = make.opening_post(thread)
+    make.user(email="admin@example.fi", role="admin")
+    auth.login("admin@example.fi")
+    path = f"/posts/{opening.id}/edit"
+    page = client.get(path).text
+    form = {"csrf_token": form_token(page), "version": hidden_value(page, "version"),
+            "title": thread.title, "body": "Yhteys: toimisto@example.fi",
+            "reason": "Korjaus"}  # fmt: skip
+    assert client.post(path, data=form).status_code == 302

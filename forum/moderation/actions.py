@@ -3,7 +3,7 @@ transaction, records an audit entry, and commits once."""
 
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from forum import policy
 from forum.audit.actions import record
@@ -171,8 +171,12 @@ def purge_revision(revision: PostRevision, *, by: User, reason: str) -> None:
 def open_flag_for_held_post(_sender, *, post_id: int, by_id: int, note: str) -> None:
     """In the held post's transaction: a flag for personal data in its author's name, so that
     it waits in the moderators' queue like any other."""
-    db.session.add(Flag(post_id=post_id, reporter_id=by_id, reason="personal_data", note=note,
-                        created_at=utcnow()))  # fmt: skip
+    already = select(Flag.id).where(
+        Flag.post_id == post_id, Flag.reporter_id == by_id, Flag.status == "open"
+    )
+    if db.session.scalar(already) is None:  # held again by a later edit: the one flag will do
+        db.session.add(Flag(post_id=post_id, reporter_id=by_id, reason="personal_data",
+                            note=note, created_at=utcnow()))  # fmt: skip
 
 
 def init_app(_app) -> None:

@@ -354,10 +354,12 @@ def edit_post(
     expected_version: int,
     reason: str = "",
     title: str | None = None,
+    held: str | None = None,
 ) -> Post:
     """Save a new version of a post, keeping the old one as a revision.
 
-    Refused with EditConflict when the post changed after `expected_version` was read.
+    Refused with EditConflict when the post changed after `expected_version` was read. `held`:
+    its author saves it knowing it may hold personal data; it waits for a moderator.
     """
     body = _check_text(body, limit=BODY_MAX_LENGTH)
     if title is not None:
@@ -392,5 +394,6 @@ def edit_post(
     if by.id != current.author_id:
         record(by, "post.edit", current, reason=reason)
         post_moderated.send(None, post=current, by_id=by.id, change="edited", reason=reason)
+    _hold(current, by, held)
     db.session.commit()
     return current

@@ -95,15 +95,18 @@ def _language_field():
     return SelectField(LANGUAGE_LABEL, choices=language_choices)
 
 
-class _SubmittedOnce(ForumForm):
-    # A one-time id for this form: sent twice (double click, resend), it stores one post.
-    submission_id = HiddenField(
-        validators=[Regexp(re.compile(r"^[0-9a-f]{32}$"), message=_l("Not a valid form."))]
-    )
+class _PersonalDataChecked(ForumForm):
     # Shown once the text was found to hold personal data (forum.personal_data).
     personal_data_found = False  # set by the view that found some
     personal_data_checked = BooleanField(
         _l("I have checked it: it may be shown here. A moderator looks at the message first.")
+    )
+
+
+class _SubmittedOnce(_PersonalDataChecked):
+    # A one-time id for this form: sent twice (double click, resend), it stores one post.
+    submission_id = HiddenField(
+        validators=[Regexp(re.compile(r"^[0-9a-f]{32}$"), message=_l("Not a valid form."))]
     )
 
     def __init__(self, *args, **kwargs):
@@ -157,7 +160,7 @@ class QuickReply:
         )
 
 
-class EditForm(ForumForm):
+class EditForm(_PersonalDataChecked):
     # The version the edit began from: a save over a newer version is refused.
     version = HiddenField(
         validators=[

@@ -289,12 +289,15 @@ def edit(post_id: int):
 
     saved, status = _written(
         form,
-        lambda held=None: actions.edit_post(
+        lambda held: actions.edit_post(
             post, by=current_user, body=form.body.data,
             title=form.title.data if post.depth == 0 else None, reason=form.reason.data,
-            expected_version=int(form.version.data),
+            expected_version=int(form.version.data), held=held,
         ),
         {actions.EditConflict: keep_to_merge},
+        # The author's own edits; staff editing someone's message are the moderators.
+        scanned=[name for name in ("title", "body") if name in form]
+        if post.author_id == current_user.id else (),
     )  # fmt: skip
     if saved is not None:
         flash(_("Your changes are saved."))
