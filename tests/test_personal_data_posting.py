@@ -50,6 +50,7 @@ def test_confirmed_it_waits_for_a_moderator_under_a_flag(client, auth, make):
     flag = db.session.scalar(select(Flag))
     assert flag.reason == "personal_data" and flag.status == "open" and flag.post_id == post.id
     assert "131052-308T" not in flag.note  # the note says what was found, not the text
+    assert "found a personal identity code" in flag.note
     auth.logout()
     assert "Poissaolo" not in client.get(f"/boards/{board.slug}").text
     assert "masennuksen" not in client.get("/search?q=masennus").text

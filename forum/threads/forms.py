@@ -67,6 +67,16 @@ def personal_data_message(findings) -> str:
     )  # fmt: skip
 
 
+def held_note(findings: dict) -> str:
+    """The note of the flag a message sent past the check waits under: what kinds were found,
+    not the text (the moderators read the message itself)."""
+    kinds = sorted({item.kind for found in findings.values() for item in found})
+    return gettext(
+        "Its author sent it past the personal-data check, which found %(found)s.",
+        found=", ".join(str(PERSONAL_DATA_LABELS[kind]) for kind in kinds),
+    )
+
+
 UNRENDERABLE = _l(
     "This text is formatted in too complex a way to be shown. Simplify its formatting (fewer "
     "nested lists, brackets or emphasis marks) or split it into several messages."

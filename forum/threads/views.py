@@ -21,6 +21,7 @@ from forum.threads.forms import (
     QuickReply,
     ReplyForm,
     ThreadForm,
+    held_note,
     new_member_message,
     personal_data_message,
 )
@@ -74,10 +75,9 @@ def _written(form, write, refusals=None, scanned=()):
             for name, found in findings.items():
                 form[name].errors.append(personal_data_message(found))
             return None, 422
-        kinds = sorted({item.kind for found in findings.values() for item in found})
-        held = f"Sent by its author past the personal-data check ({', '.join(kinds)})"
+        held = held_note(findings) if findings else None
         try:
-            return write(held=held if kinds else None), None
+            return write(held=held), None
         except actions.NotAllowed:
             abort(403)
         except markup.Unrenderable:
