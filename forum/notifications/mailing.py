@@ -137,12 +137,17 @@ def digests_due(now=None) -> int:
     last one. Returns how many it wrote."""
     now = now or utcnow()
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    hours = {every: digest_hour_before(now, every, zone) for every in (DAILY, WEEKLY)}
+    sent = NotificationSettings.digest_sent_at
+    # Only those whose digest hour has come: the job runs every quarter of an hour.
     wanting = select(NotificationSettings.user_id, NotificationSettings.digest_every).where(
-        or_(*(getattr(NotificationSettings, f"mail_{kind}") == DIGEST for kind in KINDS))
-    )
+        or_(*(getattr(NotificationSettings, f"mail_{kind}") == DIGEST for kind in KINDS)),
+        or_(*(and_(NotificationSettings.digest_every == every, or_(sent.is_(None), sent < hour))
+              for every, hour in hours.items())),
+    )  # fmt: skip
     written = 0
     for user_id, every in db.session.execute(wanting).all():
-        due = digest_hour_before(now, every, zone)
+        due = hours[every]
         begin_write()
         previous = db.session.scalar(
             select(NotificationSettings.digest_sent_at).where(
