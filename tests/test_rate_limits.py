@@ -201,7 +201,7 @@ def test_the_client_address_comes_from_trusted_proxies_only(database_url, proxie
 
 
 def test_a_new_members_first_day_is_capped(client, auth, make):
-    from forum.threads.actions import NEW_MEMBER_LINKS_PER_POST, NEW_MEMBER_POSTS_PER_HOUR
+    from forum.threads.new_members import NEW_MEMBER_LINKS_PER_POST, NEW_MEMBER_POSTS_PER_HOUR
 
     thread = make.thread()
     opening = make.opening_post(thread)
@@ -223,7 +223,7 @@ def test_a_new_members_first_day_is_capped(client, auth, make):
 
 
 def test_members_of_some_standing_are_not_capped(client, auth, make):
-    from forum.threads.actions import NEW_MEMBER_POSTS_PER_HOUR
+    from forum.threads.new_members import NEW_MEMBER_POSTS_PER_HOUR
 
     thread = make.thread()
     opening = make.opening_post(thread)

@@ -5,10 +5,10 @@ Python and written back, so concurrent writers in several processes cannot lose 
 """
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -24,54 +24,13 @@ from forum.extensions import db
 from forum.markup import Rendered, render
 from forum.policy import NotAllowed
 from forum.threads.models import PATH_SEGMENT, Post, PostRevision, PostStatus, Thread, path_segment
+from forum.threads.new_members import check_new_member_links, check_new_member_pace
 from forum.threads.signals import post_held, post_moderated, replied, thread_counted, thread_started
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
 # Paths are stored in 2,000 characters: 200 levels of ten-digit segments.
 MAX_DEPTH = 2000 // PATH_SEGMENT - 1
-
-
-# An account's first day, as Discourse has it: a flood or link spam from a new account stays
-# small before anyone has had time to notice it. Staff accounts are not held to it.
-NEW_MEMBER_PERIOD = timedelta(days=1)
-NEW_MEMBER_POSTS_PER_HOUR = 10
-NEW_MEMBER_LINKS_PER_POST = 2
-
-
-class NewMemberLimit(Exception):
-    """A member in their first day reached a cap: `kind` is "posts" (an hour's) or "links"
-    (one message's), `limit` the cap."""
-
-    def __init__(self, kind: str, limit: int):
-        super().__init__(f"new member's {kind} cap of {limit}")
-        self.kind, self.limit = kind, limit
-
-
-def _is_new_member(user: User, now: datetime) -> bool:
-    return user.role == "member" and user.created_at > now - NEW_MEMBER_PERIOD
-
-
-def _check_new_member_links(user: User, rendered: Rendered) -> None:
-    if _is_new_member(user, utcnow()) and rendered.html.count("<a ") > NEW_MEMBER_LINKS_PER_POST:
-        raise NewMemberLimit("links", NEW_MEMBER_LINKS_PER_POST)
-
-
-_POSTS_SINCE = select(func.count()).where(
-    Post.author_id == bindparam("author_id"), Post.created_at > bindparam("since")
-)
-
-
-def _check_new_member_pace(user: User, now: datetime) -> None:
-    """Inside the write transaction, so that writers in other processes are counted too."""
-    if not _is_new_member(user, now):
-        return
-    written = db.session.scalar(
-        _POSTS_SINCE, {"author_id": user.id, "since": now - timedelta(hours=1)}
-    )
-    if written >= NEW_MEMBER_POSTS_PER_HOUR:
-        db.session.rollback()
-        raise NewMemberLimit("posts", NEW_MEMBER_POSTS_PER_HOUR)
 
 
 class TooDeep(Exception):
@@ -154,7 +113,7 @@ def _checked_message(by: User, body: str, language: str):
     language = _check_language(language)
     # Rendered before the write transaction, which on SQLite holds the database's write lock.
     rendered = render(body)
-    _check_new_member_links(by, rendered)
+    check_new_member_links(by, rendered)
     return body, language, rendered
 
 
@@ -190,7 +149,7 @@ def start_thread(
         db.session.rollback()
         raise NotAllowed
     now = utcnow()
-    _check_new_member_pace(by, now)
+    check_new_member_pace(by, now)
     thread = Thread(
         board_id=board.id,
         author_id=by.id,
@@ -253,7 +212,7 @@ def reply(
         db.session.rollback()
         raise TooDeep
     now = utcnow()
-    _check_new_member_pace(by, now)
+    check_new_member_pace(by, now)
     post, is_new = _store_post(
         thread_id=parent.thread_id, parent=parent, by=by, body=body, rendered=rendered,
         language=language, submission_id=submission_id, now=now,
@@ -365,7 +324,7 @@ def edit_post(
     if title is not None:
         title = _check_text(title, limit=TITLE_MAX_LENGTH)
     rendered = render(body)
-    _check_new_member_links(by, rendered)
+    check_new_member_links(by, rendered)
     begin_write()
     current = _lock_post(post)
     if not policy.can(by, "post.edit", current):

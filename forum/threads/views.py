@@ -13,7 +13,7 @@ from forum.notices import redirect_with
 from forum.pagination import requested_page
 from forum.tags import actions as tag_actions
 from forum.tags.queries import missing_groups_message, tag_groups, tag_links
-from forum.threads import actions, reading, unread
+from forum.threads import actions, new_members, reading, unread
 from forum.threads.forms import (
     UNRENDERABLE,
     EditForm,
@@ -82,7 +82,7 @@ def _written(form, write, refusals=None, scanned=()):
             abort(403)
         except markup.Unrenderable:
             form.body.errors.append(str(UNRENDERABLE))
-        except actions.NewMemberLimit as error:
+        except new_members.NewMemberLimit as error:
             form.body.errors.append(new_member_message(error))
             if error.kind == "posts":
                 return None, 429
