@@ -6,9 +6,10 @@ from sqlalchemy.exc import IntegrityError
 from forum.audit.actions import describe_changes, record
 from forum.auth.actions import end_all_sessions
 from forum.auth.models import User
-from forum.boards.models import ModerationScope
+from forum.boards.models import Board, ModerationScope
 from forum.database import add_unique, begin_write
 from forum.extensions import db
+from forum.notifications import bell
 
 
 class Conflict(Exception):
@@ -44,6 +45,8 @@ def update(obj, values: dict, *, by: User) -> None:
     details = describe_changes(obj, values)
     if details:
         record(by, f"{obj.__tablename__}.update", obj, details=details)
+        if isinstance(obj, Board):  # who may read its threads, and so their news, may change
+            bell.recount_soon_for_everyone()
     _commit_or_conflict()
 
 

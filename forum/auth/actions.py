@@ -112,6 +112,8 @@ _SESSION_USER = (
         _accounts.c.created_at,
         _accounts.c.membership,
         _accounts.c.last_seen_at,
+        _accounts.c.bell_count,
+        _accounts.c.bell_counted_for,
         Organisation.__table__.c.region_id,
     )
     .join(_sessions, _sessions.c.user_id == _accounts.c.id)

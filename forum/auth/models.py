@@ -57,6 +57,11 @@ class User(_Suspendable, db.Model):
     # When the member last used the forum, to the quarter of an hour (auth.actions.SEEN_EVERY):
     # a digest goes only to members who have not been back since the last one.
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The bell's unread count, kept by forum.notifications.bell: None until counted again, and
+    # bell_counted_for names the kind of reader it was counted for ("": any, a new account's
+    # nothing to count).
+    bell_count: Mapped[int | None] = mapped_column(default=0)
+    bell_counted_for: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
     organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
 
@@ -115,6 +120,8 @@ class SessionUser(_Suspendable):
         self.suspended_until: datetime | None = row.suspended_until
         self.created_at: datetime = row.created_at
         self.membership: str = row.membership
+        self.bell_count: int | None = row.bell_count
+        self.bell_counted_for: str = row.bell_counted_for
         self.session_token = session_token
 
     def get_id(self) -> str:

@@ -9,10 +9,17 @@ from sqlalchemy import and_, select, update
 
 from forum.database import begin_write, utcnow
 from forum.extensions import db
-from forum.notifications import mentions, watching
+from forum.notifications import bell, mentions, watching
 from forum.notifications.models import MENTION, POST_KINDS, REPLY, Notification
 from forum.threads.models import Post
-from forum.threads.signals import post_moderated, practice_news, replied, thread_started
+from forum.threads.signals import (
+    post_moderated,
+    post_status_changed,
+    practice_news,
+    replied,
+    thread_counted,
+    thread_started,
+)
 
 
 def tell_of_reply(_sender, *, post_id: int, thread_id: int, by_id: int, told: Iterable) -> None:
@@ -39,11 +46,13 @@ def _tell_directly(post_id: int, thread_id: int, by_id: int, replied_to: set[int
     kinds = {member: REPLY for member in replied_to - {by_id}}
     kinds.update(dict.fromkeys(mentioned, MENTION))  # a reply that mentions: one notification
     now = utcnow()
-    for recipient_id in sorted(set(kinds) - watching.muted_among(set(kinds), thread_id)):
+    recipients = sorted(set(kinds) - watching.muted_among(set(kinds), thread_id))
+    for recipient_id in recipients:
         db.session.add(
             Notification(recipient_id=recipient_id, kind=kinds[recipient_id], thread_id=thread_id,
                          post_id=post_id, actor_id=by_id, created_at=now)
         )  # fmt: skip
+    bell.recount_soon(recipients)
 
 
 def tell_of_moderation(_sender, *, post, by_id: int, change: str, reason: str) -> None:
@@ -53,6 +62,7 @@ def tell_of_moderation(_sender, *, post, by_id: int, change: str, reason: str) -
         Notification(recipient_id=post.author_id, kind=f"post.{change}", thread_id=post.thread_id,
                      post_id=post.id, actor_id=None, reason=reason, created_at=utcnow())
     )  # fmt: skip
+    bell.recount_soon([post.author_id])
 
 
 def tell_of_practice(_sender, *, change: str, thread_id: int, author_id: int, by_id: int) -> None:
@@ -65,6 +75,7 @@ def tell_of_practice(_sender, *, change: str, thread_id: int, author_id: int, by
         Notification(recipient_id=author_id, kind=f"practice.{change}", thread_id=thread_id,
                      post_id=opening, actor_id=by_id, created_at=utcnow())
     )  # fmt: skip
+    bell.recount_soon([author_id])
 
 
 def mark_read(
@@ -80,6 +91,7 @@ def mark_read(
     if notification_id is not None:
         condition = and_(condition, Notification.id == notification_id)
     db.session.execute(update(Notification).where(condition).values(read_at=utcnow()))
+    bell.recount_soon([reader_id])
     db.session.commit()
 
 
@@ -88,3 +100,5 @@ def init_app(_app) -> None:
     thread_started.connect(tell_of_new_thread)
     practice_news.connect(tell_of_practice)
     post_moderated.connect(tell_of_moderation)
+    thread_counted.connect(bell.recount_soon_for_thread)
+    post_status_changed.connect(bell.recount_soon_for_thread)

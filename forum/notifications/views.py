@@ -17,7 +17,7 @@ from forum.extensions import csrf, db
 from forum.forms import ForumForm, form_page
 from forum.i18n import localized
 from forum.notices import redirect_with
-from forum.notifications import actions, mailing, mentions, queries, watching
+from forum.notifications import actions, bell, mailing, mentions, queries, watching
 from forum.notifications.forms import LEVEL_LABELS, NotificationSettingsForm, WatchForm
 from forum.notifications.models import THREAD_LEVELS, WatchLevel, WatchTarget
 from forum.tags.models import Tag, TagGroup
@@ -67,10 +67,16 @@ def mark_all_read():
 
 
 def init_app(app) -> None:
-    """The bell: templates ask unread_notifications() for the signed-in reader's count."""
+    """The bell: counted again before a signed-in request where the kept count is stale
+    (notifications.bell), and read by templates as unread_notifications()."""
+
+    @app.before_request
+    def settle_the_bell() -> None:
+        if request.endpoint != "static" and current_user.is_authenticated:
+            bell.settle(current_user)
 
     def unread_notifications() -> int:
-        return queries.unread_count(current_user) if current_user.is_authenticated else 0
+        return bell.count(current_user) if current_user.is_authenticated else 0
 
     app.jinja_env.globals["unread_notifications"] = unread_notifications
 

@@ -13,7 +13,7 @@ from sqlalchemy import and_, delete, or_, select, update
 
 from forum.database import begin_write, insert_missing, utcnow
 from forum.extensions import db
-from forum.notifications import mentions
+from forum.notifications import bell, mentions
 from forum.notifications.models import (
     NEW_THREAD,
     REPLY,
@@ -169,6 +169,7 @@ def _tell_watchers(post: Post) -> None:
                      created_at=now)
         for user_id in sorted(recipients)
     )  # fmt: skip
+    bell.recount_soon(recipients)
 
 
 def _levels_for(post: Post) -> dict[int, WatchLevel]:

@@ -25,7 +25,14 @@ from forum.markup import Rendered, render
 from forum.policy import NotAllowed
 from forum.threads.models import PATH_SEGMENT, Post, PostRevision, PostStatus, Thread, path_segment
 from forum.threads.new_members import check_new_member_links, check_new_member_pace
-from forum.threads.signals import post_held, post_moderated, replied, thread_counted, thread_started
+from forum.threads.signals import (
+    post_held,
+    post_moderated,
+    post_status_changed,
+    replied,
+    thread_counted,
+    thread_started,
+)
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 20_000
@@ -271,6 +278,7 @@ def change_status(post: Post, status: str, *, by: User, reason: str, action: str
     reason = (reason or "").strip()
     delta = int(status == "visible") - int(post.is_visible)
     post.status, post.status_reason, post.status_by_id = status, reason, by.id
+    post_status_changed.send(None, post_id=post.id, thread_id=post.thread_id)
     if by.id != post.author_id:
         change = "restored" if status == PostStatus.VISIBLE else str(status)
         post_moderated.send(None, post=post, by_id=by.id, change=change, reason=reason)

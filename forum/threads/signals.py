@@ -36,3 +36,7 @@ post_held = _signals.signal("post-held")
 # Staff changed someone's post, inside the change's transaction: send(None, post=, by_id=,
 # change="hidden"|"pending"|"restored"|"deleted"|"edited", reason=). Notifications listen.
 post_moderated = _signals.signal("post-moderated")
+
+# A post's status changed, by staff or its author, inside the change's transaction:
+# send(None, post_id=, thread_id=). What notifications say about it may have left view.
+post_status_changed = _signals.signal("post-status-changed")
