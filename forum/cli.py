@@ -1,9 +1,12 @@
 """Command-line tasks: `flask --app app <command>`."""
 
+from pathlib import Path
+
 import click
+from flask import current_app
 from sqlalchemy import select
 
-from forum import demo
+from forum import backup, demo
 from forum.auth import actions as auth_actions
 from forum.config import DEFAULT_LOCALE
 from forum.database import begin_write, refresh_statistics
@@ -146,6 +149,32 @@ def deliver_mail() -> None:
     click.echo(f"{deliver_due()} messages sent.")
 
 
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(target: Path) -> None:
+    """Write a consistent copy of the database to TARGET while the forum runs (SQLite's online
+    backup; pg_dump's custom format on PostgreSQL)."""
+    try:
+        backup.backup(current_app.config["SQLALCHEMY_DATABASE_URI"], target)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {target}.")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Overwrite a database that has data.")
+def restore_command(source: Path, replace: bool) -> None:
+    """Bring the backup at SOURCE into the database (empty, unless --replace). Stop the forum
+    and its workers first."""
+    db.engine.dispose()  # no connection of this process holds the database meanwhile
+    try:
+        backup.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source, replace=replace)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored from {source}; integrity checked.")
+
+
 def init_app(app) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(rerender_posts)
@@ -156,3 +185,5 @@ def init_app(app) -> None:
     app.cli.add_command(analyze)
     app.cli.add_command(remove_expired_sessions)
     app.cli.add_command(deliver_mail)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
