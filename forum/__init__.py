@@ -97,6 +97,7 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.notifications import views as notification_views
     from forum.practices.views import bp as practices_bp
     from forum.practices.views import staff_bp as practices_staff_bp
+    from forum.privacy import views as privacy_views
     from forum.search.views import bp as search_bp
     from forum.tags.views import bp as tags_bp
     from forum.tags.views import staff_bp as tags_staff_bp
@@ -111,6 +112,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(search_bp)
     app.register_blueprint(practices_bp)
     app.register_blueprint(notification_views.bp)
+    app.register_blueprint(privacy_views.bp)
     staff.register(
         app, moderation_staff_bp, members_staff_bp, practices_staff_bp, tags_staff_bp, admin_bp
     )
@@ -127,6 +129,7 @@ def create_app(config: dict | None = None) -> Flask:
     practice_counters.init_app(app)
     refusals.init_app(app)
     notification_actions.init_app(app)
+    privacy_views.init_app(app)
     moderation_actions.init_app(app)
     notification_views.init_app(app)
     jobs.init_app(app)

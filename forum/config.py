@@ -96,6 +96,10 @@ def build_config(instance_path: Path) -> dict:
         "FORUM_BASE_URL": os.environ.get(
             "FORUM_BASE_URL", "http://127.0.0.1:5000" if development else ""
         ),
+        # The privacy notice: whom to write to about one's data (empty: the staff, on the
+        # forum), and how long the operator keeps backups (docs/deployment.md).
+        "FORUM_PRIVACY_CONTACT": os.environ.get("FORUM_PRIVACY_CONTACT", ""),
+        "FORUM_BACKUPS_KEPT_DAYS": int(os.environ.get("FORUM_BACKUPS_KEPT_DAYS", "30")),
         # SMTP (Flask-Mail); without MAIL_SERVER, mail is written to instance/mail/ as .eml.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),

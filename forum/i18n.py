@@ -206,9 +206,15 @@ def number_filter(value) -> str:
     return flask_babel.format_number(value)
 
 
+def member_name(name: str | None) -> str:
+    """A member's name as shown: an erased account has none, and is "Former member"."""
+    return name or flask_babel.gettext("Former member")
+
+
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.jinja_env.filters["localized"] = localized
+    app.jinja_env.filters["member"] = member_name
     if "dates" in app.config["FORUM_SPEEDUPS"]:
         app.jinja_env.filters["date"] = date_filter
         app.jinja_env.filters["datetime"] = datetime_filter

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from forum.config import jobs_url
 from forum.mail.actions import WORK_QUEUED
 from forum.notifications.watching import FANOUT_QUEUED
+from forum.privacy.export import EXPORT_QUEUED
 
 _log = logging.getLogger("forum.jobs")
 
@@ -93,8 +94,25 @@ def mail_digests() -> int:
     return _run("forum.notifications.mailing:digests_due")
 
 
+@huey.task()
+def prepare_exports_now() -> int:
+    return _run("forum.privacy.export:prepare_due")
+
+
+@huey.periodic_task(crontab(minute="*"))
+def prepare_exports() -> int:
+    return _run("forum.privacy.export:prepare_due")
+
+
+@huey.periodic_task(crontab(hour="3", minute="37"))
+def remove_outlived_data() -> dict:
+    return _run("forum.privacy.retention:remove_outlived")
+
+
 def _queue_after_commit(session) -> None:
-    for flag, task in ((WORK_QUEUED, deliver_mail_now), (FANOUT_QUEUED, tell_watchers_now)):
+    queued = ((WORK_QUEUED, deliver_mail_now), (FANOUT_QUEUED, tell_watchers_now),
+              (EXPORT_QUEUED, prepare_exports_now))  # fmt: skip
+    for flag, task in queued:
         if session.info.pop(flag, False):
             try:
                 task()

@@ -27,6 +27,7 @@ FIELDS = (
     "author", "actor", "action", "from", "to", "sort", "next", "maturity", "summary_fi",
     "summary_sv", "summary_en", "into", "group", "required", "remember", "prefs-locale",
     "password-current_password", "password-password", "password-password_confirm",
+    "messages", "confirm",
 )  # fmt: skip
 
 
@@ -54,6 +55,7 @@ def world(app, make):
             "revision_id": 1,
             "invitation_id": 1,
             "notification_id": 1,
+            "export_id": 1,
             "practice_id": practice.id if practice else 1,
         },  # fmt: skip
         "strings": {"slug": board.slug, "kind": "regions", "code": "fi", "token": "x" * 43},

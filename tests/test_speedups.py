@@ -202,12 +202,15 @@ def test_attribute_lookups_keep_jinja_semantics(app):
 # Every kind of page of the demo forum, as a visitor, a member and an administrator see it.
 PAGES = {
     None: ["/", "/boards/yleinen", "/threads/1", "/threads/2", "/posts/2/branch", "/tags",
-           "/tags/tyokokeilu", "/practices", "/search?q=ty%C3%B6kyky", "/login", "/register"],
+           "/tags/tyokokeilu", "/practices", "/search?q=ty%C3%B6kyky", "/login", "/register",
+           "/privacy"],
     "eetu@example.fi": ["/", "/boards/yleinen", "/threads/1", "/tags/propose", "/account",
                         "/users/1", "/boards/yleinen/new", "/practices?region=1", "/notifications",
-                        "/unread", "/threads/1/watch", "/account/notifications"],
+                        "/unread", "/threads/1/watch", "/account/notifications", "/account/data",
+                        "/account/erase"],
     "admin@example.fi": ["/threads/1", "/staff/moderation/", "/staff/admin/members",
-                         "/staff/admin/audit", "/staff/members/invitations", "/staff/admin/tags"],
+                         "/staff/admin/audit", "/staff/members/invitations", "/staff/admin/tags",
+                         "/staff/admin/members/2/erase"],
 }  # fmt: skip
 # What differs between any two requests: the CSRF token and the post forms' one-time ids.
 PER_REQUEST = re.compile(r'(name="(?:[\w-]*csrf_token|submission_id)"[^>]*value=")[^"]*"')

@@ -28,7 +28,10 @@ from forum.boards.models import Board, ModerationScope
 from forum.extensions import db, login_manager
 from forum.forms import form_page
 from forum.i18n import localized
+from forum.notices import redirect_with
 from forum.pagination import requested_page
+from forum.privacy import erasure
+from forum.privacy.forms import EraseMemberForm
 from forum.regions.models import Organisation, Region
 from forum.regions.queries import organisation_choices
 from forum.security import database_int
@@ -236,6 +239,26 @@ def member(member_id: int):
             flash(_("Saved."))
             return redirect(url_for("staff.admin.members"))
     return form_page("admin/member.html", form, person=person)
+
+
+@bp.route("/members/<int:member_id>/erase", methods=["GET", "POST"])
+def erase_member(member_id: int):
+    """Erase an account on its owner's request (privacy.erasure), the request recorded."""
+    person = db.session.get(User, member_id) or abort(404)
+    if person.erased_at is not None:
+        abort(404)
+    form = EraseMemberForm()
+    if form.validate_on_submit():
+        try:
+            erasure.erase_account(person, by=current_user, reason=form.reason.data,
+                                  remove_posts=form.messages.data == "remove")  # fmt: skip
+        except erasure.LastAdministrator:
+            form.confirm.errors.append(
+                _("This is the only administrator: make someone else an administrator first.")
+            )
+        else:
+            return redirect_with(_("The account is erased."), "staff.admin.members")
+    return form_page("admin/erase.html", form, person=person)
 
 
 @bp.post("/members/<int:member_id>/reset-link")

@@ -62,6 +62,8 @@ class User(_Suspendable, db.Model):
     # nothing to count).
     bell_count: Mapped[int | None] = mapped_column(default=0)
     bell_counted_for: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    # When the account was erased (privacy.erasure): the row stays, naming nobody.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
 

@@ -19,12 +19,12 @@ PUBLIC_PAGES = [
     "/search?q=ty%C3%B6kyky", "/practices", "/threads/2", "/password/forgot",
     "/register/sent", "/password/reset/no-such-link", "/confirm/no-such-link",
     "/invitations/no-such-link", "/account/email/confirm/no-such-link",
-    "/account/email/undo/no-such-link",
+    "/account/email/undo/no-such-link", "/privacy",
 ]  # fmt: skip
 MEMBER_PAGES = [
     "/boards/yleinen/new", "/posts/2/reply", "/posts/2/flag", "/account", "/tags/propose",
     "/users/1", "/notifications", "/unread", "/threads/1/watch", "/boards/yleinen/watch",
-    "/account/notifications",
+    "/account/notifications", "/account/data", "/account/erase",
 ]  # fmt: skip
 STAFF_PAGES = [
     "/staff/moderation/", "/staff/admin/", "/staff/admin/boards", "/staff/admin/boards/1",
@@ -33,6 +33,7 @@ STAFF_PAGES = [
     "/staff/users/1/suspend", "/posts/1/edit", "/staff/admin/tags", "/staff/admin/tags/1",
     "/staff/admin/tag-groups", "/threads/1/tags", "/staff/threads/2/practice",
     "/staff/members/requests", "/staff/admin/organisations/1", "/staff/members/invitations",
+    "/staff/admin/members/2/erase",
 ]  # fmt: skip
 
 
