@@ -106,3 +106,32 @@ def test_staff_editing_someones_message_are_not_stopped(client, auth, make):
             "title": thread.title, "body": "Yhteys: toimisto@example.fi",
             "reason": "Korjaus"}  # fmt: skip
     assert client.post(path, data=form).status_code == 302
+
+
+def test_the_early_warning_asks_the_same_check_while_a_member_types(client, auth, make):
+    make.user(email="aino@example.fi")
+    assert client.post("/personal-data/check", data={"text": TEXT}).status_code in (302, 400)
+    auth.login("aino@example.fi")
+    token = form_token(client.get("/").text)
+    found = client.post("/personal-data/check", data={"text": TEXT, "csrf_token": token})
+    assert found.status_code == 200
+    assert "a personal identity code “131052-308T” on line 1" in found.json["warning"]
+    ordinary = {"text": "Maksettiin 1 250 € 12.3.2024.", "csrf_token": token}
+    clean = client.post("/personal-data/check", data=ordinary)
+    assert clean.json == {"warning": ""}
+    assert client.post("/personal-data/check", data={"text": TEXT}).status_code == 400  # no CSRF
+
+
+def test_the_preview_button_works_without_javascript_and_warns_early(client, auth, make):
+    board = make.board()
+    make.user(email="aino@example.fi")
+    auth.login("aino@example.fi")
+    form = {**_new_thread_form(client, board), "body": "Meillä **toimi** kokeilu.", "preview": "1"}
+    shown = client.post(f"/boards/{board.slug}/new", data=form)
+    assert shown.status_code == 200
+    assert "Meillä <strong>toimi</strong> kokeilu." in shown.text  # the preview
+    assert "Meillä **toimi** kokeilu.</textarea>" in shown.text  # the text, kept to edit
+    warned = client.post(f"/boards/{board.slug}/new", data={**form, "body": TEXT})
+    assert warned.status_code == 422
+    assert "a personal identity code “131052-308T” on line 1" in warned.text
+    assert db.session.scalar(select(Thread.id)) is None  # a preview stores nothing

@@ -1,6 +1,16 @@
 import difflib
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -71,6 +81,8 @@ def _written(form, write, refusals=None, scanned=()):
         findings = {name: personal_data.scan(form[name].data) for name in scanned}
         findings = {name: found for name, found in findings.items() if found}
         form.personal_data_found = bool(findings)
+        if request.form.get("preview"):  # the Preview button, for browsers without JavaScript
+            return None, _preview_into(form, findings)
         if findings and not form.personal_data_checked.data:
             for name, found in findings.items():
                 form[name].errors.append(personal_data_message(found))
@@ -89,6 +101,18 @@ def _written(form, write, refusals=None, scanned=()):
         except tuple(refusals) as error:
             next(handle for kind, handle in refusals.items() if isinstance(error, kind))(error)
     return None, 422 if form.errors else 200
+
+
+def _preview_into(form, findings: dict) -> int:
+    """Show the message as it would be, and what the personal-data check says of it, storing
+    nothing; the page's status."""
+    try:
+        form.preview_html = markup.render(form.body.data).html
+    except markup.Unrenderable:
+        form.body.errors.append(str(UNRENDERABLE))
+    for name, found in findings.items():
+        form[name].errors.append(personal_data_message(found))
+    return 422 if form.errors else 200
 
 
 @_post_form("/boards/<slug>/new")
@@ -331,3 +355,14 @@ def preview():
         return markup.render(body).html, 200, headers
     except markup.Unrenderable:
         return render_template("threads/_unrenderable.html"), 422, headers
+
+
+@bp.post("/personal-data/check")
+@login_required
+@limiter.limit("60 per minute", key_func=_writer)
+def check_personal_data():
+    """The early warning of the post forms, while the member types: the same check the form
+    runs when sent (personal_data.scan), so the browser holds no rules of its own."""
+    text = request.form.get("text", "")[: actions.BODY_MAX_LENGTH]
+    findings = personal_data.scan(text)
+    return jsonify(warning=personal_data_message(findings) if findings else "")

@@ -130,8 +130,8 @@
       var form = preview.closest("form");
       var button = preview.querySelector(".js-preview");
       var output = preview.querySelector(".preview__output");
-      preview.hidden = false;
-      button.addEventListener("click", function () {
+      button.addEventListener("click", function (event) {
+        event.preventDefault(); // shown in place, not by sending the form
         var body = form.querySelector("textarea[name=body]").value;
         if (!body.trim()) {
           output.textContent = output.dataset.emptyLabel;
@@ -251,12 +251,68 @@
     picker.hidden = names.length === 0;
   }
 
+  // While a member writes, the server's own personal-data check says early what it would say
+  // when the form is sent: an identity code, a phone number or an address in the text.
+  function setUpPersonalDataWarning() {
+    var url = document.body.dataset.personalDataUrl;
+    if (!url) {
+      return;
+    }
+    document.addEventListener("input", function (event) {
+      var field = event.target;
+      if (!field.matches || !field.matches("textarea[name=body], input[name=title]")) {
+        return;
+      }
+      var warning = warningFor(field);
+      clearTimeout(warning.timer);
+      warning.timer = setTimeout(function () {
+        var form = field.closest("form");
+        var data = new URLSearchParams();
+        data.append("text", field.value);
+        data.append("csrf_token", csrfToken(form));
+        fetch(url, {
+          method: "POST",
+          body: data,
+          credentials: "same-origin",
+          headers: { "X-CSRFToken": csrfToken(form) },
+        })
+          .then(function (response) {
+            return response.ok ? response.json() : Promise.reject(response.status);
+          })
+          .then(function (found) {
+            warning.textContent = found.warning;
+            warning.hidden = !found.warning;
+          })
+          .catch(function () {
+            warning.hidden = true;
+          });
+      }, 600);
+    });
+  }
+
+  function warningFor(field) {
+    if (field.personalDataWarning) {
+      return field.personalDataWarning;
+    }
+    var warning = document.createElement("p");
+    warning.className = "field__warning";
+    warning.id = (field.id || field.name) + "-personal-data-" + Date.now();
+    warning.setAttribute("role", "status");
+    warning.hidden = true;
+    field.insertAdjacentElement("afterend", warning);
+    var described = field.getAttribute("aria-describedby");
+    field.setAttribute("aria-describedby", (described ? described + " " : "") + warning.id);
+    field.personalDataWarning = warning;
+    return warning;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary();
     setUpCollapsing();
     setUpReplyInPlace();
     setUpPreview(document);
     setUpMentionPicker();
+    setUpPersonalDataWarning();
     revealTarget();
     window.addEventListener("hashchange", revealTarget);
   });

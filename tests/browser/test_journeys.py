@@ -266,3 +266,24 @@ def test_mention_a_member_with_the_picker_and_the_keyboard(page, live_server):
     page.keyboard.press("Enter")
     expect(body).to_have_value("Kysytään @Aino Demo ")
     expect(body).to_be_focused()
+
+
+def test_an_identity_code_in_a_reply_is_warned_of_while_typing_and_the_reply_posts_without_it(
+    page, live_server
+):
+    """The early warning is the server's own check (personal_data.scan), asked while typing."""
+    sign_in(page, live_server, "coordinator@example.fi")
+    page.goto(f"{live_server}/threads/1")
+    body = page.locator("main form.js-reply-form #body")
+    body.click()
+    body.type("Matti Meikäläinen (hetu 131052-308T) on ollut pitkään poissa.")
+    warning = page.locator("main form.js-reply-form .field__warning")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("131052-308T")
+    expect(warning).to_have_attribute("role", "status")
+    body.fill("")
+    body.type("Eräs työntekijämme on ollut pitkään poissa; miten aloitatte paluun?")
+    expect(warning).to_be_hidden()
+    page.click("main form.js-reply-form button[type=submit]")
+    expect(page.locator("text=miten aloitatte paluun?")).to_be_visible()
+    expect(page.locator("text=131052-308T")).to_have_count(0)
