@@ -13,6 +13,7 @@ _BUILTIN_MESSAGES = {
     "Invalid Choice: could not coerce.": _l("Not a valid choice."),
     "Not a valid integer value.": _l("Not a valid whole number."),
     "Invalid choice(s): one or more data inputs could not be coerced.": _l("Not a valid choice."),
+    "Not a valid date value.": _l("Enter a date as year-month-day, for example 2026-12-31."),
 }
 
 

@@ -485,3 +485,58 @@ def test_a_hidden_post_stays_hidden_where_a_branch_page_quotes_it(client, make, 
     Auth(client).logout()
     Auth(client).login("mod@example.fi")
     assert "Sensitive reply text" in client.get(f"/posts/{answer.id}/branch").text
+
+
+def test_the_reason_for_hiding_a_message_is_shown_to_its_author_and_staff_only(client, auth, make):
+    from forum.moderation.actions import moderate_post
+
+    board = make.board()
+    author = make.user(email="kirjoittaja@example.fi")
+    make.user(email="lukija@example.fi")
+    admin = make.user(role="admin", email="yllapito@example.fi")
+    thread = make.thread(board, author=admin)
+    post = make.reply(make.opening_post(thread), author=author, body="Viesti")
+    moderate_post(post, "hide", by=admin, reason="Sisälsi työntekijän nimen")
+    url = f"/threads/{thread.id}"
+    assert "Sisälsi työntekijän nimen" not in client.get(url).text  # signed out
+    for reader, sees in (("lukija@example.fi", False), ("kirjoittaja@example.fi", True),
+                         ("yllapito@example.fi", True)):  # fmt: skip
+        auth.login(reader)
+        page = client.get(url).text
+        assert "Hidden by a moderator." in page
+        assert ("Sisälsi työntekijän nimen" in page) is sees, reader
+        auth.logout()
+
+
+def test_hiding_or_deleting_asks_for_a_reason_and_keeps_what_was_typed(client, forum):
+    Auth(client).login("mod@example.fi")
+    thread_page = f"/threads/{forum['thread'].id}"
+    url = f"/staff/posts/{forum['reply'].id}/moderate"
+
+    def send(verb: str, reason: str):
+        return post_form(client, thread_page, {"verb": verb, "reason": reason}, action=url)
+
+    empty = send("hide", "  ")
+    assert empty.status_code == 422
+    assert "Give a reason: the author is told it." in empty.text
+    assert _fresh(Post, forum["reply"].id).status == "visible"
+    done = send("hide", "Nimi näkyvissä")
+    assert done.status_code == 302 and _fresh(Post, forum["reply"].id).status == "hidden"
+    back = send("unhide", "")
+    assert back.status_code == 302 and _fresh(Post, forum["reply"].id).status == "visible"
+
+
+@pytest.mark.parametrize("language, message", [
+    ("en", "Enter a date as year-month-day, for example 2026-12-31."),
+    ("fi", "Anna päivämäärä muodossa vuosi-kuukausi-päivä, esimerkiksi 2026-12-31."),
+])  # fmt: skip
+def test_a_suspension_date_that_is_not_a_date_is_refused_in_the_readers_language(
+    client, forum, language, message
+):
+    forum["moderator"].locale = language
+    db.session.commit()
+    Auth(client).login("mod@example.fi")
+    response = post_form(client, f"/staff/users/{forum['author'].id}/suspend",
+                         {"until": "ensi viikolla", "reason": "Cooling off"})  # fmt: skip
+    assert response.status_code == 422
+    assert message in response.text and "Cooling off</textarea>" in response.text

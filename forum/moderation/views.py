@@ -129,8 +129,13 @@ def resolve(flag_id: int):
     return redirect(url_for("staff.moderation.queue"))
 
 
-def _apply_verb(obj, verbs: dict, run) -> None:
-    """Check the posted verb against the policy, then run it with the posted reason.
+# Taking a message out of view tells its author why; putting it back needs no reason.
+_VERBS_THAT_NEED_A_REASON = {"hide", "delete"}
+
+
+def _apply_verb(obj, verbs: dict, run):
+    """Check the posted verb against the policy, then run it with the posted reason. None when
+    done; else the page that asks again, with the reason kept and what was wrong.
 
     Each verb table (actions.POST_VERBS, actions.THREAD_VERBS) ends its rows with the policy
     action that allows the verb.
@@ -141,27 +146,32 @@ def _apply_verb(obj, verbs: dict, run) -> None:
     policy.require(current_user, verbs[verb][-1], obj)
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            run(obj, verb, by=current_user, reason=form.reason.data)
-        except NotAllowed:
-            abort(403)
-        flash(_("Saved."))
+        if verb in _VERBS_THAT_NEED_A_REASON and not form.reason.data.strip():
+            form.reason.errors.append(_("Give a reason: the author is told it."))
+        else:
+            try:
+                run(obj, verb, by=current_user, reason=form.reason.data)
+            except NotAllowed:
+                abort(403)
+            flash(_("Saved."))
+            return None
+    return form_page("moderation/reason.html", form, verb=verb,
+                     action=request.path)  # fmt: skip
 
 
 @staff_bp.post("/posts/<int:post_id>/moderate")
 @login_required
 def moderate_post(post_id: int):
     post = policy.get_post_or_404(post_id, current_user)
-    _apply_verb(post, actions.POST_VERBS, actions.moderate_post)
-    return _back_to(post)
+    return _apply_verb(post, actions.POST_VERBS, actions.moderate_post) or _back_to(post)
 
 
 @staff_bp.post("/threads/<int:thread_id>/moderate")
 @login_required
 def moderate_thread(thread_id: int):
     thread = policy.get_thread_or_404(thread_id, current_user)
-    _apply_verb(thread, actions.THREAD_VERBS, actions.moderate_thread)
-    return redirect(url_for("threads.show", thread_id=thread.id))
+    asked = _apply_verb(thread, actions.THREAD_VERBS, actions.moderate_thread)
+    return asked or redirect(url_for("threads.show", thread_id=thread.id))
 
 
 @staff_bp.route("/threads/<int:thread_id>/move", methods=["GET", "POST"])

@@ -12,7 +12,8 @@ from forum.speedups.urls import url_prefix
 
 
 def post_ui(new_after=None, reader_id=None) -> SimpleNamespace:
-    """new_after: posts others wrote later are marked new to the reader (None: none are)."""
+    """new_after: posts others wrote later are marked new to the reader (None: none are);
+    reader_id: the signed-in reader (a moderator's reason for hiding a post is the author's)."""
     return SimpleNamespace(
         new_after=new_after,
         reader_id=reader_id,
@@ -24,5 +25,5 @@ def post_ui(new_after=None, reader_id=None) -> SimpleNamespace:
 
 def post_context(user, thread, new_after=None) -> dict:
     """The template arguments every page that shows posts of `thread` passes to the macros."""
-    ui = post_ui(new_after, user.id) if new_after else post_ui()
+    ui = post_ui(new_after, user.id if user.is_authenticated else None)
     return {"perms": policy.ThreadPermissions(user, thread), "ui": ui}
