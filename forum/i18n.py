@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import flask_babel
 from babel import Locale
+from babel import dates as babel_dates
 from flask import Blueprint, current_app, g, has_app_context, redirect, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -132,13 +133,24 @@ def request_translations():
     return translations
 
 
+# English dates as British usage writes them, day first and 24-hour (3/12/2026 11:19 is read
+# as the 3rd of December here; Babel's plain English is American, 12/3/26, 11:19 AM).
+_DATE_LOCALES = {"en": "en_GB"}
+
+
+def dates_locale(locale) -> Locale:
+    """The locale whose date and time patterns the UI language uses."""
+    name = str(locale)
+    return Locale.parse(_DATE_LOCALES.get(name, name))
+
+
 def _date_formats() -> tuple:
     """(zone, locale, and short_formats() of the locale) of this request, looked up once: a
     listing formats fifty dates."""
     cached = g.get("_date_formats")
     if cached is None:
         cached = g._date_formats = _formats_for(
-            str(flask_babel.get_timezone()), flask_babel.get_locale()
+            str(flask_babel.get_timezone()), dates_locale(flask_babel.get_locale())
         )
     return cached
 
@@ -179,20 +191,24 @@ def babel_date_filter(value: datetime | None) -> Markup:
     """date_filter as Babel formats it, the stock path `dates` (forum.speedups) replaces."""
     if value is None:
         return Markup("")
-    return _time_tag(value, html.escape(flask_babel.format_date(value, "short")))
+    zone, locale = flask_babel.get_timezone(), dates_locale(flask_babel.get_locale())
+    shown = babel_dates.format_date(value.astimezone(zone), "short", locale=locale)
+    return _time_tag(value, html.escape(shown))
 
 
 def babel_datetime_filter(value: datetime | None) -> Markup:
     if value is None:
         return Markup("")
-    return _time_tag(value, html.escape(flask_babel.format_datetime(value, "short")))
+    zone, locale = flask_babel.get_timezone(), dates_locale(flask_babel.get_locale())
+    shown = babel_dates.format_datetime(value, "short", tzinfo=zone, locale=locale)
+    return _time_tag(value, html.escape(shown))
 
 
 def language_filters(locale: str) -> dict:
     """date and datetime for the templates of one language (forum.speedups.templates), its
     formats bound once instead of looked up for each of a listing's dates. The time zone is
     the application's: readers do not choose their own."""
-    formats = _formats_for(str(flask_babel.get_timezone()), Locale.parse(locale))
+    formats = _formats_for(str(flask_babel.get_timezone()), dates_locale(locale))
     return {
         "date": partial(_time_element, formats, False),
         "datetime": partial(_time_element, formats, True),

@@ -147,7 +147,9 @@ def test_board_names_follow_the_reader(client, make, locale, name, description):
     assert description in page
 
 
-@pytest.mark.parametrize(("locale", "date_text"), [("fi", "1.3.2026"), ("sv", "2026-03-01")])
+@pytest.mark.parametrize(
+    ("locale", "date_text"), [("fi", "1.3.2026"), ("sv", "2026-03-01"), ("en", "01/03/2026")]
+)
 def test_dates_are_formatted_by_locale(client, auth, make, locale, date_text):
     from datetime import UTC, datetime
 
@@ -216,12 +218,23 @@ def test_fast_date_formats_match_babel(app, locale):
         datetime(2009, 1, 1, 11, 5, tzinfo=UTC),
         datetime(2031, 1, 2, 3, 4, tzinfo=UTC),
     ]
+    patterns = {"en": "en_GB"}.get(locale, locale)  # English day first, 24-hour
     with app.test_request_context(headers={"Accept-Language": locale}):
         for value in values:
-            expected = dates.format_datetime(value, "short", tzinfo=zone, locale=locale)
+            expected = dates.format_datetime(value, "short", tzinfo=zone, locale=patterns)
             assert f">{expected}<" in str(datetime_filter(value))
-            day = dates.format_date(value.astimezone(zone), "short", locale=locale)
+            day = dates.format_date(value.astimezone(zone), "short", locale=patterns)
             assert f">{day}<" in str(date_filter(value))
+
+
+def test_english_dates_read_day_first_and_24_hour(app):
+    from datetime import UTC, datetime
+
+    from forum.i18n import datetime_filter
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        shown = str(datetime_filter(datetime(2026, 12, 3, 9, 19, tzinfo=UTC)))
+    assert ">03/12/2026, 11:19<" in shown and "AM" not in shown and "PM" not in shown
 
 
 @pytest.mark.parametrize("locale", ["fi", "sv", "en"])
