@@ -540,3 +540,20 @@ def test_a_suspension_date_that_is_not_a_date_is_refused_in_the_readers_language
                          {"until": "ensi viikolla", "reason": "Cooling off"})  # fmt: skip
     assert response.status_code == 422
     assert message in response.text and "Cooling off</textarea>" in response.text
+
+
+def test_a_suspended_member_is_told_until_when_and_why_on_every_page(client, forum):
+    from datetime import UTC, datetime
+
+    from forum.moderation.actions import suspend_member
+
+    suspend_member(forum["author"], by=forum["admin"], until=datetime(2099, 1, 1, tzinfo=UTC),
+            reason="Cooling off")  # fmt: skip
+    Auth(client).login("author@example.fi")
+    for url in ("/", f"/threads/{forum['thread'].id}", f"/posts/{forum['reply'].id}/reply"):
+        page = client.get(url)
+        assert "Your account is suspended until" in page.text, url
+        assert "Reason: Cooling off" in page.text, url
+    Auth(client).logout()
+    Auth(client).login("reader@example.fi")
+    assert "suspended" not in client.get("/").text

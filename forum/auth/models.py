@@ -1,7 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.database import UTCDateTime, utcnow
@@ -128,6 +128,12 @@ class SessionUser(_Suspendable):
 
     def get_id(self) -> str:
         return self.session_token
+
+    @property
+    def suspension_reason(self) -> str:
+        """Why staff suspended the member: asked only for a suspended member's notice."""
+        reason = select(User.suspension_reason).where(User.id == self.id)
+        return db.session.scalar(reason) or ""
 
     def account(self) -> User:
         """The account as an ORM object, in this request's database session."""
