@@ -98,8 +98,11 @@ def test_library_filters_combine_and_count(client, make, staff):
     assert ">English (2)</option>" in page and ">Svenska (0)</option>" in page
     page = client.get("/practices").text
     assert f"{north.name_en} (2)" in page and ">Svenska (1)</option>" in page
-    page = client.get("/practices", query_string={"region": north.id}).text
-    assert "One tag south" not in page and "Swedish summary" in page
+    for region in (north.id, north.slug):  # by id, or as people write it: ?region=pirkanmaa
+        page = client.get("/practices", query_string={"region": region}).text
+        assert "One tag south" not in page and "Swedish summary" in page, region
+    page = client.get("/practices", query_string={"region": "no-such-region"}).text
+    assert "One tag south" in page  # an unknown region filters nothing, and fails nothing
     page = client.get("/practices", query_string={"language": "sv"}).text
     assert "Swedish summary" in page and "Both tags north" not in page
     discussed = client.get("/practices", query_string={"sort": "discussed"})
@@ -169,3 +172,10 @@ def test_library_shows_the_summary_in_the_readers_language_else_the_first(client
     # No Finnish summary: the first by language, marked as English.
     assert '<p lang="en">Mentors for the new</p>' in shown["fi"]
     assert "Mentorer" not in shown["fi"]
+
+
+def test_the_tag_page_links_its_feed(client, make):
+    page = client.get("/tags/tyokokeilu").text
+    assert '<link rel="alternate" type="application/atom+xml" href="/tags/tyokokeilu.atom"' in page
+    assert '<a href="/tags/tyokokeilu.atom">Atom feed</a>' in page
+    assert client.get("/tags/tyokokeilu.atom").status_code == 200

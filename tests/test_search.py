@@ -183,3 +183,12 @@ def test_snippet_marks_whole_words_in_its_window_and_escapes_the_rest():
     assert "<mark>työkokeilun</mark>" in shown and "työkyky" in shown
     assert "<mark>työkyky</mark>" not in shown
     assert str(snippet("ei osumia tässä", "työkokeilu", "fi")) == "ei osumia tässä"
+
+
+def test_the_region_filter_takes_a_regions_slug_as_well_as_its_id(client, make):
+    north, south = make.region(), make.region()
+    for region, title in ((north, "North kuntoutus"), (south, "South kuntoutus")):
+        board = make.board(region=region, visibility="public")
+        make.thread(board, title=title, body="kuntoutus", author=make.user(region=region))
+    for region in (north.id, north.slug):
+        assert _titles(client, "kuntoutus", region=region) == ["North kuntoutus"], region

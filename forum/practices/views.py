@@ -15,6 +15,7 @@ from forum.pagination import requested_page
 from forum.practices import actions, library
 from forum.practices.forms import MATURITY_LABELS, AdoptForm, CurateForm
 from forum.practices.models import GoodPractice, PracticeSummary
+from forum.regions.queries import region_id
 from forum.security import database_int
 from forum.tags.models import Tag, thread_tag
 from forum.tags.queries import tag_groups, tag_links
@@ -42,7 +43,7 @@ def _library_filters(args) -> library.Filters:
     language = args.get("language")
     return library.Filters(
         tags=tuple(args.getlist("tag"))[: library.MAX_TAGS],
-        region=args.get("region", type=database_int),
+        region=args.get("region", type=region_id),
         organisation=args.get("organisation", type=database_int),
         language=language if language in SUPPORTED_LOCALES else None,
     )

@@ -6,6 +6,7 @@ from sqlalchemy.orm import contains_eager
 from forum.extensions import db
 from forum.i18n import localized
 from forum.regions.models import Organisation, Region
+from forum.security import database_int
 
 
 def organisation_choices(among: Select | None = None) -> dict[str, list[tuple[int, str]]]:
@@ -23,3 +24,14 @@ def organisation_choices(among: Select | None = None) -> dict[str, list[tuple[in
             (organisation.id, organisation.name)
         )
     return grouped
+
+
+def region_id(value: str) -> int:
+    """A region named in a query string by its id or its slug (?region=pirkanmaa): a `type=`
+    for request.args.get(), which answers its default (ValueError) for neither."""
+    if value.isdigit():
+        return database_int(value)
+    found = db.session.scalar(select(Region.id).where(Region.slug == value[:64]))
+    if found is None:
+        raise ValueError(f"no region {value!r}")
+    return found

@@ -12,6 +12,7 @@ from forum.extensions import db, limiter
 from forum.i18n import LANGUAGE_NAMES, current_locale, localized
 from forum.pagination import requested_page
 from forum.regions.models import Region
+from forum.regions.queries import region_id
 from forum.search.query import Filters, Snippets, search
 from forum.security import database_int
 from forum.tags.queries import tag_groups
@@ -53,7 +54,7 @@ def index():
     query = request.args.get("q", "").strip()[:QUERY_MAX_LENGTH]
     filters = Filters(
         board=request.args.get("board", ""),
-        region=request.args.get("region", type=database_int),
+        region=request.args.get("region", type=region_id),
         tag=request.args.get("tag", ""),
         author=request.args.get("author", type=database_int),
         language=_choice(request.args.get("language"), SUPPORTED_LOCALES),
