@@ -244,3 +244,25 @@ def test_create_admin_command(app, make):
     db.session.commit()
     user = db.session.scalar(select(User).where(User.email == "first@example.fi"))
     assert user.role == "admin" and user.organisation_id == organisation.id
+
+
+def test_the_start_page_counts_what_waits_and_the_weeks_activity(client, make):
+    from forum.auth.models import Membership
+    from forum.moderation.actions import flag_post
+
+    admin = make.user(role="admin", email="paa@example.fi")
+    thread = make.thread(make.board(), author=make.user())
+    reply = make.reply(make.opening_post(thread), author=make.user(), body="Vastaus")
+    flag_post(reply, by=make.user(), reason="spam")
+    waiting = make.user(email="odottaa@example.fi")
+    waiting.membership = Membership.PENDING
+    db.session.commit()
+    Auth(client).login(admin.email)
+    page = client.get("/staff/admin/")
+    assert page.status_code == 200
+    text = re.sub(r"\s+", " ", page.text)
+    assert '<span class="dashboard__count">1</span> open report about a message' in text
+    assert '<span class="dashboard__count">1</span> membership request' in text
+    assert '<span class="dashboard__count">0</span> tag proposals' in text
+    assert '<span class="dashboard__count">1</span> new thread' in text
+    assert '<span class="dashboard__count">1</span> reply' in text

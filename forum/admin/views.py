@@ -1,5 +1,7 @@
 """Administration pages. Every view of this blueprint is refused to non-admins in one place."""
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,9 +27,11 @@ from forum.audit.models import AuditEntry
 from forum.auth import recovery
 from forum.auth.models import User
 from forum.boards.models import Board, ModerationScope
+from forum.database import utcnow
 from forum.extensions import db, login_manager
 from forum.forms import form_page
 from forum.i18n import localized
+from forum.moderation.models import Flag
 from forum.notices import redirect_with
 from forum.pagination import requested_page
 from forum.privacy import erasure
@@ -36,6 +40,7 @@ from forum.regions.models import Organisation, Region
 from forum.regions.queries import organisation_choices
 from forum.security import database_int
 from forum.tags.models import Tag, TagGroup
+from forum.threads.models import Post, Thread
 
 # Under /staff/ (forum.staff): /staff/admin/, for administrators only.
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -65,7 +70,26 @@ def _labels():
 
 @bp.get("/")
 def dashboard():
-    return render_template("admin/dashboard.html")
+    """What waits for staff, and the week's activity: counts in one statement."""
+    week_ago = utcnow() - timedelta(days=7)
+
+    def counted(statement):
+        return select(func.count()).select_from(statement.subquery()).scalar_subquery()
+
+    counts = db.session.execute(
+        select(
+            counted(select(Flag.id).where(Flag.status == "open")).label("open_flags"),
+            counted(policy.membership_requests(current_user)).label("membership_requests"),
+            counted(select(Tag.id).where(Tag.status == "proposed")).label("tag_proposals"),
+            counted(select(Thread.id).where(Thread.created_at >= week_ago)).label("threads"),
+            counted(select(Post.id).where(Post.created_at >= week_ago, Post.depth > 0))
+            .label("replies"),
+            counted(select(User.id).where(User.created_at >= week_ago)).label("members"),
+            counted(select(AuditEntry.id).where(AuditEntry.created_at >= week_ago))
+            .label("staff_actions"),
+        )
+    ).one()  # fmt: skip
+    return render_template("admin/dashboard.html", counts=counts)
 
 
 # Regions, organisations and boards share one list-and-form pattern; only their fields differ.
