@@ -217,9 +217,40 @@ def test_audit_trail_is_browsable_and_filterable(client, admin, make):
         {"slug": "x", "name_fi": "X", "name_sv": "X", "name_en": "X", "position": "1"},
     )
     page = client.get("/staff/admin/audit").text
-    assert "member.update" in page and "region.create" in page
+    # In words, with links to what was acted on and the change readable, never raw codes.
+    assert "<td>changed a member’s role, organisation or moderation</td>" in page
+    assert "<td>created a region</td>" in page
+    assert f'<a href="/staff/admin/members/{person.id}">Member {person.id}</a>' in page
+    assert '<p class="audit-details">Role: member → moderator</p>' in page
+    assert "member.update" not in page.split("<table")[1] and "'member'" not in page
+    assert '<option value="region.create">created a region</option>' in page
     filtered = client.get("/staff/admin/audit?action=region").text
-    assert "region.create" in filtered and "<td>member.update</td>" not in filtered
+    assert "created a region" in filtered and "<td>changed a member’s" not in filtered
+
+
+def test_every_recorded_action_has_words(app):
+    """Each action the code records (its string literals and f-string families) is in
+    audit.labels; a new one without words fails here."""
+    import pathlib
+
+    from forum.audit.labels import ACTION_LABELS
+    from forum.policy.rules import _STAFF_ON_OTHERS, STAFF_ACTIONS
+
+    source = "\n".join(path.read_text() for path in pathlib.Path("forum").rglob("*.py"))
+    recorded = set(re.findall(r'record\([^,]+, "([a-z_]+\.[a-z_]+)"', source))
+    recorded |= {"member.deactivate", "member.update"}  # chosen in one expression
+    recorded |= {
+        f"{kind}.{verb}"
+        for kind in ("region", "organisation", "board", "tag", "tag_group")
+        for verb in ("create", "update")
+    }
+    recorded |= {f"flag.{decision}" for decision in ("dismiss", "hide", "delete")}
+    recorded |= {f"thread.{verb}" for verb in ("lock", "unlock", "pin", "unpin")}
+    recorded |= {f"post.{verb}" for verb in ("hide", "unhide", "delete", "restore",
+                                             "hide_pending", "hold_personal_data")}  # fmt: skip
+    assert {"member.erase", "tag.merge", "revision.purge"} <= recorded  # the search finds them
+    refused = STAFF_ACTIONS | _STAFF_ON_OTHERS  # recorded as "refused." + the action
+    assert (recorded | refused) - set(ACTION_LABELS) == set()
 
 
 def test_board_index_puts_the_readers_region_first(client, make):

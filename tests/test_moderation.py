@@ -557,3 +557,18 @@ def test_a_suspended_member_is_told_until_when_and_why_on_every_page(client, for
     Auth(client).logout()
     Auth(client).login("reader@example.fi")
     assert "suspended" not in client.get("/").text
+
+
+def test_a_moderator_reads_the_audit_trail_of_their_own_boards_only(client, forum, make):
+    actions.moderate_thread(forum["thread"], "lock", by=forum["moderator"], reason="Rauhoitus")
+    other_thread = make.thread(forum["other_board"], author=forum["author"], title="Muualla")
+    actions.moderate_thread(other_thread, "pin", by=forum["admin"], reason="Tärkeä")
+    Auth(client).login("mod@example.fi")
+    page = client.get("/staff/moderation/log")
+    assert page.status_code == 200
+    assert "locked a thread" in page.text and "Rauhoitus" in page.text
+    assert "pinned a thread" not in page.text and "Tärkeä" not in page.text
+    assert f'href="/threads/{forum["thread"].id}"' in page.text
+    Auth(client).logout()
+    Auth(client).login("reader@example.fi")
+    assert client.get("/staff/moderation/log").status_code in (403, 404)

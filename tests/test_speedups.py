@@ -210,7 +210,7 @@ PAGES = {
                         "/account/erase"],
     "admin@example.fi": ["/threads/1", "/staff/moderation/", "/staff/admin/members",
                          "/staff/admin/audit", "/staff/members/invitations", "/staff/admin/tags",
-                         "/staff/admin/members/2/erase"],
+                         "/staff/admin/members/2/erase", "/staff/moderation/log"],
 }  # fmt: skip
 # What differs between any two requests: the CSRF token and the post forms' one-time ids.
 PER_REQUEST = re.compile(r'(name="(?:[\w-]*csrf_token|submission_id)"[^>]*value=")[^"]*"')

@@ -23,6 +23,8 @@ from forum.admin.forms import (
     TagForm,
     TagGroupForm,
 )
+from forum.audit import labels as audit_labels
+from forum.audit import queries as audit_queries
 from forum.audit.models import AuditEntry
 from forum.auth import recovery
 from forum.auth.models import User
@@ -46,7 +48,6 @@ from forum.threads.models import Post, Thread
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 MEMBERS_PER_PAGE = 50
-AUDIT_PER_PAGE = 50
 
 
 @bp.before_request
@@ -299,27 +300,6 @@ def send_reset_link(member_id: int):
 def audit():
     action = request.args.get("action", "").strip()
     actor = request.args.get("actor", type=database_int)
-    statement = select(AuditEntry)
-    if action:
-        statement = statement.where(AuditEntry.action.startswith(action))
-    if actor:
-        statement = statement.where(AuditEntry.actor_id == actor)
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
-    page = requested_page(total, AUDIT_PER_PAGE)
-    entries = db.session.scalars(
-        statement.options(joinedload(AuditEntry.actor))
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .offset(page.offset)
-        .limit(page.per_page)
-    ).all()
-    actions_seen = db.session.scalars(
-        select(AuditEntry.action).distinct().order_by(AuditEntry.action)
-    ).all()
-    return render_template(
-        "admin/audit.html",
-        entries=entries,
-        page=page,
-        action=action,
-        actor=actor,
-        actions_seen=actions_seen,
-    )
+    trail = audit_queries.trail_page(current_user, action=action, actor=actor)
+    return render_template("audit/trail.html", trail=trail, action=action, actor=actor,
+                           audit=audit_labels, endpoint="staff.admin.audit")  # fmt: skip

@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from forum import policy
+from forum.audit import labels as audit_labels
+from forum.audit import queries as audit_queries
 from forum.auth.models import User
 from forum.boards.models import Board
 from forum.database import utcnow
@@ -30,6 +32,7 @@ from forum.moderation.forms import (
 from forum.moderation.models import Flag
 from forum.notices import redirect_with
 from forum.pagination import requested_page
+from forum.security import database_int
 from forum.threads import reading
 from forum.threads.actions import NotAllowed
 from forum.threads.models import Post, PostRevision, Thread
@@ -85,6 +88,18 @@ def _open_flags(user):
         .join(Thread.board)
         .where(Flag.status == "open", policy.moderation_clause(user))
     )
+
+
+@staff_bp.get("/moderation/log")
+@login_required
+def trail():
+    """The audit trail of the boards and regions the moderator moderates."""
+    policy.require(current_user, "moderation.review", None)
+    action = request.args.get("action", "").strip()
+    actor = request.args.get("actor", type=database_int)
+    found = audit_queries.trail_page(current_user, action=action, actor=actor)
+    return render_template("audit/trail.html", trail=found, action=action, actor=actor,
+                           audit=audit_labels, endpoint="staff.moderation.trail")  # fmt: skip
 
 
 @staff_bp.get("/moderation/")

@@ -12,6 +12,7 @@ from flask_login import current_user
 from forum.policy.filters import (
     SIGNED_OUT,
     Viewer,
+    audit_entries,
     invitable_organisations,
     membership_requests,
     moderation_clause,
@@ -47,6 +48,7 @@ from forum.policy.rules import (
 
 __all__ = [
     "SIGNED_OUT", "STAFF_ACTIONS", "NotAllowed", "PostPermissions", "ThreadPermissions",
+    "audit_entries",
     "Viewer", "can", "get_board_or_404", "get_board_row_or_404", "get_post_or_404",
     "get_thread_or_404", "get_thread_row_or_404", "init_app", "invitable_organisations",
     "is_admin", "membership_requests", "moderation_clause", "moderation_scope",

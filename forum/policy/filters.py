@@ -13,8 +13,10 @@ from functools import lru_cache, wraps
 
 from sqlalchemy import Column, ColumnElement, Select, and_, case, false, func, or_, select, true
 
+from forum.audit.models import AuditEntry
 from forum.auth.models import Invitation, Membership, User
 from forum.boards.models import Board, BoardVisibility
+from forum.moderation.models import Flag
 from forum.policy.identity import is_admin, moderation_scope, signed_in, unwrap
 from forum.practices.models import GoodPractice
 from forum.regions.models import Organisation
@@ -249,6 +251,39 @@ def open_invitations(reader) -> Select:
         select(Invitation).join(Invitation.organisation).where(Invitation.accepted_at.is_(None))
     )
     return _in_regions_moderated_by(viewer(reader), statement)
+
+
+def audit_entries(reader) -> Select:
+    """The audit trail the reader may read: all of it for admins; for a moderator, what was
+    done to the threads, messages and reports of the boards they moderate and to the members
+    of the organisations in the regions they moderate; for anyone else, nothing."""
+    return _audit_entries(viewer(reader))
+
+
+@lru_cache(maxsize=_KINDS_OF_READER)
+def _audit_entries(reader: Viewer) -> Select:
+    if reader.admin:
+        return select(AuditEntry)
+    if not (reader.moderated_boards or reader.moderated_regions):
+        return select(AuditEntry).where(false())
+    moderated = _moderation_clause(reader)
+    threads = select(_threads.c.id).select_from(THREADS_WITH_BOARDS).where(moderated)
+    posts = select(_posts.c.id).select_from(POSTS_WITH_BOARDS).where(moderated)
+    flags = (
+        select(Flag.id).join(_posts, _posts.c.id == Flag.post_id)
+        .join(_threads, _threads.c.id == _posts.c.thread_id)
+        .join(_boards, _boards.c.id == _threads.c.board_id).where(moderated)
+    )  # fmt: skip
+    members = (
+        select(User.id).join(Organisation, Organisation.id == User.organisation_id)
+        .where(_any_of(Organisation.region_id, reader.moderated_regions))
+    )  # fmt: skip
+    about = [(kind, ids) for kind, ids in (("thread", threads), ("post", posts),
+                                           ("flag", flags), ("account", members))]  # fmt: skip
+    return select(AuditEntry).where(
+        or_(*(and_(AuditEntry.target_type == kind, AuditEntry.target_id.in_(ids))
+              for kind, ids in about))
+    )  # fmt: skip
 
 
 def _in_regions_moderated_by(reader: Viewer, statement: Select) -> Select:

@@ -33,7 +33,7 @@ STAFF_PAGES = [
     "/staff/users/1/suspend", "/posts/1/edit", "/staff/admin/tags", "/staff/admin/tags/1",
     "/staff/admin/tag-groups", "/threads/1/tags", "/staff/threads/2/practice",
     "/staff/members/requests", "/staff/admin/organisations/1", "/staff/members/invitations",
-    "/staff/admin/members/2/erase",
+    "/staff/admin/members/2/erase", "/staff/moderation/log",
 ]  # fmt: skip
 
 
