@@ -78,7 +78,7 @@ def test_register_confirm_be_approved_and_start_a_thread_and_reply_in_a_branch(
         page.locator("a.reply-link").last.click()
         form = page.locator("form.in-place")
         form.locator("textarea").fill(f"Vastaus tasolla {level}")
-        form.locator("button[type=submit]").click()
+        form.locator("button[type=submit]:not([name=preview])").click()
         expect(page.locator(f"text=Vastaus tasolla {level}")).to_be_visible()
     page.reload()
     for level in range(2, 5):
@@ -287,3 +287,26 @@ def test_an_identity_code_in_a_reply_is_warned_of_while_typing_and_the_reply_pos
     page.click("main form.js-reply-form button[type=submit]")
     expect(page.locator("text=miten aloitatte paluun?")).to_be_visible()
     expect(page.locator("text=131052-308T")).to_have_count(0)
+
+
+def test_on_a_phone_the_header_is_one_line_the_menu_opens_and_the_counts_are_labelled(
+    browser, live_server
+):
+    phone = browser.new_context(viewport={"width": 375, "height": 740}, locale="en-GB")
+    page = phone.new_page()
+    sign_in(page, live_server, "coordinator@example.fi")
+    page.goto(f"{live_server}/boards/yleinen")
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] < 740 / 8  # was a quarter of the screen
+    expect(page.locator(".site-nav").first).to_be_hidden()
+    page.click(".site-menu-link")  # no JavaScript involved: the menu is the link's target
+    expect(page.get_by_role("link", name="Good practices")).to_be_visible()
+    page.click(".site-menu-close")
+    expect(page.locator(".site-nav").first).to_be_hidden()
+    row = page.locator(".thread-table tbody tr").first
+    expect(row.locator(".thread-table__label").first).to_be_visible()
+    expect(row).to_contain_text(re.compile(r"\d+ repl(y|ies)"))
+    page.goto(f"{live_server}/")
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= 375
+    phone.close()
