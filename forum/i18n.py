@@ -222,6 +222,14 @@ def number_filter(value) -> str:
     return flask_babel.format_number(value)
 
 
+def in_language(text: str, language: str | None) -> Markup | str:
+    """Text written in `language`, marked so where it differs from the page's (a thread's
+    title in a listing or a sentence), so that screen readers pronounce it in its language."""
+    if not language or language == current_locale():
+        return text
+    return Markup('<span lang="{}">{}</span>').format(language, text)
+
+
 def member_name(name: str | None) -> str:
     """A member's name as shown: an erased account has none, and is "Former member"."""
     return name or flask_babel.gettext("Former member")
@@ -231,6 +239,7 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     app.jinja_env.filters["localized"] = localized
     app.jinja_env.filters["member"] = member_name
+    app.jinja_env.filters["in_language"] = in_language
     if "dates" in app.config["FORUM_SPEEDUPS"]:
         app.jinja_env.filters["date"] = date_filter
         app.jinja_env.filters["datetime"] = datetime_filter

@@ -288,3 +288,34 @@ def test_labels_translated_once_a_language_are_kept_in_that_language(app):
         assert labels() == {"message": "Viesti"}
     with served("sv"):
         assert labels() == {"message": "Meddelande"}
+
+
+def test_thread_titles_carry_their_language_where_it_differs_from_the_page(client, make):
+    board = make.board()
+    swedish = make.thread(board, title="Arbetsprövning i praktiken", language="sv")
+    make.thread(board, title="Työkokeilu käytännössä", language="fi")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fi"
+    listing = client.get(f"/boards/{board.slug}").text
+    assert f'href="/threads/{swedish.id}" lang="sv">Arbetsprövning i praktiken</a>' in listing
+    assert 'lang="fi">Työkokeilu käytännössä' not in listing  # the page's own language
+    branch = client.get(f"/posts/{make.opening_post(swedish).id}/branch").text
+    assert '<span lang="sv">Arbetsprövning i praktiken</span></a></li>' in branch  # breadcrumb
+
+
+def test_feed_entries_carry_their_own_language(client, make):
+    from forum.tags.models import Tag
+
+    tag = db.session.scalar(db.select(Tag).where(Tag.slug == "tyokokeilu"))
+    make.thread(title="Arbetsprövning i praktiken", language="sv", tags=[tag])
+    feed = client.get("/tags/tyokokeilu.atom", headers={"Accept-Language": "fi"}).text
+    assert '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fi">' in feed
+    assert '<entry xml:lang="sv">\n    <title>Arbetsprövning i praktiken</title>' in feed
+
+
+def test_notifications_mark_a_titles_language_inside_the_sentence(client, auth, make):
+    asker = make.user(email="kysyja@example.fi", locale="fi")
+    thread = make.thread(make.board(), author=asker, title="Arbetsprövning", language="sv")
+    make.reply(make.opening_post(thread), author=make.user(), body="Svar")
+    auth.login("kysyja@example.fi")
+    page = client.get("/notifications").text
+    assert '<span lang="sv">Arbetsprövning</span>' in page

@@ -97,6 +97,7 @@ class ThreadNews:
 
     thread_id: int
     title: str
+    language: str
     unread: int = 0
     new_thread: bool = False  # among them, the thread's start, in a board or tag watched
     mentioned: bool = False  # among them, unread, a mention of the reader
@@ -110,7 +111,7 @@ def by_thread(reader) -> list[ThreadNews]:
         mine(reader)
         .with_only_columns(
             Notification.thread_id, Notification.read_at, Notification.created_at,
-            Notification.kind, Thread.title, User.display_name,
+            Notification.kind, Thread.title, Thread.language, User.display_name,
         )
         .where(Notification.kind.in_(POST_KINDS))
         .join(Thread, Thread.id == Notification.thread_id)
@@ -122,7 +123,7 @@ def by_thread(reader) -> list[ThreadNews]:
     for row in rows:
         news = groups.get(row.thread_id)
         if news is None:
-            news = groups[row.thread_id] = ThreadNews(row.thread_id, row.title,
+            news = groups[row.thread_id] = ThreadNews(row.thread_id, row.title, row.language,
                                                       latest=row.created_at)  # fmt: skip
         news.unread += row.read_at is None
         news.new_thread |= row.kind == NEW_THREAD
@@ -149,12 +150,12 @@ def first_unread_post(reader, thread_id: int) -> int | None:
 
 def from_staff(reader) -> list:
     """What staff did to the reader's posts, newest first: rows of (id, kind, reason, read_at,
-    created_at, post_id, title)."""
+    created_at, post_id, title, language)."""
     return db.session.execute(
         mine(reader)
         .with_only_columns(
             Notification.id, Notification.kind, Notification.reason, Notification.read_at,
-            Notification.created_at, Notification.post_id, Thread.title,
+            Notification.created_at, Notification.post_id, Thread.title, Thread.language,
         )
         .where(Notification.kind.startswith("post."))
         .join(Thread, Thread.id == Notification.thread_id)
@@ -165,12 +166,12 @@ def from_staff(reader) -> list:
 
 def about_practices(reader) -> list:
     """News of the reader's good practices, newest first: rows of (id, kind, read_at,
-    created_at, title, organisation_name), the organisation being the one that acted."""
+    created_at, title, language, organisation_name), the organisation being the one that acted."""
     return db.session.execute(
         mine(reader)
         .with_only_columns(
             Notification.id, Notification.kind, Notification.read_at, Notification.created_at,
-            Thread.title, Organisation.name.label("organisation_name"),
+            Thread.title, Thread.language, Organisation.name.label("organisation_name"),
         )
         .where(Notification.kind.startswith("practice."))
         .join(Thread, Thread.id == Notification.thread_id)

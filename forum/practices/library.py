@@ -108,6 +108,7 @@ def _page(reader: policy.Viewer, shape: tuple, sort: str) -> Select:
             _practices.c.maturity,
             _practices.c.adoption_count,
             _threads.c.title,
+            _threads.c.language,
             _threads.c.reply_count,
             _organisations.c.name.label("organisation_name"),
             _summary(_summaries.c.core_idea).label("core_idea"),

@@ -95,11 +95,15 @@ def library_feed():
     entries = [
         {
             "title": practice.thread.title,
+            "language": practice.thread.language,
             "url": url_for("threads.show", thread_id=practice.thread_id, _external=True),
             "updated": practice.created_at,
             "summary": summary_in(practice, current_locale()).core_idea
             if practice.summaries
             else "",
+            "summary_language": summary_in(practice, current_locale()).language
+            if practice.summaries
+            else None,
         }
         for practice in practices
     ]
@@ -120,6 +124,7 @@ def tag_feed(slug: str):
     entries = [
         {
             "title": thread.title,
+            "language": thread.language,
             "url": url_for("threads.show", thread_id=thread.id, _external=True),
             "updated": thread.last_activity_at,
             "summary": "",

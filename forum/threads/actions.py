@@ -161,6 +161,7 @@ def start_thread(
         board_id=board.id,
         author_id=by.id,
         title=title,
+        language=language,
         created_at=now,
         last_activity_at=now,
         last_poster_id=by.id,

@@ -62,7 +62,9 @@ def _unread_count_statement(reader: policy.Viewer) -> Select:
     return statement.with_only_columns(func.count()).where(unread.UNREAD)
 
 
-_LISTED_THREAD_COLUMNS = ("id", "title", "pinned", "locked", "reply_count", "last_activity_at")
+_LISTED_THREAD_COLUMNS = (
+    "id", "title", "language", "pinned", "locked", "reply_count", "last_activity_at",
+)  # fmt: skip
 
 
 @lru_cache(maxsize=512)

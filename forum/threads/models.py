@@ -41,6 +41,9 @@ class Thread(db.Model):
     board_id: Mapped[int] = mapped_column(ForeignKey("board.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
+    # The language of its title and opening message: listings, breadcrumbs and feeds mark the
+    # title with it where it differs from the page's.
+    language: Mapped[str] = mapped_column(String(2), default="fi", server_default="fi")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     pinned: Mapped[bool] = mapped_column(default=False)
     locked: Mapped[bool] = mapped_column(default=False)
