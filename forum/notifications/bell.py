@@ -11,9 +11,10 @@ readable, when
   counted for, so a change of role, region, membership or moderation scope needs no call here
   (a new account's 0 is counted for every kind: it has no notifications at all).
 
-Counting in the UPDATE itself keeps it right under concurrent writers: a notification committed
-after the count started sets the count to None once the UPDATE's row lock is released (on SQLite
-the UPDATE holds the database's write lock throughout).
+The member's row is locked before the count is taken, so that a notification whose transaction
+set the count to None and had not yet committed is either counted or sets it to None again
+after (on SQLite the write transaction holds the database's write lock throughout; on
+PostgreSQL the UPDATE's subquery would otherwise keep the snapshot it started with).
 """
 
 from collections.abc import Iterable
@@ -33,6 +34,7 @@ _accounts = User.__table__
 _notifications = Notification.__table__
 
 
+@lru_cache(maxsize=512)
 def kind_of_reader(reader: policy.Viewer) -> str:
     """A short, stable name of a Viewer (Python's hash() differs between processes)."""
     fields = (reader.signed_in, reader.admin, reader.region_id,
@@ -51,6 +53,11 @@ def _recount(reader: policy.Viewer):
     )
 
 
+_LOCK_MEMBER = (
+    select(_accounts.c.id).where(_accounts.c.id == bindparam("recipient_id")).with_for_update()
+)
+
+
 def _kept(user, reader: policy.Viewer) -> bool:
     return user.bell_count is not None and user.bell_counted_for in ("", kind_of_reader(reader))
 
@@ -61,6 +68,7 @@ def settle(user) -> None:
     if _kept(user, reader):
         return
     begin_write()
+    db.session.execute(_LOCK_MEMBER, {"recipient_id": user.id})
     user.bell_count = db.session.scalar(_recount(reader), {"recipient_id": user.id})
     user.bell_counted_for = kind_of_reader(reader)
     db.session.commit()
