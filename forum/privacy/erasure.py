@@ -13,9 +13,10 @@ messages are purged. Removed messages leave the search index with their text
 from secrets import token_hex
 
 from sqlalchemy import delete, or_, select, update
+from werkzeug.security import check_password_hash
 
 from forum.audit.actions import record
-from forum.auth.actions import end_all_sessions
+from forum.auth.actions import WrongPassword, end_all_sessions
 from forum.auth.models import AccountToken, Invitation, User
 from forum.database import begin_write, utcnow
 from forum.extensions import db
@@ -70,6 +71,13 @@ def erase_account(member: User, *, by: User, remove_posts: bool, reason: str = "
     details = "messages: removed" if remove_posts else "messages: kept"
     record(by, "member.erase", member, details=details, reason=reason)
     db.session.commit()
+
+
+def erase_own_account(member: User, *, password: str, remove_posts: bool) -> None:
+    """The member erases their own account, confirming it with their password."""
+    if not check_password_hash(member.password_hash, password):
+        raise WrongPassword
+    erase_account(member, by=member, remove_posts=remove_posts)
 
 
 def _active_admins() -> int:

@@ -4,8 +4,8 @@ from io import BytesIO
 from flask import Blueprint, abort, current_app, render_template, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
-from werkzeug.security import check_password_hash
 
+from forum.auth.actions import WrongPassword
 from forum.database import utcnow
 from forum.forms import ForumForm, form_page
 from forum.notices import redirect_with
@@ -59,20 +59,19 @@ def download(export_id: int):
 def erase():
     form = EraseForm()
     if form.validate_on_submit():
-        account = current_user.account()
-        if not check_password_hash(account.password_hash, form.current_password.data):
-            form.current_password.errors.append(_("The password is not right."))
-        else:
-            try:
-                erasure.erase_account(account, by=account,
+        try:
+            erasure.erase_own_account(current_user.account(), password=form.current_password.data,
                                       remove_posts=form.messages.data == "remove")  # fmt: skip
-            except erasure.LastAdministrator:
-                form.form_errors.append(_("You are the only administrator: make someone else "
-                                          "an administrator first."))  # fmt: skip
-            else:
-                logout_user()
-                return redirect_with(_("Your account is erased. Thank you for taking part."),
-                                     "boards.index")  # fmt: skip
+        except WrongPassword:
+            form.current_password.errors.append(_("The password is not right."))
+        except erasure.LastAdministrator:
+            form.confirm.errors.append(
+                _("You are the only administrator: make someone else an administrator first.")
+            )
+        else:
+            logout_user()
+            return redirect_with(_("Your account is erased. Thank you for taking part."),
+                                 "boards.index")  # fmt: skip
     return form_page("privacy/erase.html", form)
 
 
