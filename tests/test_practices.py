@@ -45,6 +45,22 @@ def test_staff_mark_a_thread_through_the_form(client, make, staff):
     assert "Established" in page and "Mentors for newcomers" in page
 
 
+def test_a_summary_holding_personal_data_is_kept_back_until_staff_confirm_it(client, make, staff):
+    thread = make.thread(title="Mentoring")
+    Auth(client).login("staff@example.fi")
+    url = f"/staff/threads/{thread.id}/practice"
+    summary = {**SUMMARY, "results": "Ask Maija, 040 123 4567, how it went."}
+    warned = post_form(client, url, {"maturity": "idea", "language": "en", **summary})
+    assert warned.status_code == 422
+    assert "a phone number “040 123 4567” on line 1" in warned.text
+    assert "how it went.</textarea>" in warned.text  # the text kept
+    assert 'name="personal_data_checked"' in warned.text
+    assert db.session.scalar(select(GoodPractice)) is None
+    confirmed = post_form(client, url, {"maturity": "idea", "language": "en", **summary,
+                                        "personal_data_checked": "y"})  # fmt: skip
+    assert confirmed.status_code == 302 and db.session.scalar(select(GoodPractice)) is not None
+
+
 def test_members_cannot_curate(client, make):
     thread = make.thread()
     make.user(email="member@example.fi")

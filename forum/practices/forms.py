@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, TextAreaField
+from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from forum.forms import ForumForm
@@ -25,6 +25,9 @@ class CurateForm(ForumForm):
     environment = TextAreaField(_l("Operating environment"), validators=[LONG])
     conditions = TextAreaField(_l("Conditions for it to work elsewhere"), validators=[LONG])
     results = TextAreaField(_l("Results or evidence"), validators=[LONG])
+    # Shown once the summary was found to hold personal data (forum.personal_data).
+    personal_data_found = False
+    personal_data_checked = BooleanField(_l("I have checked it: it may be shown here."))
 
 
 class AdoptForm(ForumForm):

@@ -67,6 +67,19 @@ def personal_data_message(findings) -> str:
     )  # fmt: skip
 
 
+def personal_data_in(form, names) -> dict:
+    """What looks like personal data in the form's fields `names`: {name: findings}, only the
+    fields where something was found."""
+    scanned = {name: personal_data.scan(form[name].data) for name in names}
+    return {name: found for name, found in scanned.items() if found}
+
+
+def warn_of_personal_data(form, findings: dict) -> None:
+    """Each field with findings is told, as its error, what was found and where."""
+    for name, found in findings.items():
+        form[name].errors.append(personal_data_message(found))
+
+
 def held_note(findings: dict) -> str:
     """The note of the flag a message sent past the check waits under: what kinds were found,
     not the text (the moderators read the message itself)."""

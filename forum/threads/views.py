@@ -33,7 +33,9 @@ from forum.threads.forms import (
     ThreadForm,
     held_note,
     new_member_message,
+    personal_data_in,
     personal_data_message,
+    warn_of_personal_data,
 )
 from forum.threads.listing import thread_rows, unread_thread_count
 from forum.threads.rendering import post_context
@@ -78,14 +80,12 @@ def _written(form, write, refusals=None, scanned=()):
     is told what was found, and the message waits for a moderator."""
     refusals = refusals or {}
     if form.validate_on_submit():
-        findings = {name: personal_data.scan(form[name].data) for name in scanned}
-        findings = {name: found for name, found in findings.items() if found}
+        findings = personal_data_in(form, scanned)
         form.personal_data_found = bool(findings)
         if request.form.get("preview"):  # the Preview button, for browsers without JavaScript
             return None, _preview_into(form, findings)
         if findings and not form.personal_data_checked.data:
-            for name, found in findings.items():
-                form[name].errors.append(personal_data_message(found))
+            warn_of_personal_data(form, findings)
             return None, 422
         held = held_note(findings) if findings else None
         try:
@@ -110,8 +110,7 @@ def _preview_into(form, findings: dict) -> int:
         form.preview_html = markup.render(form.body.data).html
     except markup.Unrenderable:
         form.body.errors.append(str(UNRENDERABLE))
-    for name, found in findings.items():
-        form[name].errors.append(personal_data_message(found))
+    warn_of_personal_data(form, findings)
     return 422 if form.errors else 200
 
 
