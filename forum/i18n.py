@@ -9,7 +9,16 @@ from zoneinfo import ZoneInfo
 import flask_babel
 from babel import Locale
 from babel import dates as babel_dates
-from flask import Blueprint, current_app, g, has_app_context, redirect, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    has_app_context,
+    has_request_context,
+    redirect,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -231,8 +240,22 @@ def in_language(text: str, language: str | None) -> Markup | str:
 
 
 def member_name(name: str | None) -> str:
-    """A member's name as shown: an erased account has none, and is "Former member"."""
+    """A member's name as shown: to a visitor who is not signed in, "A forum member" (who wrote
+    what, and from which organisation, is for members); an erased account's, "Former member"."""
+    if _names_hidden():
+        return flask_babel.gettext("A forum member")
     return name or flask_babel.gettext("Former member")
+
+
+def _names_hidden() -> bool:
+    # Worked out once a request: a listing shows two names a row. Mail rendered by the job
+    # worker, which has no request, goes to members.
+    if not has_request_context():
+        return False
+    hidden = g.get("_names_hidden")
+    if hidden is None:
+        hidden = g._names_hidden = not current_user.is_authenticated
+    return hidden
 
 
 def init_app(app) -> None:

@@ -4,6 +4,7 @@ import re
 
 from sqlalchemy import select
 
+from forum.auth.models import User
 from forum.extensions import db
 from forum.threads.models import Post
 
@@ -168,13 +169,23 @@ def test_permalinks_find_the_page_and_the_post(app, client, make):
     assert f'id="post-{child.id}"' in page
 
 
-def test_reply_headings_name_who_answered_whom(client, make):
+def test_reply_headings_name_who_answered_whom(client, auth, make):
     thread = make.thread(author=make.user(name="Matti"))
     anna = make.user(name="Anna")
     make.reply(make.opening_post(thread), author=anna)
+    # Who wrote what, and from which organisation, is for members.
+    visitor = client.get(f"/threads/{thread.id}", headers={"Accept-Language": "en"}).text
+    assert re.search(r"<h3[^>]*>\s*A forum member replied to A forum member\s*</h3>", visitor)
+    assert "Anna" not in visitor and "Matti" not in visitor
+    assert anna.organisation.name not in visitor
+    make.user(email="reader@example.fi", locale="en")
+    auth.login("reader@example.fi")
     page = client.get(f"/threads/{thread.id}", headers={"Accept-Language": "en"}).text
     assert re.search(r"<h3[^>]*>\s*Anna replied to Matti\s*</h3>", page)
-    fi_page = client.get(f"/threads/{thread.id}", headers={"Accept-Language": "fi"}).text
+    assert anna.organisation.name in page
+    db.session.execute(db.update(User).where(User.email == "reader@example.fi").values(locale="fi"))
+    db.session.commit()
+    fi_page = client.get(f"/threads/{thread.id}").text
     assert "Anna vastasi käyttäjälle Matti" in fi_page
 
 

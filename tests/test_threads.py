@@ -91,7 +91,9 @@ def test_board_page_is_paginated(app, client, make):
     assert client.get(f"/boards/{board.slug}?page=4").status_code == 404
 
 
-def test_board_shows_reply_count_last_poster_and_activity(client, make):
+def test_board_shows_reply_count_last_poster_and_activity(client, auth, make):
+    make.user(email="reader@example.fi")
+    auth.login("reader@example.fi")  # names are for members
     board = make.board()
     thread = make.thread(board, replies=2)
     late = make.user(name="Late Replier")
