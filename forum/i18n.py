@@ -2,6 +2,7 @@
 
 import html
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from functools import lru_cache, partial
 from zoneinfo import ZoneInfo
@@ -14,7 +15,6 @@ from flask import (
     current_app,
     g,
     has_app_context,
-    has_request_context,
     redirect,
     request,
     url_for,
@@ -239,29 +239,30 @@ def in_language(text: str, language: str | None) -> Markup | str:
     return Markup('<span lang="{}">{}</span>').format(language, text)
 
 
+# What a visitor who is not signed in sees instead of names (None: the names), set before each
+# request: a listing shows two names a row, and asking the request's proxies for each cost the
+# board page a twentieth more. Mail rendered by the job worker, outside requests, goes to
+# members and names them.
+_HIDDEN_NAME: ContextVar[str | None] = ContextVar("hidden_name", default=None)
+
+
 def member_name(name: str | None) -> str:
     """A member's name as shown: to a visitor who is not signed in, "A forum member" (who wrote
     what, and from which organisation, is for members); an erased account's, "Former member"."""
-    if _names_hidden():
-        return flask_babel.gettext("A forum member")
-    return name or flask_babel.gettext("Former member")
+    return _HIDDEN_NAME.get() or name or flask_babel.gettext("Former member")
 
 
-def _names_hidden() -> bool:
-    # Worked out once a request: a listing shows two names a row. Mail rendered by the job
-    # worker, which has no request, goes to members.
-    if not has_request_context():
-        return False
-    hidden = g.get("_names_hidden")
-    if hidden is None:
-        hidden = g._names_hidden = not current_user.is_authenticated
-    return hidden
+def _names_for_this_request() -> None:
+    if request.endpoint != "static":
+        hidden = None if current_user.is_authenticated else flask_babel.gettext("A forum member")
+        _HIDDEN_NAME.set(hidden)
 
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.jinja_env.filters["localized"] = localized
     app.jinja_env.filters["member"] = member_name
+    app.before_request(_names_for_this_request)
     app.jinja_env.filters["in_language"] = in_language
     if "dates" in app.config["FORUM_SPEEDUPS"]:
         app.jinja_env.filters["date"] = date_filter
