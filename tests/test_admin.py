@@ -297,3 +297,22 @@ def test_the_start_page_counts_what_waits_and_the_weeks_activity(client, make):
     assert '<span class="dashboard__count">0</span> tag proposals' in text
     assert '<span class="dashboard__count">1</span> new thread' in text
     assert '<span class="dashboard__count">1</span> reply' in text
+
+
+def test_recorded_details_of_every_shape_read_in_words(app):
+    from forum.audit.labels import readable_details
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert readable_details("messages: kept") == ["Messages: kept"]
+        assert readable_details("revision 12") == ["Earlier version 12"]
+        assert readable_details("merged 'tyokokeilu' into 'kokeilu'") == [
+            "tyokokeilu merged into kokeilu"
+        ]
+        assert readable_details("until 2099-01-01T00:00:00+00:00") == ["Until 2099-01-01"]
+
+
+def test_recorded_values_are_translated(app):
+    from forum.audit.labels import readable_details
+
+    with app.test_request_context(headers={"Accept-Language": "fi"}):
+        assert readable_details("messages: removed") == ["Viestit: poistettu"]

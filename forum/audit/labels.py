@@ -108,6 +108,11 @@ FIELD_LABELS = {
 _CHANGE = re.compile(r"^(?P<field>[\w ]+): (?P<before>.*?) → (?P<after>.*)$")
 _PLAIN = re.compile(r"^(?P<field>[\w ]+): (?P<value>.*)$")
 _UNTIL = re.compile(r"^until (?P<when>\d{4}-\d\d-\d\d)")
+# The lines some actions record in a shape of their own (moderation and tags actions).
+_REVISION = re.compile(r"^revision (?P<id>\d+)$")
+_MERGED = re.compile(r"^merged '(?P<source>.*)' into '(?P<target>.*)'$")
+# Words some actions record as values (privacy.erasure: what became of the messages).
+VALUE_LABELS = {"kept": _l("kept"), "removed": _l("removed")}
 
 
 def action_label(action: str) -> str:
@@ -148,7 +153,8 @@ def _value(text: str) -> str:
         return ", ".join(_value(item) for item in text[1:-1].split(",") if item.strip()) or "–"
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
         return text[1:-1]
-    return text
+    label = VALUE_LABELS.get(text)
+    return str(label) if label is not None else text
 
 
 def readable_details(details: str) -> list[str]:
@@ -160,6 +166,10 @@ def readable_details(details: str) -> list[str]:
             lines.append(f"{field}: {_value(change['before'])} → {_value(change['after'])}")
         elif until := _UNTIL.match(line):
             lines.append(gettext("Until %(when)s", when=until["when"]))
+        elif revision := _REVISION.match(line):
+            lines.append(gettext("Earlier version %(id)s", id=revision["id"]))
+        elif merged := _MERGED.match(line):
+            lines.append(gettext("%(source)s merged into %(target)s", **merged.groupdict()))
         elif plain := _PLAIN.match(line):
             field = FIELD_LABELS.get(plain["field"], plain["field"])
             lines.append(f"{field}: {_value(plain['value'])}")
