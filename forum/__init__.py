@@ -90,6 +90,8 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.auth.staff_views import staff_bp as members_staff_bp
     from forum.auth.views import bp as auth_bp
     from forum.boards.views import bp as boards_bp
+    from forum.groups.staff_views import staff_bp as groups_staff_bp
+    from forum.groups.views import bp as groups_bp
     from forum.moderation import actions as moderation_actions
     from forum.moderation.views import bp as moderation_bp
     from forum.moderation.views import staff_bp as moderation_staff_bp
@@ -113,9 +115,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(practices_bp)
     app.register_blueprint(notification_views.bp)
     app.register_blueprint(privacy_views.bp)
+    app.register_blueprint(groups_bp)
     staff.register(
-        app, moderation_staff_bp, members_staff_bp, practices_staff_bp, tags_staff_bp, admin_bp
-    )
+        app, moderation_staff_bp, members_staff_bp, practices_staff_bp, tags_staff_bp,
+        groups_staff_bp, admin_bp,
+    )  # fmt: skip
     if "limits" in app.config["FORUM_SPEEDUPS"]:
         speedup_limits.check_limits_only_where_set(app)
     speedup_urls.init_app(app)

@@ -11,6 +11,8 @@ from forum.auth.models import Membership
 from forum.boards.models import Board, ModerationScope
 from forum.database import begin_write, utcnow
 from forum.extensions import db
+from forum.groups import actions as group_actions
+from forum.groups.models import TrainingGroup
 from forum.notifications import mailing, watching
 from forum.notifications.models import WatchLevel, WatchTarget
 from forum.practices import actions as practice_actions
@@ -126,6 +128,20 @@ BOARDS = [
     ),
 ]
 
+# The spring cohort of the coordinator training, and its closed board.
+TRAINING_GROUP = (
+    "koulutus-kevat-2027",
+    ("Koordinaattorikoulutus, kevät 2027", "Koordinatorutbildningen, våren 2027",
+     "Coordinator training, spring 2027"),
+    ("Kevään 2027 koulutusryhmä: tehtävät, kysymykset ja vertaistuki.",
+     "Utbildningsgruppen våren 2027: uppgifter, frågor och kamratstöd.",
+     "The spring 2027 training cohort: assignments, questions and peer support."),
+)  # fmt: skip
+GROUP_BOARD = ("koulutusryhma-kevat-2027", ("Koulutusryhmän keskustelut", "Utbildningsgruppens "
+               "diskussioner", "Training cohort discussions"))  # fmt: skip
+GROUP_MEMBERS = ("koordinaattori@example.fi", "koordinator@example.fi", "coordinator@example.fi")
+GROUP_INVITED = "eetu@example.fi"  # invited, not yet accepted: the board stays closed to him
+
 # email, name, organisation, role, locale; the demo password is printed by seed-demo.
 USERS = [
     ("koordinaattori@example.fi", "Aino Demo", "Kuusikylän kunta", "member", "fi"),
@@ -236,6 +252,34 @@ PRACTICES = {
 }
 
 
+def _seed_training_group(users) -> None:
+    slug, names, descriptions = TRAINING_GROUP
+    group = TrainingGroup(slug=slug, name_fi=names[0], name_sv=names[1], name_en=names[2],
+                          description_fi=descriptions[0], description_sv=descriptions[1],
+                          description_en=descriptions[2])  # fmt: skip
+    board_slug, board_names = GROUP_BOARD
+    begin_write()
+    db.session.add(group)
+    db.session.flush()
+    board = Board(slug=board_slug, visibility="group", group_id=group.id, position=90,
+                  name_fi=board_names[0], name_sv=board_names[1], name_en=board_names[2],
+                  description_fi=descriptions[0], description_sv=descriptions[1],
+                  description_en=descriptions[2])  # fmt: skip
+    db.session.add(board)
+    db.session.commit()
+    admin = users["admin@example.fi"]
+    for email in (*GROUP_MEMBERS, GROUP_INVITED):
+        group_actions.invite(group, users[email], by=admin)
+    for email in GROUP_MEMBERS:
+        group_actions.accept(group, by=users[email])
+    thread_actions.start_thread(
+        board, by=users["koordinaattori@example.fi"], language="fi",
+        title="Ensimmäisen lähijakson tehtävä: alkukartoituksen neljä kysymystä",
+        body="Jakakaa tähän, miten vastasitte alkukartoituksen kysymyksiin omassa "
+        "organisaatiossanne. Mikä oli vaikeinta?", tags=[],
+    )  # fmt: skip
+
+
 def is_empty() -> bool:
     return not db.session.scalar(select(func.count()).select_from(Region))
 
@@ -338,6 +382,8 @@ def seed() -> None:
             posts[name] = thread_actions.reply(
                 posts[replying_to], by=users[author], body=body, language=language
             )
+
+    _seed_training_group(users)
 
     # Eetu has been reading: the first thread to its end, the second up to its opening post (its
     # replies are new to him, and marked so); the other threads he has not opened.

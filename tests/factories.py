@@ -10,6 +10,7 @@ from forum.auth.models import User
 from forum.boards.models import Board, ModerationScope
 from forum.database import begin_write
 from forum.extensions import db
+from forum.groups.models import GroupMember, TrainingGroup
 from forum.regions.models import Organisation, Region
 from forum.threads import actions as thread_actions
 from forum.threads.models import Post, Thread
@@ -78,6 +79,7 @@ class Factories:
         visibility: str = "public",
         region: Region | None = None,
         archived: bool = False,
+        group: TrainingGroup | None = None,
     ) -> Board:
         number = next(_sequence)
         board = Board(
@@ -90,10 +92,26 @@ class Factories:
             description_en="Description",
             visibility=visibility,
             region_id=region.id if region else None,
+            group_id=group.id if group else None,
             archived=archived,
             position=number,
         )
         return self._save(board)
+
+    def group(self, *, members=(), invited=(), slug: str | None = None) -> TrainingGroup:
+        """A training group that `members` have joined and `invited` are invited to."""
+        number = next(_sequence)
+        group = self._save(TrainingGroup(
+            slug=slug or f"group-{number}", name_fi=f"Ryhmä {number}",
+            name_sv=f"Grupp {number}", name_en=f"Group {number}", position=number,
+        ))  # fmt: skip
+        begin_write()
+        for user, status in [(user, "joined") for user in members] + [
+            (user, "invited") for user in invited
+        ]:
+            db.session.add(GroupMember(group_id=group.id, user_id=user.id, status=status))
+        db.session.commit()
+        return group
 
     def scope(self, user: User, *, board: Board | None = None, region: Region | None = None):
         """Make `user` moderate one board or every board of one region."""

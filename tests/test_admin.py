@@ -241,7 +241,7 @@ def test_every_recorded_action_has_words(app):
     recorded |= {"member.deactivate", "member.update"}  # chosen in one expression
     recorded |= {
         f"{kind}.{verb}"
-        for kind in ("region", "organisation", "board", "tag", "tag_group")
+        for kind in ("region", "organisation", "board", "tag", "tag_group", "training_group")
         for verb in ("create", "update")
     }
     recorded |= {f"flag.{decision}" for decision in ("dismiss", "hide", "delete")}

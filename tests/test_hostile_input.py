@@ -27,7 +27,7 @@ FIELDS = (
     "author", "actor", "action", "from", "to", "sort", "next", "maturity", "summary_fi",
     "summary_sv", "summary_en", "into", "group", "required", "remember", "prefs-locale",
     "password-current_password", "password-password", "password-password_confirm",
-    "messages", "confirm",
+    "messages", "confirm", "training_group",
 )  # fmt: skip
 
 
@@ -42,6 +42,7 @@ def world(app, make):
     reply = make.reply(opening, author=admin, body="Vastaus")
     tag = db.session.scalar(select(Tag).limit(1))
     practice = db.session.scalar(select(GoodPractice).limit(1))
+    group = make.group(members=[author])
     return {
         "admin": admin,
         "ids": {
@@ -57,6 +58,7 @@ def world(app, make):
             "notification_id": 1,
             "export_id": 1,
             "practice_id": practice.id if practice else 1,
+            "group_id": group.id,
         },  # fmt: skip
         "strings": {"slug": board.slug, "kind": "regions", "code": "fi", "token": "x" * 43},
     }

@@ -34,6 +34,10 @@ MATRIX = {
     ("members", "home", True): {
         "view": SIGNED_IN, "write": set(), "moderate": {"mod_region", "admin"},
     },
+    # A training group's board: "member" joined the group, "other_region" is only invited.
+    ("group", None, False): {
+        "view": {"member", "admin"}, "write": {"member", "admin"}, "moderate": {"admin"},
+    },
 }  # fmt: skip
 ROLES = sorted(EVERYONE)
 
@@ -41,11 +45,6 @@ ROLES = sorted(EVERYONE)
 @pytest.fixture
 def world(make):
     home, away = make.region(), make.region()
-    boards = {}
-    for visibility, region, archived in MATRIX:
-        board = make.board(visibility=visibility, region=home if region else None)
-        boards[(visibility, region, archived)] = board
-    elsewhere = make.board(visibility="region", region=away)
     users = {
         "member": make.user(region=home, email="member@example.fi"),
         "other_region": make.user(region=away, email="other@example.fi"),
@@ -54,6 +53,13 @@ def world(make):
         "mod_elsewhere": make.user(region=away, role="moderator", email="mode@example.fi"),
         "admin": make.user(region=away, role="admin", email="admin@example.fi"),
     }
+    group = make.group(members=[users["member"]], invited=[users["other_region"]])
+    boards = {}
+    for visibility, region, archived in MATRIX:
+        board = make.board(visibility=visibility, region=home if region else None,
+                           group=group if visibility == "group" else None)  # fmt: skip
+        boards[(visibility, region, archived)] = board
+    elsewhere = make.board(visibility="region", region=away)
     make.scope(users["mod_board"], board=boards[("region", "home", False)])
     make.scope(users["mod_region"], region=home)
     make.scope(users["mod_elsewhere"], board=elsewhere)
@@ -136,6 +142,11 @@ def posts_of_every_kind(world, make):
     users, boards = world
     member, admin = users["member"], users["admin"]
     users["suspended"] = make.user(organisation=member.organisation, email="susp@example.fi")
+    from forum.groups.models import GroupMember
+
+    group_id = boards[("group", None, False)][0].group_id
+    db.session.add(GroupMember(group_id=group_id, user_id=users["suspended"].id, status="joined"))
+    db.session.commit()
     threads = []
     for board, thread in boards.values():
         archived, board.archived = board.archived, False
@@ -148,8 +159,9 @@ def posts_of_every_kind(world, make):
             for status in ("hidden", "pending", "deleted"):
                 post = make.reply(opening, author=member)
                 if status == "pending":
-                    moderation.flag_post(post, by=users["other_region"] if board.visibility !=
-                                         "region" else admin, reason="personal_data")  # fmt: skip
+                    closed = board.visibility in ("region", "group")
+                    moderation.flag_post(post, by=admin if closed else users["other_region"],
+                                         reason="personal_data")  # fmt: skip
                 else:
                     verb = {"hidden": "hide", "deleted": "delete"}[status]
                     moderation.moderate_post(post, verb, by=admin, reason="")

@@ -72,6 +72,13 @@ def test_the_copy_holds_what_the_forum_keeps_about_the_member_and_nothing_of_oth
     assert [(r["reason"], r["note"]) for r in data["reports_made"]] == [("other", "Väärä alue")]
     assert [n["kind"] for n in data["notifications"]] == ["reply"]
     assert len(data["sign_ins"]) == 0
+    assert data["training_groups"] == []
+    group = world["make"].group(members=[world["member"]], slug="kohortti")
+    data = export.collect(db.session.get(User, world["member"].id))
+    assert [(row["group"], row["status"]) for row in data["training_groups"]] == [
+        ("kohortti", "joined")
+    ]
+    assert group.id
     assert "Kiitos, kokeilemme samaa." not in json.dumps(data, default=str, ensure_ascii=False)
     assert all("token" not in key for row in data["sign_ins"] for key in row)
 
@@ -135,6 +142,7 @@ def test_asked_for_prepared_by_the_worker_mailed_and_downloaded_by_its_owner_onl
 
 def test_a_member_erases_their_account_keeping_their_messages(client, world):
     member = world["member"]
+    group = world["make"].group(members=[member])
     _sign_in(client, "jasen@example.fi")
     page = client.get("/account/erase")
     assert page.status_code == 200
@@ -151,6 +159,9 @@ def test_a_member_erases_their_account_keeping_their_messages(client, world):
     erased = db.session.get(User, member.id)
     assert erased.email == f"erased-{member.id}@invalid" and erased.display_name == ""
     assert not erased.active and erased.erased_at is not None
+    from forum.groups.models import GroupMember
+
+    assert db.session.get(GroupMember, (group.id, member.id)) is None
     assert db.session.scalar(select(func.count()).select_from(UserSession)
                              .where(UserSession.user_id == member.id)) == 0  # fmt: skip
     assert db.session.scalar(select(func.count()).select_from(Notification)

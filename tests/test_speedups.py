@@ -207,10 +207,11 @@ PAGES = {
     "eetu@example.fi": ["/", "/boards/yleinen", "/threads/1", "/tags/propose", "/account",
                         "/users/1", "/boards/yleinen/new", "/practices?region=1", "/notifications",
                         "/unread", "/threads/1/watch", "/account/notifications", "/account/data",
-                        "/account/erase"],
+                        "/account/erase", "/groups/"],
     "admin@example.fi": ["/threads/1", "/staff/moderation/", "/staff/admin/members",
                          "/staff/admin/audit", "/staff/members/invitations", "/staff/admin/tags",
-                         "/staff/admin/members/2/erase", "/staff/moderation/log"],
+                         "/staff/admin/members/2/erase", "/staff/moderation/log",
+                         "/staff/admin/training-groups", "/staff/groups/1"],
 }  # fmt: skip
 # What differs between any two requests: the CSRF token and the post forms' one-time ids.
 PER_REQUEST = re.compile(r'(name="(?:[\w-]*csrf_token|submission_id)"[^>]*value=")[^"]*"')

@@ -7,9 +7,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Regexp
+from wtforms.validators import InputRequired, Length, NumberRange, Regexp, ValidationError
 
 from forum.forms import ForumForm, text_field
+from forum.regions.labels import ORGANISATION_KIND_LABELS
 from forum.security import database_int
 
 SLUG = Regexp(
@@ -71,15 +72,6 @@ class RegionForm(_NamedForm):
     position = _position_field()
 
 
-ORGANISATION_KIND_LABELS = {
-    "municipality": _l("Municipality"),
-    "company": _l("Company"),
-    "association": _l("Association"),
-    "public_agency": _l("Public agency"),
-    "foundation": _l("Foundation"),
-}
-
-
 class OrganisationForm(ForumForm):
     name = text_field(
         StringField, _l("Name"), required=_l("Enter the organisation's name."), max_length=200,
@@ -110,6 +102,7 @@ VISIBILITY_LABELS = {
     "public": _l("Public: anyone, also signed-out readers"),
     "members": _l("Members: any signed-in member"),
     "region": _l("Region: members of the board's region, and its moderators"),
+    "group": _l("Training group: the group's members only"),
 }
 
 
@@ -121,8 +114,27 @@ class BoardForm(_DescribedForm):
         _l("Who may read it"),
         choices=lambda: [(k, str(v)) for k, v in VISIBILITY_LABELS.items()],
     )
+    training_group = SelectField(
+        _l("Training group"), coerce=database_int, default=0,
+        description=_l("Only for a training group's board, which is national."),
+    )  # fmt: skip
     position = _position_field()
     archived = BooleanField(_l("Archived: can be read but not written to"))
+
+    def validate_training_group(self, field):
+        if self.visibility.data == "group":
+            if not field.data:
+                raise ValidationError(_l("Choose the training group whose board this is."))
+            if self.region.data:
+                raise ValidationError(_l("A training group's board is national: choose "
+                                         "National as its scope."))  # fmt: skip
+        elif field.data:
+            raise ValidationError(_l("Choose a training group only for a board that the "
+                                     "group alone reads."))  # fmt: skip
+
+
+class TrainingGroupForm(_DescribedForm):
+    position = _position_field()
 
 
 ROLE_LABELS = {

@@ -12,7 +12,6 @@ from sqlalchemy.orm import joinedload
 from forum import policy
 from forum.admin import actions
 from forum.admin.forms import (
-    ORGANISATION_KIND_LABELS,
     ROLE_LABELS,
     TAG_STATUS_LABELS,
     VISIBILITY_LABELS,
@@ -22,6 +21,7 @@ from forum.admin.forms import (
     RegionForm,
     TagForm,
     TagGroupForm,
+    TrainingGroupForm,
 )
 from forum.audit import labels as audit_labels
 from forum.audit import queries as audit_queries
@@ -32,12 +32,15 @@ from forum.boards.models import Board, ModerationScope
 from forum.database import utcnow
 from forum.extensions import db, login_manager
 from forum.forms import form_page
+from forum.groups import queries as group_queries
+from forum.groups.models import TrainingGroup
 from forum.i18n import localized
 from forum.moderation.models import Flag
 from forum.notices import redirect_with
 from forum.pagination import requested_page
 from forum.privacy import erasure
 from forum.privacy.forms import EraseMemberForm
+from forum.regions.labels import ORGANISATION_KIND_LABELS
 from forum.regions.models import Organisation, Region
 from forum.regions.queries import organisation_choices
 from forum.security import database_int
@@ -100,7 +103,9 @@ _KINDS = {
     "boards": (Board, BoardForm, _l("Boards"), _l("New board")),
     "tag-groups": (TagGroup, TagGroupForm, _l("Tag groups"), _l("New tag group")),
     "tags": (Tag, TagForm, _l("Tags"), _l("New tag")),
-}
+    "training-groups": (TrainingGroup, TrainingGroupForm, _l("Training groups"),
+                        _l("New training group")),
+}  # fmt: skip
 
 
 def _kind(kind: str):
@@ -120,6 +125,10 @@ def _prepare(form, kind: str):
         form.region.choices = _region_choices(national=False)
     elif kind == "boards":
         form.region.choices = _region_choices(national=True)
+        groups = db.session.scalars(select(TrainingGroup).order_by(TrainingGroup.position)).all()
+        form.training_group.choices = [(0, _("None"))] + [
+            (group.id, localized(group, "name")) for group in groups
+        ]
     elif kind == "tags":
         groups = db.session.scalars(select(TagGroup).order_by(TagGroup.position)).all()
         form.group.choices = [(group.id, localized(group, "name")) for group in groups]
@@ -129,12 +138,14 @@ def _values(form, kind: str) -> dict:
     values = {
         name: field.data
         for name, field in form._fields.items()
-        if name not in ("csrf_token", "region", "group")
+        if name not in ("csrf_token", "region", "group", "training_group")
     }
     if kind in ("organisations", "boards"):
         values["region_id"] = form.region.data or None
     if kind == "tags":
         values["group_id"] = form.group.data
+    if kind == "boards":
+        values["group_id"] = form.training_group.data or None
     return values
 
 
@@ -147,6 +158,8 @@ def _listing(kind: str):
         statement = statement.options(joinedload(Board.region)).order_by(Board.position, Board.id)
     elif kind == "tag-groups":
         statement = statement.order_by(TagGroup.position, TagGroup.id)
+    elif kind == "training-groups":
+        statement = statement.order_by(TrainingGroup.position, TrainingGroup.id)
     elif kind == "tags":
         statement = statement.options(joinedload(Tag.group)).order_by(
             Tag.status.desc(), Tag.group_id, Tag.position, Tag.id
@@ -165,6 +178,7 @@ def listing(kind: str):
         title=title,
         new_label=new_label,
         kind=kind,
+        member_counts=group_queries.member_counts() if kind == "training-groups" else {},
     )
 
 
@@ -188,6 +202,8 @@ def edit(kind: str, item_id: int):
         form.region.data = item.region_id or 0
     if request.method == "GET" and kind == "tags":
         form.group.data = item.group_id
+    if request.method == "GET" and kind == "boards":
+        form.training_group.data = item.group_id or 0
     title = item.name if kind == "organisations" else localized(item, "name")
     return _saved(form, kind, lambda values: actions.update(item, values, by=current_user)) or (
         form_page("admin/form.html", form, title=title, kind=kind)

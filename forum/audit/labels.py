@@ -25,6 +25,10 @@ ACTION_LABELS = {
     "tag.create": _l("created a tag"),
     "tag.update": _l("changed a tag"),
     "tag.merge": _l("merged tags"),
+    "training_group.create": _l("created a training group"),
+    "training_group.update": _l("changed a training group"),
+    "group.invite": _l("invited a member to a training group"),
+    "group.remove": _l("took a member out of a training group"),
     "flag.dismiss": _l("dismissed a report about a message"),
     "flag.hide": _l("hid a reported message"),
     "flag.delete": _l("deleted a reported message"),
@@ -61,6 +65,7 @@ ACTION_LABELS = {
     "moderation.review": _l("reviewed reports"),
     "forum.administer": _l("administered the forum"),
     "staff.enter": _l("opened the staff pages"),
+    "group.manage": _l("managed a training group"),
 }
 _REFUSED = "refused."
 
@@ -75,9 +80,11 @@ TARGET_LABELS = {
     "tag_group": _l("Tag group %(id)s"),
     "flag": _l("Report %(id)s"),
     "invitation": _l("Invitation %(id)s"),
+    "training_group": _l("Training group %(id)s"),
 }
 _ADMIN_KINDS = {"board": "boards", "region": "regions", "organisation": "organisations",
-                "tag": "tags", "tag_group": "tag-groups"}  # fmt: skip
+                "tag": "tags", "tag_group": "tag-groups",
+                "training_group": "training-groups"}  # fmt: skip
 
 FIELD_LABELS = {
     "role": _l("Role"),
@@ -104,6 +111,8 @@ FIELD_LABELS = {
     "until": _l("Until"),
     "revision": _l("Earlier version"),
     "board": _l("Board"),
+    "group": _l("Training group"),
+    "group_id": _l("Training group"),
 }
 _CHANGE = re.compile(r"^(?P<field>[\w ]+): (?P<before>.*?) → (?P<after>.*)$")
 _PLAIN = re.compile(r"^(?P<field>[\w ]+): (?P<value>.*)$")

@@ -111,6 +111,7 @@ class SessionUser(_Suspendable):
     is_anonymous = False
     is_active = True  # sessions of deactivated accounts are not loaded
     _moderation_scope = None  # policy.moderation_scope() keeps its answer here
+    _training_groups = None  # and policy.training_groups() its
 
     def __init__(self, row, session_token: str):
         self.id: int = row.id

@@ -38,7 +38,8 @@ _notifications = Notification.__table__
 def kind_of_reader(reader: policy.Viewer) -> str:
     """A short, stable name of a Viewer (Python's hash() differs between processes)."""
     fields = (reader.signed_in, reader.admin, reader.region_id,
-              sorted(reader.moderated_boards), sorted(reader.moderated_regions))  # fmt: skip
+              sorted(reader.moderated_boards), sorted(reader.moderated_regions),
+              sorted(reader.training_groups))  # fmt: skip
     return blake2b(repr(fields).encode(), digest_size=8).hexdigest()
 
 

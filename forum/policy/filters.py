@@ -17,7 +17,13 @@ from forum.audit.models import AuditEntry
 from forum.auth.models import Invitation, Membership, User
 from forum.boards.models import Board, BoardVisibility
 from forum.moderation.models import Flag
-from forum.policy.identity import is_admin, moderation_scope, signed_in, unwrap
+from forum.policy.identity import (
+    is_admin,
+    moderation_scope,
+    signed_in,
+    training_groups,
+    unwrap,
+)
 from forum.practices.models import GoodPractice
 from forum.regions.models import Organisation
 from forum.tags.models import TagBoardCount
@@ -33,6 +39,7 @@ class Viewer:
     region_id: int | None = None
     moderated_boards: frozenset[int] = frozenset()
     moderated_regions: frozenset[int] = frozenset()
+    training_groups: frozenset[int] = frozenset()
 
 
 SIGNED_OUT = Viewer()
@@ -46,7 +53,7 @@ def viewer(user) -> Viewer:
     if not signed_in(user):
         return SIGNED_OUT
     boards, regions = moderation_scope(user)
-    return Viewer(True, is_admin(user), user.region_id, boards, regions)
+    return Viewer(True, is_admin(user), user.region_id, boards, regions, training_groups(user))
 
 
 # The filters are written on the tables' own columns: they serve ORM queries as they are, and
@@ -97,12 +104,17 @@ def _board_visibility_clause(reader: Viewer) -> ColumnElement[bool]:
         return _boards.c.visibility == BoardVisibility.PUBLIC
     allowed = [
         _any_of(_boards.c.visibility, (BoardVisibility.PUBLIC, BoardVisibility.MEMBERS)),
-        _boards.c.region_id == reader.region_id,
-    ]
+        and_(_boards.c.visibility == BoardVisibility.REGION,
+             _boards.c.region_id == reader.region_id),
+    ]  # fmt: skip
     if reader.moderated_boards:
         allowed.append(_any_of(_boards.c.id, reader.moderated_boards))
     if reader.moderated_regions:
+        # A group's board has no region (a constraint of Board's), so this never reaches one.
         allowed.append(_any_of(_boards.c.region_id, reader.moderated_regions))
+    if reader.training_groups:
+        allowed.append(and_(_boards.c.visibility == BoardVisibility.GROUP,
+                            _any_of(_boards.c.group_id, reader.training_groups)))  # fmt: skip
     return or_(*allowed)
 
 

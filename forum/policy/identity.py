@@ -1,11 +1,12 @@
-"""Who a user is, as the rules and filters ask it: signed in, holding staff powers, and
-which boards and regions they moderate."""
+"""Who a user is, as the rules and filters ask it: signed in, holding staff powers, which
+boards and regions they moderate, and which training groups they belong to."""
 
 from sqlalchemy import select
 
-from forum.auth.models import Membership, Role
+from forum.auth.models import Membership, Role, SessionUser
 from forum.boards.models import ModerationScope
 from forum.extensions import db
+from forum.groups.models import GroupMember, GroupMemberStatus
 
 
 def unwrap(user):
@@ -36,7 +37,7 @@ def is_admin(user) -> bool:
 
 
 def moderation_scope(user) -> tuple[frozenset[int], frozenset[int]]:
-    """The boards and regions a moderator moderates (loaded once per request and user)."""
+    """The boards and regions a moderator moderates (loaded once per request)."""
     if not holds_staff_powers(user) or user.role != Role.MODERATOR:
         return frozenset(), frozenset()
     cached = getattr(user, "_moderation_scope", None)
@@ -50,7 +51,33 @@ def moderation_scope(user) -> tuple[frozenset[int], frozenset[int]]:
             frozenset(row.board_id for row in rows if row.board_id is not None),
             frozenset(row.region_id for row in rows if row.region_id is not None),
         )
-        user._moderation_scope = cached
+        _keep_for_the_request(user, "_moderation_scope", cached)
+    return cached
+
+
+def _keep_for_the_request(user, name: str, value) -> None:
+    """Remember an answer on the request's SessionUser, which lives one request. An account's
+    ORM object can outlive a change of its scope or groups in a long session (the job worker's
+    batches), so its answers are asked afresh."""
+    if isinstance(user, SessionUser):
+        setattr(user, name, value)
+
+
+def training_groups(user) -> frozenset[int]:
+    """The training groups a member has joined (loaded once per request); an invitation not
+    yet accepted opens nothing."""
+    if not signed_in(user):
+        return frozenset()
+    cached = getattr(user, "_training_groups", None)
+    if cached is None:
+        cached = frozenset(
+            db.session.scalars(
+                select(GroupMember.group_id).where(
+                    GroupMember.user_id == user.id, GroupMember.status == GroupMemberStatus.JOINED
+                )
+            )
+        )
+        _keep_for_the_request(user, "_training_groups", cached)
     return cached
 
 

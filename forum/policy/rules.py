@@ -19,6 +19,7 @@ from forum.policy.identity import (
     may_write,
     moderation_scope,
     signed_in,
+    training_groups,
     unwrap,
 )
 from forum.regions.models import Organisation
@@ -47,6 +48,8 @@ def _may_read_board(user, board: Board) -> bool:
         return False
     if board.visibility == BoardVisibility.MEMBERS:
         return True
+    if board.visibility == BoardVisibility.GROUP:
+        return board.group_id in training_groups(user) or _moderates(user, board)
     return _in_region(user, board) or _moderates(user, board)
 
 
@@ -250,6 +253,8 @@ _RULES: dict[str, Callable[[User, object], bool]] = {
     # The /staff/ pages' one guard (forum.staff): admins, and moderators of something.
     "staff.enter": _may_review,
     "forum.administer": _may_administer,
+    # Invite members to a training group and remove them: programme staff.
+    "group.manage": _may_administer,
 }
 
 
@@ -340,7 +345,7 @@ STAFF_ACTIONS = frozenset(
         "board.moderate", "thread.lock", "thread.pin", "thread.move", "thread.curate",
         "post.hide", "post.unhide", "post.restore", "post.history", "revision.purge",
         "member.suspend", "member.approve", "member.invite", "moderation.review",
-        "forum.administer",
+        "forum.administer", "group.manage",
         "staff.enter",
     }
 )  # fmt: skip

@@ -3,10 +3,10 @@ their request, erases the account.
 
 The account's row stays as a tombstone, so that what others wrote in reply, the moderation
 record and the audit log keep their shape; everything on it that names or reaches the person
-goes: name, address, password, sessions, tokens, notifications, choices, read marks, copies
-of their data, mail to them, the address an invitation was sent to. Their messages stay under
-"a former member" or are removed, as they choose; either way the earlier versions of their
-messages are purged. Removed messages leave the search index with their text
+goes: name, address, password, sessions, tokens, notifications, choices, read marks, training
+groups, copies of their data, mail to them, the address an invitation was sent to. Their
+messages stay under "a former member" or are removed, as they choose; either way the earlier
+versions of their messages are purged. Removed messages leave the search index with their text
 (forum.search.index follows the status and text).
 """
 
@@ -20,6 +20,7 @@ from forum.auth.actions import WrongPassword, end_all_sessions
 from forum.auth.models import AccountToken, Invitation, User
 from forum.database import begin_write, utcnow
 from forum.extensions import db
+from forum.groups.models import GroupMember
 from forum.mail.models import OutboxMessage
 from forum.notifications.models import Notification, NotificationSettings, Watch
 from forum.privacy.models import DataExport
@@ -29,7 +30,7 @@ from forum.threads.models import BoardReadMark, Post, PostRevision, PostStatus, 
 # What is kept only for the member: each table by its column naming them.
 _ABOUT_THE_MEMBER = (Notification.recipient_id, Watch.user_id, NotificationSettings.user_id,
                      ThreadReadMark.user_id, BoardReadMark.user_id, AccountToken.user_id,
-                     DataExport.user_id)  # fmt: skip
+                     DataExport.user_id, GroupMember.user_id)  # fmt: skip
 
 
 class LastAdministrator(Exception):

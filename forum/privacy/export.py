@@ -19,6 +19,7 @@ from forum.audit.models import AuditEntry
 from forum.auth.models import Invitation, User, UserSession
 from forum.database import begin_write, utcnow
 from forum.extensions import db
+from forum.groups.models import GroupMember, TrainingGroup
 from forum.i18n import speaking
 from forum.mail.actions import queue_mail, site_url
 from forum.mail.models import OutboxMessage
@@ -192,6 +193,17 @@ def collect(user: User) -> dict:
             select(UserSession.created_at, UserSession.expires_at)
             .where(UserSession.user_id == user.id)
             .order_by(UserSession.created_at)
+        ),  # fmt: skip
+        "training_groups": _rows(
+            select(
+                TrainingGroup.slug.label("group"),
+                GroupMember.status,
+                GroupMember.invited_at,
+                GroupMember.joined_at,
+            )
+            .join(TrainingGroup, TrainingGroup.id == GroupMember.group_id)
+            .where(GroupMember.user_id == user.id)
+            .order_by(GroupMember.invited_at)
         ),  # fmt: skip
         "good_practices_tried": _rows(
             select(Thread.title.label("practice"), Adoption.comment, Adoption.created_at)

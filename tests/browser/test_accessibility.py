@@ -24,7 +24,7 @@ PUBLIC_PAGES = [
 MEMBER_PAGES = [
     "/boards/yleinen/new", "/posts/2/reply", "/posts/2/flag", "/account", "/tags/propose",
     "/users/1", "/notifications", "/unread", "/threads/1/watch", "/boards/yleinen/watch",
-    "/account/notifications", "/account/data", "/account/erase",
+    "/account/notifications", "/account/data", "/account/erase", "/groups/",
 ]  # fmt: skip
 STAFF_PAGES = [
     "/staff/moderation/", "/staff/admin/", "/staff/admin/boards", "/staff/admin/boards/1",
@@ -33,7 +33,8 @@ STAFF_PAGES = [
     "/staff/users/1/suspend", "/posts/1/edit", "/staff/admin/tags", "/staff/admin/tags/1",
     "/staff/admin/tag-groups", "/threads/1/tags", "/staff/threads/2/practice",
     "/staff/members/requests", "/staff/admin/organisations/1", "/staff/members/invitations",
-    "/staff/admin/members/2/erase", "/staff/moderation/log",
+    "/staff/admin/members/2/erase", "/staff/moderation/log", "/staff/admin/training-groups",
+    "/staff/groups/1",
 ]  # fmt: skip
 
 
