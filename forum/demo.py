@@ -16,6 +16,7 @@ from forum.groups.models import TrainingGroup
 from forum.notifications import mailing, watching
 from forum.notifications.models import WatchLevel, WatchTarget
 from forum.practices import actions as practice_actions
+from forum.practices.models import GoodPractice
 from forum.regions.models import Organisation, Region
 from forum.tags.models import Tag
 from forum.threads import actions as thread_actions
@@ -42,6 +43,22 @@ ORGANISATIONS = [
     ("uusimaa", "Havsvikens Vårdförening rf", "association"),
     ("uusimaa", "Ohjelman koordinaatiotiimi (demo)", "public_agency"),
 ]
+
+# What some organisations tell about themselves, each in its own language.
+DESCRIPTIONS = {
+    "Kuusikylän kunta": ("fi", "Noin 1 200 työntekijän kunta. Kehitämme työkokeiluja ja "
+                         "uudelleensijoitusta yhdessä työterveyshuollon kanssa."),
+    "Havsvikens Vårdförening rf": ("sv", "En vårdförening med cirka 40 anställda. Vi utvecklar "
+                                   "mentorskap och anpassade arbetsuppgifter."),
+    "Kallioniemen Logistiikka Oy": ("en", "A logistics company of 300 people piloting job "
+                                    "carving in its warehouses."),
+}  # fmt: skip
+# An organisation that tried a practice too: practice title, adopter, language, how it went.
+ADOPTIONS = [
+    ("Mentorskap för nya medarbetare med partiell arbetsförmåga", "koordinaattori@example.fi",
+     "fi", "Kokeilimme mentorointia kahdella uudella työntekijällä. Mentorin oma aika piti "
+     "sopia esihenkilön kanssa etukäteen, muuten toimi hyvin."),
+]  # fmt: skip
 
 DEMO_DOMAINS = {
     "Kuusikylän kunta": "kuusikyla.example.fi",
@@ -295,7 +312,12 @@ def seed() -> None:
         # Fictional domains, each vouched for by its organisation: a confirmed address there
         # joins without a request.
         name: Organisation(
-            name=name, kind=kind, region=regions[region], email_domains=DEMO_DOMAINS.get(name, "")
+            name=name,
+            kind=kind,
+            region=regions[region],
+            email_domains=DEMO_DOMAINS.get(name, ""),
+            description=DESCRIPTIONS.get(name, ("fi", ""))[1],
+            description_language=DESCRIPTIONS.get(name, ("fi", ""))[0],
         )  # fmt: skip
         for region, name, kind in ORGANISATIONS
     }
@@ -383,6 +405,9 @@ def seed() -> None:
                 posts[replying_to], by=users[author], body=body, language=language
             )
 
+    for title, email, language, comment in ADOPTIONS:
+        practice = db.session.scalar(select(GoodPractice).join(Thread).where(Thread.title == title))
+        practice_actions.adopt(practice, by=users[email], comment=comment, language=language)
     _seed_training_group(users)
 
     # Eetu has been reading: the first thread to its end, the second up to its opening post (its

@@ -27,7 +27,7 @@ FIELDS = (
     "author", "actor", "action", "from", "to", "sort", "next", "maturity", "summary_fi",
     "summary_sv", "summary_en", "into", "group", "required", "remember", "prefs-locale",
     "password-current_password", "password-password", "password-password_confirm",
-    "messages", "confirm", "training_group",
+    "messages", "confirm", "training_group", "description", "comment",
 )  # fmt: skip
 
 
@@ -59,6 +59,7 @@ def world(app, make):
             "export_id": 1,
             "practice_id": practice.id if practice else 1,
             "group_id": group.id,
+            "organisation_id": author.organisation_id,
         },  # fmt: skip
         "strings": {"slug": board.slug, "kind": "regions", "code": "fi", "token": "x" * 43},
     }

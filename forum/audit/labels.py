@@ -20,6 +20,7 @@ ACTION_LABELS = {
     "region.update": _l("changed a region"),
     "organisation.create": _l("created an organisation"),
     "organisation.update": _l("changed an organisation"),
+    "organisation.describe": _l("described an organisation on its page"),
     "tag_group.create": _l("created a tag group"),
     "tag_group.update": _l("changed a tag group"),
     "tag.create": _l("created a tag"),

@@ -166,6 +166,11 @@ def _may_adopt(user, practice) -> bool:
     )
 
 
+def _may_describe_organisation(user, organisation) -> bool:
+    """Its own coordinators, and administrators."""
+    return may_write(user) and (user.organisation_id == organisation.id or is_admin(user))
+
+
 def _may_review(user, _obj=None) -> bool:
     """Admins, and moderators with at least one board or region, have a review queue."""
     return is_admin(user) or any(moderation_scope(user))
@@ -229,6 +234,9 @@ _RULES: dict[str, Callable[[User, object], bool]] = {
     "thread.tag": _may_tag,
     "thread.curate": _moderates_thread,
     "practice.adopt": _may_adopt,
+    # Organisation pages are for members, as profiles are.
+    "organisation.view": lambda user, _organisation=None: signed_in(user),
+    "organisation.describe": _may_describe_organisation,
     "tag.propose": lambda user, _obj=None: may_write(user),
     "post.read": _may_read_post,
     "post.reply": _may_reply_to_post,

@@ -57,14 +57,18 @@ def curate(
     return practice
 
 
-def adopt(practice: GoodPractice, *, by: User, comment: str) -> Adoption:
-    """ "We tried this too": once an organisation, not the practice's own."""
+def adopt(
+    practice: GoodPractice, *, by: User, comment: str, language: str | None = None
+) -> Adoption:
+    """ "We tried this too": once an organisation, not the practice's own; the comment (how it
+    went) is in `language`, by default the member's own."""
     begin_write()
     if not policy.can(by, "practice.adopt", practice):
         db.session.rollback()
         raise NotAllowed
     adoption = Adoption(practice_id=practice.id, organisation_id=by.organisation_id,
-                        user_id=by.id, comment=comment.strip())  # fmt: skip
+                        user_id=by.id, comment=comment.strip(),
+                        language=language or by.locale)  # fmt: skip
     add_unique(adoption, AlreadyAdopted)
     update_row(GoodPractice, practice.id, add={"adoption_count": 1})
     thread = db.session.get(Thread, practice.thread_id)

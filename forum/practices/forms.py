@@ -3,7 +3,7 @@ from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from forum.forms import ForumForm
-from forum.i18n import language_choices
+from forum.i18n import current_locale, language_choices
 
 MATURITY_LABELS = {
     "idea": _l("Idea"),
@@ -34,4 +34,7 @@ class AdoptForm(ForumForm):
     comment = TextAreaField(
         _l("How did it go in your organisation? (optional)"),
         validators=[Length(max=1000, message=_l("This can be at most %(max)d characters long."))],
+    )
+    language = SelectField(
+        _l("Language of your comment"), choices=language_choices, default=current_locale
     )

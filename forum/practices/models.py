@@ -30,6 +30,9 @@ class GoodPractice(db.Model):
     summaries: Mapped[list["PracticeSummary"]] = relationship(
         back_populates="practice", order_by="PracticeSummary.language"
     )
+    adoptions: Mapped[list["Adoption"]] = relationship(
+        order_by="Adoption.created_at", viewonly=True
+    )
 
 
 class PracticeSummary(db.Model):
@@ -61,10 +64,13 @@ class Adoption(db.Model):
     )
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    # How it went, in the language it is written in.
     comment: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(2), default="fi", server_default="fi")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    organisation: Mapped[Organisation] = relationship()
+    # Listed with the practice: one query for the adoptions and their organisations.
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
     user: Mapped[User] = relationship()
 
 

@@ -195,7 +195,8 @@ def adopt(practice_id: int):
     form = AdoptForm()
     if form.validate_on_submit():
         try:
-            actions.adopt(practice, by=current_user, comment=form.comment.data or "")
+            actions.adopt(practice, by=current_user, comment=form.comment.data or "",
+                          language=form.language.data)  # fmt: skip
         except actions.AlreadyAdopted:
             flash(_("Your organisation has already said it tried this."))
         else:

@@ -26,6 +26,9 @@ class Organisation(db.Model):
     # The e-mail domains the organisation vouches for, space-separated ("kuusikyla.fi"): a
     # confirmed address on one of them joins the organisation without a request.
     email_domains: Mapped[str] = mapped_column(Text, default="")
+    # What the organisation tells other members about itself, in the language it chose.
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    description_language: Mapped[str] = mapped_column(String(2), default="fi", server_default="fi")
 
     region: Mapped[Region] = relationship(back_populates="organisations")
 

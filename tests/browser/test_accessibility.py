@@ -24,7 +24,8 @@ PUBLIC_PAGES = [
 MEMBER_PAGES = [
     "/boards/yleinen/new", "/posts/2/reply", "/posts/2/flag", "/account", "/tags/propose",
     "/users/1", "/notifications", "/unread", "/threads/1/watch", "/boards/yleinen/watch",
-    "/account/notifications", "/account/data", "/account/erase", "/groups/",
+    "/account/notifications", "/account/data", "/account/erase", "/groups/", "/organisations/",
+    "/organisations/11", "/organisations/5/describe",
 ]  # fmt: skip
 STAFF_PAGES = [
     "/staff/moderation/", "/staff/admin/", "/staff/admin/boards", "/staff/admin/boards/1",
