@@ -98,6 +98,7 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.notifications import actions as notification_actions
     from forum.notifications import views as notification_views
     from forum.organisations.views import bp as organisations_bp
+    from forum.organisations.views import staff_bp as organisations_staff_bp
     from forum.practices.views import bp as practices_bp
     from forum.practices.views import staff_bp as practices_staff_bp
     from forum.privacy import views as privacy_views
@@ -120,7 +121,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(organisations_bp)
     staff.register(
         app, moderation_staff_bp, members_staff_bp, practices_staff_bp, tags_staff_bp,
-        groups_staff_bp, admin_bp,
+        groups_staff_bp, organisations_staff_bp, admin_bp,
     )  # fmt: skip
     if "limits" in app.config["FORUM_SPEEDUPS"]:
         speedup_limits.check_limits_only_where_set(app)

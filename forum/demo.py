@@ -15,6 +15,7 @@ from forum.groups import actions as group_actions
 from forum.groups.models import TrainingGroup
 from forum.notifications import mailing, watching
 from forum.notifications.models import WatchLevel, WatchTarget
+from forum.organisations import assessments
 from forum.practices import actions as practice_actions
 from forum.practices.models import GoodPractice
 from forum.regions.models import Organisation, Region
@@ -58,6 +59,32 @@ ADOPTIONS = [
     ("Mentorskap för nya medarbetare med partiell arbetsförmåga", "koordinaattori@example.fi",
      "fi", "Kokeilimme mentorointia kahdella uudella työntekijällä. Mentorin oma aika piti "
      "sopia esihenkilön kanssa etukäteen, muuten toimi hyvin."),
+]  # fmt: skip
+
+# Initial assessments: organisation, author, language, shared with members, the four answers,
+# the services, benefits and tools it needs to know more about.
+ASSESSMENTS = [
+    ("Kuusikylän kunta", "koordinaattori@example.fi", "fi", True, {
+        "approaches": "Työkokeilut, työjärjestelyt ja uudelleensijoitus. Työkykykoordinaattori "
+                      "kokoaa esihenkilön, työterveyshuollon ja työntekijän yhteiseen palaveriin.",
+        "works_well": "Varhainen puuttuminen: esihenkilöt ottavat koordinaattoriin yhteyttä "
+                      "ajoissa.",
+        "challenges": "Tieto ei kulje työterveyshuollon ja henkilöstöhallinnon välillä. "
+                      "Työkokeilujen seuranta on kirjaamatonta.",
+        "information_needs": "Palkkatuki ja osasairauspäiväraha: milloin kumpaakin voi käyttää.",
+    }, ("palkkatuki", "osasairauspaivaraha")),
+    ("Havsvikens Vårdförening rf", "koordinator@example.fi", "sv", False, {
+        "approaches": "Mentorskap och anpassade arbetsuppgifter.",
+        "works_well": "Mentorskapet: alla nya medarbetare har stannat kvar.",
+        "challenges": "Små resurser för att utbilda mentorerna.",
+        "information_needs": "Lönesubvention och arbetsträning.",
+    }, ("palkkatuki", "tyohonvalmennus")),
+    ("Lakeuden kaupunki", "eetu@example.fi", "fi", False, {
+        "approaches": "Työhönvalmennus yhdessä työllisyyspalvelujen kanssa.",
+        "works_well": "Yhteistyö työllisyyspalvelujen kanssa.",
+        "challenges": "Osatyökykyisten tunnistaminen rekrytoinnissa.",
+        "information_needs": "Kuntoutuksen ja sosiaaliturvan yhteensovittaminen.",
+    }, ("kuntoutus", "sosiaaliturva", "palkkatuki")),
 ]  # fmt: skip
 
 DEMO_DOMAINS = {
@@ -408,6 +435,10 @@ def seed() -> None:
     for title, email, language, comment in ADOPTIONS:
         practice = db.session.scalar(select(GoodPractice).join(Thread).where(Thread.title == title))
         practice_actions.adopt(practice, by=users[email], comment=comment, language=language)
+    for name, email, language, shared, answers, needs in ASSESSMENTS:
+        need_ids = db.session.scalars(select(Tag.id).where(Tag.slug.in_(needs))).all()
+        assessments.assess(organisations[name], by=users[email], language=language,
+                           answers=answers, need_ids=need_ids, shared=shared)  # fmt: skip
     _seed_training_group(users)
 
     # Eetu has been reading: the first thread to its end, the second up to its opening post (its

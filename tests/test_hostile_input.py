@@ -28,6 +28,8 @@ FIELDS = (
     "summary_sv", "summary_en", "into", "group", "required", "remember", "prefs-locale",
     "password-current_password", "password-password", "password-password_confirm",
     "messages", "confirm", "training_group", "description", "comment",
+    "approaches", "works_well", "challenges", "information_needs", "needs", "shared_with_members",
+    "shared",
 )  # fmt: skip
 
 
@@ -60,6 +62,7 @@ def world(app, make):
             "practice_id": practice.id if practice else 1,
             "group_id": group.id,
             "organisation_id": author.organisation_id,
+            "version": 1,
         },  # fmt: skip
         "strings": {"slug": board.slug, "kind": "regions", "code": "fi", "token": "x" * 43},
     }

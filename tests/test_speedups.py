@@ -208,11 +208,13 @@ PAGES = {
                         "/users/1", "/boards/yleinen/new", "/practices?region=1", "/notifications",
                         "/unread", "/threads/1/watch", "/account/notifications", "/account/data",
                         "/account/erase", "/groups/", "/organisations/", "/organisations/1",
-                        "/organisations/11", "/organisations/5/describe"],
+                        "/organisations/11", "/organisations/5/describe",
+                        "/organisations/1/assessment", "/organisations/5/assessment/new"],
     "admin@example.fi": ["/threads/1", "/staff/moderation/", "/staff/admin/members",
                          "/staff/admin/audit", "/staff/members/invitations", "/staff/admin/tags",
                          "/staff/admin/members/2/erase", "/staff/moderation/log",
-                         "/staff/admin/training-groups", "/staff/groups/1"],
+                         "/staff/admin/training-groups", "/staff/groups/1",
+                         "/staff/organisations/information-needs"],
 }  # fmt: skip
 # What differs between any two requests: the CSRF token and the post forms' one-time ids.
 PER_REQUEST = re.compile(r'(name="(?:[\w-]*csrf_token|submission_id)"[^>]*value=")[^"]*"')

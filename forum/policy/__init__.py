@@ -18,6 +18,7 @@ from forum.policy.filters import (
     moderation_clause,
     open_invitations,
     viewer,
+    visible_assessments,
     visible_boards,
     visible_kept_counts,
     visible_post_rows,
@@ -52,7 +53,8 @@ __all__ = [
     "Viewer", "can", "get_board_or_404", "get_board_row_or_404", "get_post_or_404",
     "get_thread_or_404", "get_thread_row_or_404", "init_app", "invitable_organisations",
     "is_admin", "membership_requests", "moderation_clause", "moderation_scope",
-    "open_invitations", "require", "staff_action_refused", "viewer", "visible_boards",
+    "open_invitations", "require", "staff_action_refused", "viewer", "visible_assessments",
+    "visible_boards",
     "visible_kept_counts", "visible_post_rows", "visible_posts", "visible_practice_rows",
     "visible_practices", "visible_tag_counts", "visible_thread_rows", "visible_threads",
 ]  # fmt: skip

@@ -17,6 +17,7 @@ from forum.audit.models import AuditEntry
 from forum.auth.models import Invitation, Membership, User
 from forum.boards.models import Board, BoardVisibility
 from forum.moderation.models import Flag
+from forum.organisations.models import Assessment
 from forum.policy.identity import (
     is_admin,
     moderation_scope,
@@ -296,6 +297,25 @@ def _audit_entries(reader: Viewer) -> Select:
         or_(*(and_(AuditEntry.target_type == kind, AuditEntry.target_id.in_(ids))
               for kind, ids in about))
     )  # fmt: skip
+
+
+def visible_assessments(user) -> Select:
+    """The initial assessments the user may read (assessment.view): their own organisation's,
+    those shared with members, and those of the organisations they oversee as staff."""
+    user = unwrap(user)
+    reader = viewer(user)
+    if reader.admin:
+        return select(Assessment)
+    if not reader.signed_in:
+        return select(Assessment).where(false())
+    allowed = [Assessment.shared_with_members.is_(True),
+               Assessment.organisation_id == user.organisation_id]  # fmt: skip
+    if reader.moderated_regions:
+        overseen = select(Organisation.id).where(
+            _any_of(Organisation.region_id, reader.moderated_regions)
+        )
+        allowed.append(Assessment.organisation_id.in_(overseen))
+    return select(Assessment).where(or_(*allowed))
 
 
 def _in_regions_moderated_by(reader: Viewer, statement: Select) -> Select:

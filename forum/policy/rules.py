@@ -15,6 +15,7 @@ from forum.boards.models import Board, BoardVisibility
 from forum.extensions import db
 from forum.policy.filters import _boards, _moderation_clause, _posts, _threads, viewer
 from forum.policy.identity import (
+    holds_staff_powers,
     is_admin,
     may_write,
     moderation_scope,
@@ -171,6 +172,25 @@ def _may_describe_organisation(user, organisation) -> bool:
     return may_write(user) and (user.organisation_id == organisation.id or is_admin(user))
 
 
+def _oversees(user, organisation: Organisation) -> bool:
+    """Programme staff of the organisation: admins, and moderators of its region."""
+    return is_admin(user) or organisation.region_id in moderation_scope(user)[1]
+
+
+def _may_read_assessment(user, assessment) -> bool:
+    """Its organisation's members and programme staff; every member once it is shared."""
+    if not signed_in(user):
+        return False
+    if assessment.shared_with_members or user.organisation_id == assessment.organisation_id:
+        return True
+    return holds_staff_powers(user) and _oversees(user, assessment.organisation)
+
+
+def _may_assess(user, organisation) -> bool:
+    """The organisation's own coordinators write its assessment, and share it."""
+    return may_write(user) and user.organisation_id == organisation.id
+
+
 def _may_review(user, _obj=None) -> bool:
     """Admins, and moderators with at least one board or region, have a review queue."""
     return is_admin(user) or any(moderation_scope(user))
@@ -237,6 +257,8 @@ _RULES: dict[str, Callable[[User, object], bool]] = {
     # Organisation pages are for members, as profiles are.
     "organisation.view": lambda user, _organisation=None: signed_in(user),
     "organisation.describe": _may_describe_organisation,
+    "assessment.view": _may_read_assessment,
+    "assessment.write": _may_assess,
     "tag.propose": lambda user, _obj=None: may_write(user),
     "post.read": _may_read_post,
     "post.reply": _may_reply_to_post,

@@ -25,6 +25,7 @@ from forum.mail.actions import queue_mail, site_url
 from forum.mail.models import OutboxMessage
 from forum.moderation.models import Flag
 from forum.notifications.models import Notification, NotificationSettings, Watch
+from forum.organisations.models import Assessment
 from forum.practices.models import Adoption, GoodPractice
 from forum.privacy.models import DataExport
 from forum.regions.models import Organisation, Region
@@ -204,6 +205,21 @@ def collect(user: User) -> dict:
             .join(TrainingGroup, TrainingGroup.id == GroupMember.group_id)
             .where(GroupMember.user_id == user.id)
             .order_by(GroupMember.invited_at)
+        ),  # fmt: skip
+        "assessments_written": _rows(
+            select(
+                Organisation.name.label("organisation"),
+                Assessment.version,
+                Assessment.created_at,
+                Assessment.language,
+                Assessment.approaches,
+                Assessment.works_well,
+                Assessment.challenges,
+                Assessment.information_needs,
+            )
+            .join(Organisation, Organisation.id == Assessment.organisation_id)
+            .where(Assessment.author_id == user.id)
+            .order_by(Assessment.created_at)
         ),  # fmt: skip
         "good_practices_tried": _rows(
             select(Thread.title.label("practice"), Adoption.comment, Adoption.created_at)

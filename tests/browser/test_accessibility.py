@@ -25,7 +25,8 @@ MEMBER_PAGES = [
     "/boards/yleinen/new", "/posts/2/reply", "/posts/2/flag", "/account", "/tags/propose",
     "/users/1", "/notifications", "/unread", "/threads/1/watch", "/boards/yleinen/watch",
     "/account/notifications", "/account/data", "/account/erase", "/groups/", "/organisations/",
-    "/organisations/11", "/organisations/5/describe",
+    "/organisations/11", "/organisations/5/describe", "/organisations/1/assessment",
+    "/organisations/5/assessment/new",
 ]  # fmt: skip
 STAFF_PAGES = [
     "/staff/moderation/", "/staff/admin/", "/staff/admin/boards", "/staff/admin/boards/1",
@@ -35,7 +36,7 @@ STAFF_PAGES = [
     "/staff/admin/tag-groups", "/threads/1/tags", "/staff/threads/2/practice",
     "/staff/members/requests", "/staff/admin/organisations/1", "/staff/members/invitations",
     "/staff/admin/members/2/erase", "/staff/moderation/log", "/staff/admin/training-groups",
-    "/staff/groups/1",
+    "/staff/groups/1", "/staff/organisations/information-needs",
 ]  # fmt: skip
 
 
