@@ -90,6 +90,8 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.auth.staff_views import staff_bp as members_staff_bp
     from forum.auth.views import bp as auth_bp
     from forum.boards.views import bp as boards_bp
+    from forum.events.views import bp as events_bp
+    from forum.events.views import staff_bp as events_staff_bp
     from forum.groups.staff_views import staff_bp as groups_staff_bp
     from forum.groups.views import bp as groups_bp
     from forum.moderation import actions as moderation_actions
@@ -119,9 +121,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(privacy_views.bp)
     app.register_blueprint(groups_bp)
     app.register_blueprint(organisations_bp)
+    app.register_blueprint(events_bp)
     staff.register(
         app, moderation_staff_bp, members_staff_bp, practices_staff_bp, tags_staff_bp,
-        groups_staff_bp, organisations_staff_bp, admin_bp,
+        groups_staff_bp, organisations_staff_bp, events_staff_bp, admin_bp,
     )  # fmt: skip
     if "limits" in app.config["FORUM_SPEEDUPS"]:
         speedup_limits.check_limits_only_where_set(app)

@@ -2,6 +2,7 @@
 threads in Finnish, Swedish and English. No real person or organisation appears here."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -10,6 +11,8 @@ from forum.auth import invitations
 from forum.auth.models import Membership
 from forum.boards.models import Board, ModerationScope
 from forum.database import begin_write, utcnow
+from forum.events import actions as event_actions
+from forum.events.models import EVENT_ZONE, Registration
 from forum.extensions import db
 from forum.groups import actions as group_actions
 from forum.groups.models import TrainingGroup
@@ -186,6 +189,28 @@ GROUP_BOARD = ("koulutusryhma-kevat-2027", ("Koulutusryhmän keskustelut", "Utbi
 GROUP_MEMBERS = ("koordinaattori@example.fi", "koordinator@example.fi", "coordinator@example.fi")
 GROUP_INVITED = "eetu@example.fi"  # invited, not yet accepted: the board stays closed to him
 
+# Events: board of the discussion, region, audience, days from now, start hour (Finnish
+# time), hours, capacity, place, online link, title, description; who signed up.
+EVENTS = [
+    ("pirkanmaa", "pirkanmaa", "public", 9, 9, 4, 1, "Tampere-talo, Yliopistonkatu 55",
+     "", "Pirkanmaan alueellinen työpaja: työkokeilut",
+     "Työpaja Pirkanmaan pilottiorganisaatioille. Käymme läpi työkokeilujen **tavoitteet ja "
+     "seurannan**. Tuo mukaan oma alkukartoituksesi.",
+     ["koordinaattori@example.fi", "admin@example.fi"]),
+    ("etela-pohjanmaa", "etela-pohjanmaa", "region", 23, 12, 3, 15, "Seinäjoki, Frami", "",
+     "Etelä-Pohjanmaan verkostotapaaminen",
+     "Alueen pilottien tapaaminen: tavoitteiden tilanne ja seuraavat askeleet.",
+     ["eetu@example.fi"]),
+    ("yleinen", None, "public", 16, 13, 2, None, "", "https://meet.example.fi/koordinaattorit",
+     "Koordinaattorien verkkotapaaminen: palkkatuki",
+     "Avoin verkkotapaaminen palkkatuesta ja sen yhdistämisestä työkokeiluun.",
+     ["eetu@example.fi", "coordinator@example.fi"]),
+    ("pilotit", None, "members", -20, 9, 7, None, "Helsinki, Säätytalo", "",
+     "Työkykykoordinaattorien koulutuspäivä",
+     "Koulutuspäivän materiaalit ja opit löytyvät keskusteluketjusta.",
+     ["koordinaattori@example.fi", "koordinator@example.fi"]),
+]  # fmt: skip
+
 # email, name, organisation, role, locale; the demo password is printed by seed-demo.
 USERS = [
     ("koordinaattori@example.fi", "Aino Demo", "Kuusikylän kunta", "member", "fi"),
@@ -324,6 +349,29 @@ def _seed_training_group(users) -> None:
     )  # fmt: skip
 
 
+def _seed_events(users, boards, regions) -> None:
+    zone = ZoneInfo(EVENT_ZONE)
+    today = utcnow().astimezone(zone).replace(minute=0, second=0, microsecond=0)
+    for (board, region, audience, days, hour, hours, capacity, place, link, title,
+         description, signed_up) in EVENTS:  # fmt: skip
+        starts = (today + timedelta(days=days)).replace(hour=hour)
+        details = event_actions.Details(
+            title=title, description=description, language="fi", starts_at=starts,
+            ends_at=starts + timedelta(hours=hours), place=place, online_url=link,
+            region_id=regions[region].id if region else None, audience=audience,
+            group_id=None, capacity=capacity,
+        )  # fmt: skip
+        event = event_actions.schedule(details, by=users["admin@example.fi"], board=boards[board])
+        for email in signed_up:
+            if days < 0:  # sign-up for an event already held: written as it was
+                begin_write()
+                db.session.add(Registration(event_id=event.id, user_id=users[email].id,
+                                            status="confirmed"))  # fmt: skip
+                db.session.commit()
+            else:
+                event_actions.sign_up(event, by=users[email])
+
+
 def is_empty() -> bool:
     return not db.session.scalar(select(func.count()).select_from(Region))
 
@@ -440,6 +488,7 @@ def seed() -> None:
         assessments.assess(organisations[name], by=users[email], language=language,
                            answers=answers, need_ids=need_ids, shared=shared)  # fmt: skip
     _seed_training_group(users)
+    _seed_events(users, boards, regions)
 
     # Eetu has been reading: the first thread to its end, the second up to its opening post (its
     # replies are new to him, and marked so); the other threads he has not opened.

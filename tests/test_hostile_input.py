@@ -29,7 +29,7 @@ FIELDS = (
     "password-current_password", "password-password", "password-password_confirm",
     "messages", "confirm", "training_group", "description", "comment",
     "approaches", "works_well", "challenges", "information_needs", "needs", "shared_with_members",
-    "shared",
+    "shared", "starts_at", "ends_at", "place", "online_url", "audience", "capacity",
 )  # fmt: skip
 
 
@@ -63,6 +63,7 @@ def world(app, make):
             "group_id": group.id,
             "organisation_id": author.organisation_id,
             "version": 1,
+            "event_id": 1,
         },  # fmt: skip
         "strings": {"slug": board.slug, "kind": "regions", "code": "fi", "token": "x" * 43},
     }

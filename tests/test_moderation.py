@@ -446,7 +446,8 @@ def test_every_staff_endpoint_refuses_a_member(app, client, make, forum):
     values = {"thread_id": forum["thread"].id, "post_id": forum["reply"].id,
               "user_id": forum["author"].id, "flag_id": flag.id, "revision_id": revision.id,
               "tag_id": 1, "kind": "regions", "item_id": 1,
-              "member_id": forum["author"].id, "invitation_id": 1, "group_id": 1}  # fmt: skip
+              "member_id": forum["author"].id, "invitation_id": 1, "group_id": 1,
+              "event_id": 1}  # fmt: skip
     Auth(client).login("reader@example.fi")
     token = form_token(client.get("/").text)
     seen = set()

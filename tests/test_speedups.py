@@ -202,6 +202,7 @@ def test_attribute_lookups_keep_jinja_semantics(app):
 # Every kind of page of the demo forum, as a visitor, a member and an administrator see it.
 PAGES = {
     None: ["/", "/boards/yleinen", "/threads/1", "/threads/2", "/posts/2/branch", "/tags",
+           "/events/", "/events/1",
            "/tags/tyokokeilu", "/practices", "/search?q=ty%C3%B6kyky", "/login", "/register",
            "/privacy"],
     "eetu@example.fi": ["/", "/boards/yleinen", "/threads/1", "/tags/propose", "/account",
@@ -209,12 +210,15 @@ PAGES = {
                         "/unread", "/threads/1/watch", "/account/notifications", "/account/data",
                         "/account/erase", "/groups/", "/organisations/", "/organisations/1",
                         "/organisations/11", "/organisations/5/describe",
-                        "/organisations/1/assessment", "/organisations/5/assessment/new"],
+                        "/organisations/1/assessment", "/organisations/5/assessment/new",
+                        "/events/", "/events/2", "/account/calendar"],
     "admin@example.fi": ["/threads/1", "/staff/moderation/", "/staff/admin/members",
                          "/staff/admin/audit", "/staff/members/invitations", "/staff/admin/tags",
                          "/staff/admin/members/2/erase", "/staff/moderation/log",
                          "/staff/admin/training-groups", "/staff/groups/1",
-                         "/staff/organisations/information-needs"],
+                         "/staff/organisations/information-needs", "/staff/events/new",
+                         "/staff/events/1/edit", "/staff/events/1/people",
+                         "/staff/events/1/cancel"],
 }  # fmt: skip
 # What differs between any two requests: the CSRF token and the post forms' one-time ids.
 PER_REQUEST = re.compile(r'(name="(?:[\w-]*csrf_token|submission_id)"[^>]*value=")[^"]*"')

@@ -29,6 +29,9 @@ ACTION_LABELS = {
     "training_group.create": _l("created a training group"),
     "training_group.update": _l("changed a training group"),
     "group.invite": _l("invited a member to a training group"),
+    "event.schedule": _l("announced an event"),
+    "event.change": _l("changed an event"),
+    "event.cancel": _l("cancelled an event"),
     "group.remove": _l("took a member out of a training group"),
     "flag.dismiss": _l("dismissed a report about a message"),
     "flag.hide": _l("hid a reported message"),
@@ -67,6 +70,7 @@ ACTION_LABELS = {
     "forum.administer": _l("administered the forum"),
     "staff.enter": _l("opened the staff pages"),
     "group.manage": _l("managed a training group"),
+    "event.manage": _l("managed an event"),
 }
 _REFUSED = "refused."
 
@@ -82,6 +86,7 @@ TARGET_LABELS = {
     "flag": _l("Report %(id)s"),
     "invitation": _l("Invitation %(id)s"),
     "training_group": _l("Training group %(id)s"),
+    "event": _l("Event %(id)s"),
 }
 _ADMIN_KINDS = {"board": "boards", "region": "regions", "organisation": "organisations",
                 "tag": "tags", "tag_group": "tag-groups",

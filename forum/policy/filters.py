@@ -16,6 +16,7 @@ from sqlalchemy import Column, ColumnElement, Select, and_, case, false, func, o
 from forum.audit.models import AuditEntry
 from forum.auth.models import Invitation, Membership, User
 from forum.boards.models import Board, BoardVisibility
+from forum.events.models import Event
 from forum.moderation.models import Flag
 from forum.organisations.models import Assessment
 from forum.policy.identity import (
@@ -297,6 +298,38 @@ def _audit_entries(reader: Viewer) -> Select:
         or_(*(and_(AuditEntry.target_type == kind, AuditEntry.target_id.in_(ids))
               for kind, ids in about))
     )  # fmt: skip
+
+
+_events = Event.__table__
+
+
+@lru_cache(maxsize=_KINDS_OF_READER)
+def _event_audience_clause(reader: Viewer) -> ColumnElement[bool]:
+    """Events are seen as boards are read: their audience is one of a board's scopes. A
+    region's moderators see its regional events; a group's events only its members (and
+    admins) see."""
+    if reader.admin:
+        return true()
+    if not reader.signed_in:
+        return _events.c.audience == BoardVisibility.PUBLIC
+    allowed = [
+        _any_of(_events.c.audience, (BoardVisibility.PUBLIC, BoardVisibility.MEMBERS)),
+        and_(_events.c.audience == BoardVisibility.REGION,
+             _events.c.region_id == reader.region_id),
+    ]  # fmt: skip
+    if reader.moderated_regions:
+        allowed.append(and_(_events.c.audience == BoardVisibility.REGION,
+                            _any_of(_events.c.region_id, reader.moderated_regions)))  # fmt: skip
+    if reader.training_groups:
+        allowed.append(and_(_events.c.audience == BoardVisibility.GROUP,
+                            _any_of(_events.c.group_id, reader.training_groups)))  # fmt: skip
+    return or_(*allowed)
+
+
+@_per_kind_of_reader
+def visible_events(reader: Viewer) -> Select:
+    """Events the reader may see: every listing, page and calendar of events starts here."""
+    return select(Event).where(_event_audience_clause(reader))
 
 
 def visible_assessments(user) -> Select:

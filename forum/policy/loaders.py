@@ -8,6 +8,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from forum.boards.models import Board
+from forum.events.models import Event
 from forum.extensions import db
 from forum.policy.filters import (
     POSTS_WITH_BOARDS,
@@ -21,6 +22,7 @@ from forum.policy.filters import (
     _threads,
     threads_seen,
     visible_boards,
+    visible_events,
     visible_threads,
 )
 from forum.practices.models import GoodPractice
@@ -79,28 +81,46 @@ def _thread_loader(reader: Viewer) -> Select:
 # The thread page's thread, read as one row of plain columns: a third of the cost of loading
 # the ORM objects. The rules read these as they read a Thread and its Board.
 BoardRow = namedtuple("BoardRow", [column.name for column in _boards.c])
-ThreadRow = namedtuple("ThreadRow", [*(column.name for column in _threads.c), "board", "practice"])
+ThreadRow = namedtuple(
+    "ThreadRow", [*(column.name for column in _threads.c), "board", "practice", "event_id"]
+)
 _THREAD_WIDTH, _BOARD_WIDTH = len(_threads.c), len(_boards.c)
 
 
 def get_thread_row_or_404(thread_id: int, user) -> ThreadRow:
     """get_thread_or_404() for the thread page, which only reads the thread: its columns, its
-    board as `board`, and its good practice, if it is one, as `practice` (None otherwise)."""
+    board as `board`, its good practice, if it is one, as `practice` (None otherwise), and the
+    event it is the discussion of, if any, as `event_id`."""
     row = _first_row_or_404(_thread_row_loader(user), thread_id=thread_id)
     board = BoardRow._make(row[_THREAD_WIDTH : _THREAD_WIDTH + _BOARD_WIDTH])
-    practice_id = row[-1]
+    practice_id, event_id = row[-2], row[-1]
     practice = db.session.get(GoodPractice, practice_id) if practice_id is not None else None
-    return ThreadRow._make((*row[:_THREAD_WIDTH], board, practice))
+    return ThreadRow._make((*row[:_THREAD_WIDTH], board, practice, event_id))
 
 
 @_per_kind_of_reader
 def _thread_row_loader(reader: Viewer) -> Select:
     with_practice = THREADS_WITH_BOARDS.outerjoin(
         _practices, _practices.c.thread_id == _threads.c.id
-    )
-    columns = (*_threads.c, *_boards.c, _practices.c.id)  # in ThreadRow's order
+    ).outerjoin(_events, _events.c.thread_id == _threads.c.id)
+    # In ThreadRow's order. An event's discussion board is read by no more people than see the
+    # event (events.actions.discussion_fits), so its readers may follow the link.
+    columns = (*_threads.c, *_boards.c, _practices.c.id, _events.c.id)
     statement = threads_seen(reader, *columns, through=with_practice)
     return statement.where(_threads.c.id == bindparam("thread_id")).limit(1)
+
+
+_events = Event.__table__
+
+
+def get_event_or_404(event_id: int, user) -> Event:
+    """An event the user may see (visible_events()); 404 otherwise."""
+    return _first_or_404(_event_loader(user), event_id=event_id)
+
+
+@_per_kind_of_reader
+def _event_loader(reader: Viewer) -> Select:
+    return visible_events(reader).where(_events.c.id == bindparam("event_id")).limit(1)
 
 
 def get_post_or_404(post_id: int, user) -> Post:

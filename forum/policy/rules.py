@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from forum.auth.models import Role, User
 from forum.boards.models import Board, BoardVisibility
+from forum.database import utcnow
 from forum.extensions import db
 from forum.policy.filters import _boards, _moderation_clause, _posts, _threads, viewer
 from forum.policy.identity import (
@@ -191,6 +192,40 @@ def _may_assess(user, organisation) -> bool:
     return may_write(user) and user.organisation_id == organisation.id
 
 
+def _may_see_event(user, event) -> bool:
+    """As visible_events() has it: the event's audience is one of a board's scopes."""
+    if event.audience == BoardVisibility.PUBLIC or is_admin(user):
+        return True
+    if not signed_in(user):
+        return False
+    if event.audience == BoardVisibility.MEMBERS:
+        return True
+    if event.audience == BoardVisibility.GROUP:
+        return event.group_id in training_groups(user)
+    return event.region_id == user.region_id or event.region_id in moderation_scope(user)[1]
+
+
+def _may_register(user, event) -> bool:
+    return (
+        may_write(user)
+        and not event.cancelled
+        and event.ends_at > utcnow()
+        and _may_see_event(user, event)
+    )
+
+
+def _may_manage_event(user, event) -> bool:
+    """Admins; moderators for the events of the regions they moderate (not national ones, nor
+    a training group's)."""
+    if is_admin(user):
+        return True
+    return (
+        event.region_id is not None
+        and event.audience != BoardVisibility.GROUP
+        and event.region_id in moderation_scope(user)[1]
+    )
+
+
 def _may_review(user, _obj=None) -> bool:
     """Admins, and moderators with at least one board or region, have a review queue."""
     return is_admin(user) or any(moderation_scope(user))
@@ -259,6 +294,11 @@ _RULES: dict[str, Callable[[User, object], bool]] = {
     "organisation.describe": _may_describe_organisation,
     "assessment.view": _may_read_assessment,
     "assessment.write": _may_assess,
+    "event.view": _may_see_event,
+    "event.register": _may_register,
+    "event.manage": _may_manage_event,
+    # Announce events at all: admins, and moderators of a region (for its events).
+    "event.schedule": lambda user, _obj=None: is_admin(user) or bool(moderation_scope(user)[1]),
     "tag.propose": lambda user, _obj=None: may_write(user),
     "post.read": _may_read_post,
     "post.reply": _may_reply_to_post,
@@ -375,7 +415,8 @@ STAFF_ACTIONS = frozenset(
         "board.moderate", "thread.lock", "thread.pin", "thread.move", "thread.curate",
         "post.hide", "post.unhide", "post.restore", "post.history", "revision.purge",
         "member.suspend", "member.approve", "member.invite", "moderation.review",
-        "forum.administer", "group.manage",
+        "forum.administer", "group.manage", "event.manage",
+        "event.schedule",
         "staff.enter",
     }
 )  # fmt: skip

@@ -4,9 +4,10 @@ their request, erases the account.
 The account's row stays as a tombstone, so that what others wrote in reply, the moderation
 record and the audit log keep their shape; everything on it that names or reaches the person
 goes: name, address, password, sessions, tokens, notifications, choices, read marks, training
-groups, copies of their data, mail to them, the address an invitation was sent to. Their
-messages stay under "a former member" or are removed, as they choose; either way the earlier
-versions of their messages are purged. Removed messages leave the search index with their text
+groups, event sign-ups (their places go to the waiting lists), calendar addresses, copies of
+their data, mail to them, the address an invitation was sent to. Their messages stay under "a
+former member" or are removed, as they choose; either way the earlier versions of their
+messages are purged. Removed messages leave the search index with their text
 (forum.search.index follows the status and text).
 """
 
@@ -19,6 +20,8 @@ from forum.audit.actions import record
 from forum.auth.actions import WrongPassword, end_all_sessions
 from forum.auth.models import AccountToken, Invitation, User
 from forum.database import begin_write, utcnow
+from forum.events.actions import give_up_every_place
+from forum.events.models import CalendarFeed
 from forum.extensions import db
 from forum.groups.models import GroupMember
 from forum.mail.models import OutboxMessage
@@ -30,7 +33,7 @@ from forum.threads.models import BoardReadMark, Post, PostRevision, PostStatus, 
 # What is kept only for the member: each table by its column naming them.
 _ABOUT_THE_MEMBER = (Notification.recipient_id, Watch.user_id, NotificationSettings.user_id,
                      ThreadReadMark.user_id, BoardReadMark.user_id, AccountToken.user_id,
-                     DataExport.user_id, GroupMember.user_id)  # fmt: skip
+                     DataExport.user_id, GroupMember.user_id, CalendarFeed.user_id)  # fmt: skip
 
 
 class LastAdministrator(Exception):
@@ -53,6 +56,7 @@ def erase_account(member: User, *, by: User, remove_posts: bool, reason: str = "
                               action="post.delete")  # fmt: skip
             post.body_source = post.body_html = post.body_text = ""
     end_all_sessions(member)
+    give_up_every_place(member)
     address = member.email
     for column in _ABOUT_THE_MEMBER:
         db.session.execute(delete(column.table).where(column == member.id))

@@ -18,6 +18,7 @@ from sqlalchemy import delete, select, update
 from forum.audit.models import AuditEntry
 from forum.auth.models import Invitation, User, UserSession
 from forum.database import begin_write, utcnow
+from forum.events.models import CalendarFeed, Event, Registration
 from forum.extensions import db
 from forum.groups.models import GroupMember, TrainingGroup
 from forum.i18n import speaking
@@ -205,6 +206,22 @@ def collect(user: User) -> dict:
             .join(TrainingGroup, TrainingGroup.id == GroupMember.group_id)
             .where(GroupMember.user_id == user.id)
             .order_by(GroupMember.invited_at)
+        ),  # fmt: skip
+        "event_sign_ups": _rows(
+            select(
+                Event.title.label("event"),
+                Event.starts_at,
+                Registration.status,
+                Registration.created_at,
+            )
+            .join(Event, Event.id == Registration.event_id)
+            .where(Registration.user_id == user.id)
+            .order_by(Registration.created_at)
+        ),  # fmt: skip
+        "calendar_addresses": _rows(
+            select(CalendarFeed.created_at, CalendarFeed.revoked_at, CalendarFeed.last_read_at)
+            .where(CalendarFeed.user_id == user.id)
+            .order_by(CalendarFeed.created_at)
         ),  # fmt: skip
         "assessments_written": _rows(
             select(

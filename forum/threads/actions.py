@@ -4,7 +4,7 @@ Counters are raised by SQL increments in the same transaction as the insert, nev
 Python and written back, so concurrent writers in several processes cannot lose an update.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import cache
 
@@ -144,10 +144,13 @@ def start_thread(
     submission_id: str | None = None,
     tags: Sequence = (),
     held: str | None = None,
+    then: Callable[[Thread], None] | None = None,
 ) -> Thread:
     """Open a thread with its first post and tags (forum.tags.actions.choose() checks them).
 
-    A resubmitted form returns the thread it made."""
+    A resubmitted form returns the thread it made. `then`, if given, is called with the new
+    thread before the one commit: a higher domain adds its rows in the same transaction (an
+    event and its discussion thread are written together or not at all)."""
     title = _check_text(title, limit=TITLE_MAX_LENGTH)
     body, language, rendered = _checked_message(by, body, language)
     if (earlier := _begin_post_write(by, submission_id)) is not None:
@@ -179,6 +182,8 @@ def start_thread(
     thread_counted.send(None, thread_id=thread.id, board_id=board.id, removed=False, sign=1)
     thread_started.send(None, post_id=saved_id(opening), thread_id=thread.id, by_id=by.id)
     _hold(opening, by, held)
+    if then is not None:
+        then(thread)
     db.session.commit()
     return thread
 

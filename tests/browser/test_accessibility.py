@@ -19,14 +19,14 @@ PUBLIC_PAGES = [
     "/search?q=ty%C3%B6kyky", "/practices", "/threads/2", "/password/forgot",
     "/register/sent", "/password/reset/no-such-link", "/confirm/no-such-link",
     "/invitations/no-such-link", "/account/email/confirm/no-such-link",
-    "/account/email/undo/no-such-link", "/privacy",
+    "/account/email/undo/no-such-link", "/privacy", "/events/", "/events/1",
 ]  # fmt: skip
 MEMBER_PAGES = [
     "/boards/yleinen/new", "/posts/2/reply", "/posts/2/flag", "/account", "/tags/propose",
     "/users/1", "/notifications", "/unread", "/threads/1/watch", "/boards/yleinen/watch",
     "/account/notifications", "/account/data", "/account/erase", "/groups/", "/organisations/",
     "/organisations/11", "/organisations/5/describe", "/organisations/1/assessment",
-    "/organisations/5/assessment/new",
+    "/organisations/5/assessment/new", "/events/2", "/account/calendar",
 ]  # fmt: skip
 STAFF_PAGES = [
     "/staff/moderation/", "/staff/admin/", "/staff/admin/boards", "/staff/admin/boards/1",
@@ -36,7 +36,8 @@ STAFF_PAGES = [
     "/staff/admin/tag-groups", "/threads/1/tags", "/staff/threads/2/practice",
     "/staff/members/requests", "/staff/admin/organisations/1", "/staff/members/invitations",
     "/staff/admin/members/2/erase", "/staff/moderation/log", "/staff/admin/training-groups",
-    "/staff/groups/1", "/staff/organisations/information-needs",
+    "/staff/groups/1", "/staff/organisations/information-needs", "/staff/events/new",
+    "/staff/events/1/edit", "/staff/events/1/people", "/staff/events/1/cancel",
 ]  # fmt: skip
 
 
