@@ -98,26 +98,35 @@ def _moderation_clause(reader: Viewer) -> ColumnElement[bool]:
     return or_(_any_of(_boards.c.id, boards), _any_of(_boards.c.region_id, regions))
 
 
-@lru_cache(maxsize=_KINDS_OF_READER)
-def _board_visibility_clause(reader: Viewer) -> ColumnElement[bool]:
+def _scope_clause(reader: Viewer, scope, region, group) -> ColumnElement[bool]:
+    """Who is in one of BoardVisibility's scopes (a board's readers, an event's audience), on
+    the columns of the scope and of the region and training group it names: everyone for
+    public; members for members; the region's members and its moderators for region; the
+    group's joined members for group; admins for all."""
     if reader.admin:
         return true()
     if not reader.signed_in:
-        return _boards.c.visibility == BoardVisibility.PUBLIC
+        return scope == BoardVisibility.PUBLIC
     allowed = [
-        _any_of(_boards.c.visibility, (BoardVisibility.PUBLIC, BoardVisibility.MEMBERS)),
-        and_(_boards.c.visibility == BoardVisibility.REGION,
-             _boards.c.region_id == reader.region_id),
-    ]  # fmt: skip
-    if reader.moderated_boards:
-        allowed.append(_any_of(_boards.c.id, reader.moderated_boards))
+        _any_of(scope, (BoardVisibility.PUBLIC, BoardVisibility.MEMBERS)),
+        and_(scope == BoardVisibility.REGION, region == reader.region_id),
+    ]
     if reader.moderated_regions:
-        # A group's board has no region (a constraint of Board's), so this never reaches one.
-        allowed.append(_any_of(_boards.c.region_id, reader.moderated_regions))
+        allowed.append(
+            and_(scope == BoardVisibility.REGION, _any_of(region, reader.moderated_regions))
+        )
     if reader.training_groups:
-        allowed.append(and_(_boards.c.visibility == BoardVisibility.GROUP,
-                            _any_of(_boards.c.group_id, reader.training_groups)))  # fmt: skip
+        allowed.append(and_(scope == BoardVisibility.GROUP, _any_of(group, reader.training_groups)))
     return or_(*allowed)
+
+
+@lru_cache(maxsize=_KINDS_OF_READER)
+def _board_visibility_clause(reader: Viewer) -> ColumnElement[bool]:
+    """A board's scope, and the boards the reader moderates one by one."""
+    clause = _scope_clause(reader, _boards.c.visibility, _boards.c.region_id, _boards.c.group_id)
+    if reader.moderated_boards and not reader.admin:
+        clause = or_(clause, _any_of(_boards.c.id, reader.moderated_boards))
+    return clause
 
 
 def _per_kind_of_reader(build: Callable[..., Select]) -> Callable[..., Select]:
@@ -305,25 +314,8 @@ _events = Event.__table__
 
 @lru_cache(maxsize=_KINDS_OF_READER)
 def _event_audience_clause(reader: Viewer) -> ColumnElement[bool]:
-    """Events are seen as boards are read: their audience is one of a board's scopes. A
-    region's moderators see its regional events; a group's events only its members (and
-    admins) see."""
-    if reader.admin:
-        return true()
-    if not reader.signed_in:
-        return _events.c.audience == BoardVisibility.PUBLIC
-    allowed = [
-        _any_of(_events.c.audience, (BoardVisibility.PUBLIC, BoardVisibility.MEMBERS)),
-        and_(_events.c.audience == BoardVisibility.REGION,
-             _events.c.region_id == reader.region_id),
-    ]  # fmt: skip
-    if reader.moderated_regions:
-        allowed.append(and_(_events.c.audience == BoardVisibility.REGION,
-                            _any_of(_events.c.region_id, reader.moderated_regions)))  # fmt: skip
-    if reader.training_groups:
-        allowed.append(and_(_events.c.audience == BoardVisibility.GROUP,
-                            _any_of(_events.c.group_id, reader.training_groups)))  # fmt: skip
-    return or_(*allowed)
+    """An event's audience is one of a board's scopes."""
+    return _scope_clause(reader, _events.c.audience, _events.c.region_id, _events.c.group_id)
 
 
 @_per_kind_of_reader

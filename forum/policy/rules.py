@@ -43,16 +43,27 @@ def _in_region(user, board: Board) -> bool:
     return board.region_id is not None and board.region_id == user.region_id
 
 
-def _may_read_board(user, board: Board) -> bool:
-    if board.visibility == BoardVisibility.PUBLIC:
+def _in_scope(user, scope: str, region_id: int | None, group_id: int | None) -> bool:
+    """Is the user in one of BoardVisibility's scopes (a board's readers, an event's
+    audience)? As policy.filters._scope_clause has it."""
+    if scope == BoardVisibility.PUBLIC:
         return True
     if not signed_in(user):
         return False
-    if board.visibility == BoardVisibility.MEMBERS:
+    if scope == BoardVisibility.MEMBERS or is_admin(user):
         return True
-    if board.visibility == BoardVisibility.GROUP:
-        return board.group_id in training_groups(user) or _moderates(user, board)
-    return _in_region(user, board) or _moderates(user, board)
+    if scope == BoardVisibility.GROUP:
+        return group_id in training_groups(user)
+    return region_id is not None and (
+        region_id == user.region_id or region_id in moderation_scope(user)[1]
+    )
+
+
+def _may_read_board(user, board: Board) -> bool:
+    """The board's scope, and its own moderators."""
+    if _in_scope(user, board.visibility, board.region_id, board.group_id):
+        return True
+    return signed_in(user) and _moderates(user, board)
 
 
 def _may_write_in_board(user, board: Board) -> bool:
@@ -193,16 +204,8 @@ def _may_assess(user, organisation) -> bool:
 
 
 def _may_see_event(user, event) -> bool:
-    """As visible_events() has it: the event's audience is one of a board's scopes."""
-    if event.audience == BoardVisibility.PUBLIC or is_admin(user):
-        return True
-    if not signed_in(user):
-        return False
-    if event.audience == BoardVisibility.MEMBERS:
-        return True
-    if event.audience == BoardVisibility.GROUP:
-        return event.group_id in training_groups(user)
-    return event.region_id == user.region_id or event.region_id in moderation_scope(user)[1]
+    """An event's audience is one of a board's scopes."""
+    return _in_scope(user, event.audience, event.region_id, event.group_id)
 
 
 def _may_register(user, event) -> bool:
