@@ -92,6 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.boards.views import bp as boards_bp
     from forum.events.views import bp as events_bp
     from forum.events.views import staff_bp as events_staff_bp
+    from forum.goals.views import bp as goals_bp
     from forum.groups.staff_views import staff_bp as groups_staff_bp
     from forum.groups.views import bp as groups_bp
     from forum.moderation import actions as moderation_actions
@@ -122,6 +123,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(groups_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(goals_bp)
     staff.register(
         app, moderation_staff_bp, members_staff_bp, practices_staff_bp, tags_staff_bp,
         groups_staff_bp, organisations_staff_bp, events_staff_bp, admin_bp,

@@ -14,6 +14,8 @@ from forum.database import begin_write, utcnow
 from forum.events import actions as event_actions
 from forum.events.models import EVENT_ZONE, Registration
 from forum.extensions import db
+from forum.goals import actions as goal_actions
+from forum.goals.models import Goal, GoalUpdate
 from forum.groups import actions as group_actions
 from forum.groups.models import TrainingGroup
 from forum.notifications import mailing, watching
@@ -211,6 +213,28 @@ EVENTS = [
      ["koordinaattori@example.fi", "koordinator@example.fi"]),
 ]  # fmt: skip
 
+# Goals: organisation, author, title, description, the assessment answer it comes from,
+# tags, days since it was set, then its progress: (days ago, status, what happened).
+GOALS = [
+    ("Kuusikylän kunta", "koordinaattori@example.fi", "Työkokeilujen seuranta kirjataan",
+     "Jokaisesta työkokeilusta kirjataan tavoitteet ja seurantapalaverit yhteiseen malliin.",
+     "challenges", ("tyokokeilu", "seuranta"), 150,
+     [(120, "in_progress", "Malli on luonnosteltu ja testissä kahdessa yksikössä."),
+      (30, "achieved", "Malli on käytössä kaikissa yksiköissä.")]),
+    ("Kuusikylän kunta", "koordinaattori@example.fi", "Esihenkilöille palkkatukikoulutus",
+     "Kaikki esihenkilöt tietävät, milloin palkkatukea voi hakea.", "information_needs",
+     ("palkkatuki",), 90, [(40, "in_progress", "Ensimmäinen koulutus pidetty, 12 osallistujaa.")]),
+    ("Havsvikens Vårdförening rf", "koordinator@example.fi", "Utbilda fler mentorer",
+     "Fem nya mentorer utbildas under året.", "challenges", ("tyopaikka",), 100,
+     [(60, "in_progress", "Två mentorer har gått utbildningen.")]),
+    ("Lakeuden kaupunki", "eetu@example.fi", "Osatyökykyiset mukaan rekrytointiin",
+     "Rekrytointi-ilmoituksiin ja haastatteluihin lisätään työjärjestelyjen mahdollisuus.",
+     "challenges", ("tyojarjestelyt",), 60, []),
+    ("Lakeuden kaupunki", "eetu@example.fi", "Oma työhönvalmentaja",
+     "Palkataan oma työhönvalmentaja.", None, ("tyohonvalmennus",), 200,
+     [(150, "dropped", "Hankerahoitus ei toteutunut; jatketaan työllisyyspalvelujen kanssa.")]),
+]  # fmt: skip
+
 # email, name, organisation, role, locale; the demo password is printed by seed-demo.
 USERS = [
     ("koordinaattori@example.fi", "Aino Demo", "Kuusikylän kunta", "member", "fi"),
@@ -372,6 +396,29 @@ def _seed_events(users, boards, regions) -> None:
                 event_actions.sign_up(event, by=users[email])
 
 
+def _seed_goals(users, organisations) -> None:
+    """Goals set months ago and told of since, so that the programme's chart has a history."""
+    now = utcnow()
+    for name, email, title, description, answer, tags, age, progress in GOALS:
+        organisation = organisations[name]
+        latest = assessments.versions(organisation, users[email])[0]
+        tag_ids = db.session.scalars(select(Tag.id).where(Tag.slug.in_(tags))).all()
+        goal = goal_actions.set_goal(
+            organisation, by=users[email], title=title, description=description,
+            language=latest.language, target_date=(now + timedelta(days=180)).date(),
+            tag_ids=tag_ids, cited=(latest.id, answer) if answer else None,
+        )  # fmt: skip
+        told = [goal_actions.tell_progress(goal, by=users[email], body=body,
+                                           language=latest.language, status=status)
+                for _days, status, body in progress]  # fmt: skip
+        # Written as it happened, over the months (the chart reads the statuses over time).
+        begin_write()
+        db.session.get(Goal, goal.id).created_at = now - timedelta(days=age)
+        for update, (days, _status, _body) in zip(told, progress, strict=True):
+            db.session.get(GoalUpdate, update.id).created_at = now - timedelta(days=days)
+        db.session.commit()
+
+
 def is_empty() -> bool:
     return not db.session.scalar(select(func.count()).select_from(Region))
 
@@ -489,6 +536,7 @@ def seed() -> None:
                            answers=answers, need_ids=need_ids, shared=shared)  # fmt: skip
     _seed_training_group(users)
     _seed_events(users, boards, regions)
+    _seed_goals(users, organisations)
 
     # Eetu has been reading: the first thread to its end, the second up to its opening post (its
     # replies are new to him, and marked so); the other threads he has not opened.

@@ -30,6 +30,7 @@ FIELDS = (
     "messages", "confirm", "training_group", "description", "comment",
     "approaches", "works_well", "challenges", "information_needs", "needs", "shared_with_members",
     "shared", "starts_at", "ends_at", "place", "online_url", "audience", "capacity",
+    "link", "cited", "target_date", "status",
 )  # fmt: skip
 
 
@@ -64,6 +65,8 @@ def world(app, make):
             "organisation_id": author.organisation_id,
             "version": 1,
             "event_id": 1,
+            "goal_id": 1,
+            "evidence_id": 1,
         },  # fmt: skip
         "strings": {"slug": board.slug, "kind": "regions", "code": "fi", "token": "x" * 43},
     }

@@ -297,6 +297,10 @@ _RULES: dict[str, Callable[[User, object], bool]] = {
     "organisation.describe": _may_describe_organisation,
     "assessment.view": _may_read_assessment,
     "assessment.write": _may_assess,
+    # Goals are the programme's shared learning: every member reads them; the organisation's
+    # own coordinators set them and tell their progress.
+    "goal.view": lambda user, _goal=None: signed_in(user),
+    "goal.write": _may_assess,
     "event.view": _may_see_event,
     "event.register": _may_register,
     "event.manage": _may_manage_event,

@@ -20,6 +20,7 @@ from forum.auth.models import Invitation, User, UserSession
 from forum.database import begin_write, utcnow
 from forum.events.models import CalendarFeed, Event, Registration
 from forum.extensions import db
+from forum.goals.models import Goal, GoalUpdate
 from forum.groups.models import GroupMember, TrainingGroup
 from forum.i18n import speaking
 from forum.mail.actions import queue_mail, site_url
@@ -222,6 +223,19 @@ def collect(user: User) -> dict:
             select(CalendarFeed.created_at, CalendarFeed.revoked_at, CalendarFeed.last_read_at)
             .where(CalendarFeed.user_id == user.id)
             .order_by(CalendarFeed.created_at)
+        ),  # fmt: skip
+        "goal_updates_written": _rows(
+            select(
+                Goal.title.label("goal"),
+                GoalUpdate.created_at,
+                GoalUpdate.language,
+                GoalUpdate.body,
+                GoalUpdate.status_before,
+                GoalUpdate.status_after,
+            )
+            .join(Goal, Goal.id == GoalUpdate.goal_id)
+            .where(GoalUpdate.author_id == user.id)
+            .order_by(GoalUpdate.created_at)
         ),  # fmt: skip
         "assessments_written": _rows(
             select(

@@ -26,7 +26,8 @@ MEMBER_PAGES = [
     "/users/1", "/notifications", "/unread", "/threads/1/watch", "/boards/yleinen/watch",
     "/account/notifications", "/account/data", "/account/erase", "/groups/", "/organisations/",
     "/organisations/11", "/organisations/5/describe", "/organisations/1/assessment",
-    "/organisations/5/assessment/new", "/events/2", "/account/calendar",
+    "/organisations/5/assessment/new", "/events/2", "/account/calendar", "/goals", "/goals/1",
+    "/organisations/5/goals", "/organisations/5/goals/new", "/goals/4/edit",
 ]  # fmt: skip
 STAFF_PAGES = [
     "/staff/moderation/", "/staff/admin/", "/staff/admin/boards", "/staff/admin/boards/1",

@@ -1,0 +1,160 @@
+"""Reads of goals: an organisation's, the programme's across organisations with its counts,
+the statuses over time for the chart, and a goal's evidence as the reader may see it."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from forum import policy
+from forum.database import utcnow
+from forum.events.models import Event
+from forum.extensions import db
+from forum.goals.models import GOAL_STATUSES, Goal, GoalEvidence, GoalUpdate, goal_tag
+from forum.regions.models import Organisation, Region
+from forum.tags.models import Tag
+from forum.threads.models import Thread
+
+# The chart shows the statuses at the end of each of the last months.
+CHART_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Filters:
+    region: int | None = None
+    status: str | None = None
+    tag: str | None = None
+
+
+def goals_of(organisation: Organisation) -> list[Goal]:
+    return db.session.scalars(
+        select(Goal).where(Goal.organisation_id == organisation.id)
+        .options(selectinload(Goal.tags))
+        .order_by(Goal.target_date.is_(None), Goal.target_date, Goal.id)
+    ).all()  # fmt: skip
+
+
+def _filtered(filters: Filters, *, with_status: bool = True):
+    statement = select(Goal).join(Organisation, Organisation.id == Goal.organisation_id)
+    if filters.region is not None:
+        statement = statement.where(Organisation.region_id == filters.region)
+    if filters.tag:
+        tagged = (select(goal_tag.c.goal_id).join(Tag, Tag.id == goal_tag.c.tag_id)
+                  .where(Tag.slug == filters.tag[:64]))  # fmt: skip
+        statement = statement.where(Goal.id.in_(tagged))
+    if with_status and filters.status in GOAL_STATUSES:
+        statement = statement.where(Goal.status == filters.status)
+    return statement
+
+
+def programme(filters: Filters) -> list[Goal]:
+    """Goals across organisations, by region and organisation."""
+    return db.session.scalars(
+        _filtered(filters)
+        .join(Region, Region.id == Organisation.region_id)
+        .options(contains_eager(Goal.organisation), selectinload(Goal.tags))
+        .order_by(Region.position, Organisation.name, Goal.id)
+    ).all()  # fmt: skip
+
+
+def status_counts(filters: Filters) -> dict[str, int]:
+    """How many goals of each status, under every filter but the status."""
+    goals = _filtered(filters, with_status=False).subquery()
+    counted = dict(db.session.execute(
+        select(goals.c.status, func.count()).group_by(goals.c.status)
+    ).all())  # fmt: skip
+    return {status: counted.get(status, 0) for status in GOAL_STATUSES}
+
+
+def _month_ends(today: date, months: int) -> list[date]:
+    """The last day of each of the last `months` months, oldest first; today for this one."""
+    ends = [today]
+    while len(ends) < months:
+        ends.append(ends[-1].replace(day=1) - timedelta(days=1))
+    return list(reversed(ends))
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Counts of goals by status at the end of each month, per region: regions[i] has
+    counts[i][month][status]."""
+
+    months: list[date]
+    regions: list[Region]
+    counts: list[list[dict[str, int]]]
+
+    @property
+    def largest(self) -> int:
+        return max([sum(month.values()) for region in self.counts for month in region] or [0])
+
+
+def status_over_time(filters: Filters, *, today: date | None = None) -> Chart:
+    """The statuses the filtered goals had at each month's end: a goal counts from its
+    creation, in the status its updates had moved it to by then."""
+    today = today or utcnow().date()
+    months = _month_ends(today, CHART_MONTHS)
+    goals = db.session.execute(
+        _filtered(filters, with_status=False)
+        .with_only_columns(Goal.id, Goal.created_at, Goal.status, Organisation.region_id)
+    ).all()  # fmt: skip
+    changes: dict[int, list[tuple[datetime, str, str]]] = {}
+    for goal_id, when, before, after in db.session.execute(
+        select(GoalUpdate.goal_id, GoalUpdate.created_at, GoalUpdate.status_before,
+               GoalUpdate.status_after)
+        .where(GoalUpdate.goal_id.in_([goal.id for goal in goals]))
+        .order_by(GoalUpdate.created_at, GoalUpdate.id)
+    ):  # fmt: skip
+        changes.setdefault(goal_id, []).append((when, before, after))
+    regions = db.session.scalars(
+        select(Region).where(Region.id.in_({goal.region_id for goal in goals}))
+        .order_by(Region.position, Region.id)
+    ).all()  # fmt: skip
+    index = {region.id: number for number, region in enumerate(regions)}
+    counts = [[dict.fromkeys(GOAL_STATUSES, 0) for _ in months] for _ in regions]
+    for goal in goals:
+        history = changes.get(goal.id, [])
+        for number, month_end in enumerate(months):
+            if goal.created_at.date() > month_end:
+                continue
+            status = history[0][1] if history else goal.status
+            for when, _before, after in history:
+                if when.date() <= month_end:
+                    status = after
+            counts[index[goal.region_id]][number][status] += 1
+    return Chart(months, list(regions), counts)
+
+
+def evidence_for(goal: Goal, reader) -> list:
+    """The goal's evidence the reader may see: rows of (id, kind, target_id, title, language,
+    starts_at); a link to what the reader may not see is not listed."""
+    linked = db.session.scalars(
+        select(GoalEvidence).where(GoalEvidence.goal_id == goal.id)
+        .order_by(GoalEvidence.created_at, GoalEvidence.id)
+    ).all()  # fmt: skip
+    thread_ids = [item.target_id for item in linked if item.kind == "thread"]
+    event_ids = [item.target_id for item in linked if item.kind == "event"]
+    threads = {}
+    if thread_ids:
+        rows = (
+            policy.visible_thread_rows(reader)
+            .with_only_columns(
+                Thread.__table__.c.id, Thread.__table__.c.title, Thread.__table__.c.language
+            )
+            .where(Thread.__table__.c.id.in_(thread_ids))
+        )
+        threads = {row.id: row for row in db.session.execute(rows)}
+    events = {}
+    if event_ids:
+        found = db.session.scalars(policy.visible_events(reader).where(Event.id.in_(event_ids)))
+        events = {event.id: event for event in found}
+    shown = []
+    for item in linked:
+        if item.kind == "thread" and item.target_id in threads:
+            row = threads[item.target_id]
+            shown.append((item.id, "thread", row.id, row.title, row.language, None))
+        elif item.kind == "event" and item.target_id in events:
+            event = events[item.target_id]
+            shown.append((item.id, "event", event.id, event.title, event.language,
+                          event.starts_at))  # fmt: skip
+    return shown
