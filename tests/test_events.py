@@ -219,3 +219,18 @@ def test_moderators_manage_their_regions_events_only(client, programme):
     Auth(client).login("alue@example.fi")
     assert client.get(f"/staff/events/{events['region'].id}/edit").status_code == 200
     assert client.get(f"/staff/events/{events['public'].id}/edit").status_code == 403
+
+
+def test_an_events_text_is_checked_for_personal_data(client, programme):
+    _people, _events, home, _group = programme
+    Auth(client).login("admin@example.fi")
+    board = db.session.scalar(select(Thread.board_id).limit(1))
+    form = {"title": "Työpaja", "description": "Kysy lisää: matti.meikalainen@example.fi",
+            "language": "fi", "starts_at": "2031-03-27T10:00", "ends_at": "2031-03-27T14:00",
+            "place": "Tampere", "online_url": "", "region": "0", "audience": "public",
+            "group": "0", "capacity": "", "board": str(board)}  # fmt: skip
+    warned = post_form(client, "/staff/events/new", form)
+    assert warned.status_code == 422 and "matti.meikalainen@example.fi" in warned.text
+    assert db.session.scalar(select(Event).where(Event.title == "Työpaja")) is None
+    sent = post_form(client, "/staff/events/new", {**form, "personal_data_checked": "y"})
+    assert sent.status_code == 302

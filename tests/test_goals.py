@@ -138,3 +138,18 @@ def test_evidence_is_linked_by_address_and_listed_only_where_the_reader_may_see_
 def test_goals_are_for_members(client, pilots):
     *_, assessment = pilots
     assert client.get("/goals").status_code == 302
+
+
+def test_goals_and_progress_are_checked_for_personal_data(client, pilots):
+    _home, _away, own, _other, aino, _britta, _assessment = pilots
+    goal = actions.set_goal(own, by=aino, title="Seuranta", description="", language="fi",
+                            target_date=None)  # fmt: skip
+    Auth(client).login("aino@example.fi")
+    told = {"body": "Soitin Matille numeroon 040 123 4567.", "language": "fi",
+            "status": "in_progress"}  # fmt: skip
+    warned = post_form(client, f"/goals/{goal.id}", told, action=f"/goals/{goal.id}/progress")
+    assert warned.status_code == 422 and "040 123 4567" in warned.text
+    assert db.session.scalar(select(GoalUpdate.id)) is None
+    sent = post_form(client, f"/goals/{goal.id}", {**told, "personal_data_checked": "y"},
+                     action=f"/goals/{goal.id}/progress")  # fmt: skip
+    assert sent.status_code == 302

@@ -79,3 +79,51 @@ def test_staff_member_pages_read_a_constant_number_of_queries(client, auth, make
         with count_queries() as many:
             assert client.get(url).status_code == 200
         assert many.count == few.count, (url, few.statements, many.statements)
+
+
+def test_programme_pages_read_a_constant_number_of_queries(client, auth, make, count_queries):
+    """Events, goals and an organisation's page, however many events and goals there are."""
+    from datetime import timedelta
+
+    from forum.database import utcnow
+    from forum.events import actions as event_actions
+    from forum.goals import actions as goal_actions
+
+    organisation = make.organisation()
+    coordinator = make.user(email="koordinaattori@example.fi", organisation=organisation)
+    admin = make.user(role="admin")
+    board = make.board()
+    auth.login("koordinaattori@example.fi")
+
+    def more(count: int) -> None:
+        for number in range(count):
+            starts = utcnow() + timedelta(days=number + 1)
+            event = event_actions.schedule(event_actions.Details(
+                title=f"Tapahtuma {number}", description="Kuvaus", language="fi",
+                starts_at=starts, ends_at=starts + timedelta(hours=2), place="Tampere",
+                online_url="", region_id=None, audience="public", group_id=None, capacity=5,
+            ), by=admin, board=board)  # fmt: skip
+            event_actions.sign_up(event, by=coordinator)
+            goal = goal_actions.set_goal(
+                organisation,
+                by=coordinator,
+                title=f"Tavoite {number}",
+                description="",
+                language="fi",
+                target_date=None,
+            )
+            goal_actions.tell_progress(goal, by=coordinator, body="Eteni.", language="fi",
+                                       status="in_progress")  # fmt: skip
+
+    urls = ("/events/", "/events/1", "/goals", "/goals/1", f"/organisations/{organisation.id}")
+    more(2)
+    few = {}
+    for url in urls:
+        with count_queries() as counted:
+            assert client.get(url).status_code == 200, url
+        few[url] = counted.count
+    more(40)
+    for url in urls:
+        with count_queries() as counted:
+            assert client.get(url).status_code == 200, url
+        assert counted.count == few[url], (url, counted.statements)

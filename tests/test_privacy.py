@@ -262,3 +262,26 @@ def test_the_nightly_job_removes_old_notifications_and_sent_mail(world):
     assert removed["notifications"] >= 1 and removed["mail"] == 1
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
     assert db.session.scalars(select(OutboxMessage.recipient)).all() == ["b@example.fi"]
+
+
+def test_the_nightly_job_removes_sign_ups_of_events_long_over(world):
+    from forum.events import actions as event_actions
+    from forum.events.models import Event, Registration
+
+    make = world["make"]
+    admin = make.user(role="admin")
+    events = []
+    for days in (-200, 10):
+        starts = utcnow() + timedelta(days=days)
+        events.append(event_actions.schedule(event_actions.Details(
+            title=f"Tilaisuus {days}", description="Kuvaus", language="fi", starts_at=starts,
+            ends_at=starts + timedelta(hours=2), place="Tampere", online_url="", region_id=None,
+            audience="public", group_id=None, capacity=None,
+        ), by=admin, board=world["board"]))  # fmt: skip
+    for event in events:
+        db.session.add(Registration(event_id=event.id, user_id=world["member"].id,
+                                    status="confirmed"))  # fmt: skip
+    db.session.commit()
+    assert retention.remove_outlived()["sign_ups"] == 1
+    assert db.session.scalars(select(Registration.event_id)).all() == [events[1].id]
+    assert db.session.get(Event, events[0].id) is not None  # the event itself stays

@@ -1,7 +1,14 @@
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import (
     URL,
     InputRequired,
@@ -77,6 +84,10 @@ class EventForm(ForumForm):
         description=_l("Questions before the event and what was learned after it. Its readers "
                        "must be among the event's audience."),
     )  # fmt: skip
+
+    # Shown once the text was found to hold personal data (forum.personal_data).
+    personal_data_found = False
+    personal_data_checked = BooleanField(_l("I have checked it: it may be shown here."))
 
     def validate_ends_at(self, field):
         if self.starts_at.data and field.data and field.data <= self.starts_at.data:

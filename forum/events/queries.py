@@ -16,10 +16,20 @@ PAST_SHOWN = 20
 FEED_PAST = timedelta(days=60)
 
 
-def upcoming(reader, *, region_id: int | None = None) -> list[Event]:
+def upcoming(reader, *, region_id: int | None = None, offset: int = 0,
+             limit: int | None = None) -> list[Event]:  # fmt: skip
     """Events not yet over, soonest first; of one region (and the national ones), or all."""
-    statement = policy.visible_events(reader).where(Event.ends_at > utcnow())
-    return db.session.scalars(_in_region(statement, region_id).order_by(Event.starts_at)).all()
+    statement = _in_region(_upcoming(reader), region_id).order_by(Event.starts_at, Event.id)
+    return db.session.scalars(statement.offset(offset).limit(limit)).all()
+
+
+def upcoming_count(reader, *, region_id: int | None = None) -> int:
+    statement = _in_region(_upcoming(reader), region_id).with_only_columns(func.count())
+    return db.session.scalar(statement)
+
+
+def _upcoming(reader):
+    return policy.visible_events(reader).where(Event.ends_at > utcnow())
 
 
 def past(reader, *, region_id: int | None = None) -> list[Event]:

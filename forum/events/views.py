@@ -20,12 +20,15 @@ from forum.forms import ForumForm, form_page
 from forum.groups.models import TrainingGroup
 from forum.i18n import dates_locale, localized
 from forum.notices import redirect_with
+from forum.pagination import requested_page
 from forum.regions.models import Region
 from forum.regions.queries import region_id
 from forum.threads.actions import NotAllowed
+from forum.threads.forms import clear_of_personal_data
 
 EVENT_ZONE = ZoneInfo(EVENT_ZONE_NAME)
 bp = Blueprint("events", __name__)
+EVENTS_PER_PAGE = 30
 # Under /staff/ (forum.staff), behind its guard.
 staff_bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -59,12 +62,15 @@ def _ics(body: bytes, filename: str, *, private: bool = False) -> Response:
 @bp.get("/events/")
 def index():
     region = request.args.get("region", type=region_id)
-    upcoming = queries.upcoming(current_user, region_id=region)
+    page = requested_page(queries.upcoming_count(current_user, region_id=region),
+                          EVENTS_PER_PAGE)  # fmt: skip
+    upcoming = queries.upcoming(current_user, region_id=region, offset=page.offset,
+                                limit=page.per_page)  # fmt: skip
     regions = db.session.scalars(select(Region).order_by(Region.position, Region.id)).all()
     return render_template(
         "events/index.html", upcoming=upcoming, past=queries.past(current_user, region_id=region),
         places=queries.places_taken([event.id for event in upcoming]), regions=regions,
-        region=region,
+        region=region, page=page,
     )  # fmt: skip
 
 
@@ -150,6 +156,11 @@ def calendar_settings():
                            has_address=actions.has_calendar_address(current_user))  # fmt: skip
 
 
+# An event's words are read by its whole audience, and open a discussion thread: checked as
+# messages are.
+_CHECKED = ("title", "description", "place")
+
+
 def _prepare(form: EventForm, *, with_board: bool) -> None:
     regions = db.session.scalars(select(Region).order_by(Region.position, Region.id)).all()
     form.region.choices = [(0, _("National"))] + [(r.id, localized(r, "name")) for r in regions]
@@ -180,7 +191,7 @@ def new():
     policy.require(current_user, "event.schedule", None)
     form = EventForm()
     _prepare(form, with_board=True)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and clear_of_personal_data(form, _CHECKED):
         board = db.session.get(Board, form.board.data)
         try:
             event = actions.schedule(_details(form), by=current_user, board=board)
@@ -213,7 +224,7 @@ def edit(event_id: int):
         "ends_at": event.ends_at.astimezone(EVENT_ZONE).replace(tzinfo=None),
     })  # fmt: skip
     _prepare(form, with_board=False)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and clear_of_personal_data(form, _CHECKED):
         try:
             actions.change(event, _details(form), by=current_user)
         except NotAllowed:

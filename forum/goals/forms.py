@@ -1,5 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -37,6 +44,9 @@ class GoalForm(ForumForm):
         _l("Tags"), coerce=database_int, widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )  # fmt: skip
+    # Shown once the text was found to hold personal data (forum.personal_data).
+    personal_data_found = False
+    personal_data_checked = BooleanField(_l("I have checked it: it may be shown here."))
 
 
 class ProgressForm(ForumForm):
@@ -48,6 +58,9 @@ class ProgressForm(ForumForm):
     status = SelectField(
         _l("Status now"), choices=lambda: [(k, str(v)) for k, v in STATUS_LABELS.items()]
     )
+    # Shown once the text was found to hold personal data (forum.personal_data).
+    personal_data_found = False
+    personal_data_checked = BooleanField(_l("I have checked it: it may be shown here."))
 
 
 class EvidenceForm(ForumForm):

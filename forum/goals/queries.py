@@ -48,13 +48,14 @@ def _filtered(filters: Filters, *, with_status: bool = True):
     return statement
 
 
-def programme(filters: Filters) -> list[Goal]:
-    """Goals across organisations, by region and organisation."""
+def programme(filters: Filters, *, offset: int = 0, limit: int | None = None) -> list[Goal]:
+    """Goals across organisations, by region and organisation (one page of them)."""
     return db.session.scalars(
         _filtered(filters)
         .join(Region, Region.id == Organisation.region_id)
         .options(contains_eager(Goal.organisation), selectinload(Goal.tags))
         .order_by(Region.position, Organisation.name, Goal.id)
+        .offset(offset).limit(limit)
     ).all()  # fmt: skip
 
 

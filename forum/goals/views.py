@@ -12,16 +12,17 @@ from forum.forms import ForumForm, form_page
 from forum.goals import actions, queries
 from forum.goals.forms import STATUS_LABELS, EvidenceForm, GoalForm, ProgressForm
 from forum.goals.models import GOAL_STATUSES, Goal
-from forum.i18n import localized
 from forum.notices import redirect_with
 from forum.organisations import assessments
 from forum.organisations.forms import QUESTIONS
+from forum.pagination import requested_page
 from forum.regions.models import Organisation, Region
 from forum.regions.queries import region_id
 from forum.tags.queries import tag_choices, tag_groups
-from forum.threads.forms import personal_data_in, warn_of_personal_data
+from forum.threads.forms import clear_of_personal_data
 
 bp = Blueprint("goals", __name__)
+GOALS_PER_PAGE = 50
 
 
 @bp.context_processor
@@ -81,9 +82,7 @@ def _cited(form: GoalForm):
 def _saved(form: GoalForm, save) -> bool:
     if not form.validate_on_submit():
         return False
-    findings = personal_data_in(form, ("title", "description"))
-    if findings:
-        warn_of_personal_data(form, findings)
+    if not clear_of_personal_data(form, ("title", "description")):
         return False
     save(title=form.title.data, description=form.description.data or "",
          language=form.language.data, target_date=form.target_date.data,
@@ -143,9 +142,7 @@ def progress(goal_id: int):
     if form.validate_on_submit():
         if not (form.body.data or "").strip() and form.status.data == goal.status:
             form.body.errors.append(_("Tell what has happened, or change the status."))
-        elif findings := personal_data_in(form, ("body",)):
-            warn_of_personal_data(form, findings)
-        else:
+        elif clear_of_personal_data(form, ("body",)):
             actions.tell_progress(
                 goal,
                 by=current_user,
@@ -198,8 +195,11 @@ def programme():
         tag=request.args.get("tag") or None,
     )
     regions = db.session.scalars(select(Region).order_by(Region.position, Region.id)).all()
+    counts = queries.status_counts(filters)
+    total = counts[filters.status] if filters.status else sum(counts.values())
+    page = requested_page(total, GOALS_PER_PAGE)
     return render_template(
-        "goals/programme.html", filters=filters, goals=queries.programme(filters),
-        counts=queries.status_counts(filters), chart=queries.status_over_time(filters),
-        regions=regions, tag_groups=tag_groups(), localized=localized,
+        "goals/programme.html", filters=filters, counts=counts, total=total, page=page,
+        goals=queries.programme(filters, offset=page.offset, limit=page.per_page),
+        chart=queries.status_over_time(filters), regions=regions, tag_groups=tag_groups(),
     )  # fmt: skip

@@ -16,7 +16,7 @@ from forum.regions.labels import ORGANISATION_KIND_LABELS
 from forum.regions.models import Organisation
 from forum.regions.queries import region_id
 from forum.security import database_int
-from forum.threads.forms import personal_data_in, warn_of_personal_data
+from forum.threads.forms import clear_of_personal_data
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 # Under /staff/ (forum.staff), behind its guard: the programme's views across organisations.
@@ -63,17 +63,12 @@ def describe(organisation_id: int):
     organisation = _organisation(organisation_id, "organisation.describe")
     form = DescribeForm(data={"description": organisation.description,
                               "language": organisation.description_language})  # fmt: skip
-    if form.validate_on_submit():
-        # Shown to every member: checked as messages are.
-        findings = personal_data_in(form, ("description",))
-        form.personal_data_found = bool(findings)
-        if findings and not form.personal_data_checked.data:
-            warn_of_personal_data(form, findings)
-        else:
-            actions.describe(organisation, by=current_user, description=form.description.data,
-                             language=form.language.data)  # fmt: skip
-            return redirect_with(_("The description is saved."), "organisations.show",
-                                 organisation_id=organisation.id)  # fmt: skip
+    # Shown to every member: checked as messages are.
+    if form.validate_on_submit() and clear_of_personal_data(form, ("description",)):
+        actions.describe(organisation, by=current_user, description=form.description.data,
+                         language=form.language.data)  # fmt: skip
+        return redirect_with(_("The description is saved."), "organisations.show",
+                             organisation_id=organisation.id)  # fmt: skip
     return form_page("organisations/describe.html", form, organisation=organisation)
 
 
@@ -107,26 +102,21 @@ def new_assessment(organisation_id: int):
         "shared_with_members": latest.shared_with_members,
     } if latest else None)  # fmt: skip
     form.needs.choices = assessments.need_choices()
-    if form.validate_on_submit():
-        findings = personal_data_in(form, QUESTIONS)
-        form.personal_data_found = bool(findings)
-        if findings and not form.personal_data_checked.data:
-            warn_of_personal_data(form, findings)
+    if form.validate_on_submit() and clear_of_personal_data(form, QUESTIONS):
+        try:
+            assessments.assess(
+                organisation, by=current_user, language=form.language.data,
+                answers={name: form[name].data for name in QUESTIONS},
+                need_ids=form.needs.data, shared=form.shared_with_members.data,
+            )  # fmt: skip
+        except assessments.WrittenMeanwhile:
+            form.approaches.errors.append(_(
+                "Another coordinator of your organisation saved a new version just now. "
+                "Your answers are kept here: save again to add them as the next version."
+            ))  # fmt: skip
         else:
-            try:
-                assessments.assess(
-                    organisation, by=current_user, language=form.language.data,
-                    answers={name: form[name].data for name in QUESTIONS},
-                    need_ids=form.needs.data, shared=form.shared_with_members.data,
-                )  # fmt: skip
-            except assessments.WrittenMeanwhile:
-                form.approaches.errors.append(_(
-                    "Another coordinator of your organisation saved a new version just now. "
-                    "Your answers are kept here: save again to add them as the next version."
-                ))  # fmt: skip
-            else:
-                return redirect_with(_("The assessment is saved."), "organisations.assessment",
-                                     organisation_id=organisation.id)  # fmt: skip
+            return redirect_with(_("The assessment is saved."), "organisations.assessment",
+                                 organisation_id=organisation.id)  # fmt: skip
     return form_page("organisations/assessment_form.html", form, organisation=organisation,
                      latest=latest)  # fmt: skip
 

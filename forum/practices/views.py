@@ -20,7 +20,7 @@ from forum.security import database_int
 from forum.tags.models import Tag, thread_tag
 from forum.tags.queries import tag_groups, tag_links
 from forum.threads.actions import NotAllowed
-from forum.threads.forms import personal_data_in, warn_of_personal_data
+from forum.threads.forms import clear_of_personal_data
 from forum.threads.models import Thread
 
 bp = Blueprint("practices", __name__)
@@ -166,23 +166,18 @@ def curate(thread_id: int):
         obj=existing, data={"maturity": practice.maturity if practice else "piloted",
                             "language": language},
     )  # fmt: skip
-    if form.validate_on_submit():
-        # A summary is read by everyone who may read the thread: checked as messages are.
-        findings = personal_data_in(form, actions.SUMMARY_FIELDS)
-        form.personal_data_found = bool(findings)
-        if findings and not form.personal_data_checked.data:
-            warn_of_personal_data(form, findings)
-        else:
-            try:
-                actions.curate(
-                    thread, by=current_user, maturity=form.maturity.data,
-                    language=form.language.data,
-                    summary={field: getattr(form, field).data for field in actions.SUMMARY_FIELDS},
-                )  # fmt: skip
-            except NotAllowed:
-                abort(403)
-            return redirect_with(_("The good practice is saved."), "threads.show",
-                                 thread_id=thread.id)  # fmt: skip
+    # A summary is read by everyone who may read the thread: checked as messages are.
+    if form.validate_on_submit() and clear_of_personal_data(form, actions.SUMMARY_FIELDS):
+        try:
+            actions.curate(
+                thread, by=current_user, maturity=form.maturity.data,
+                language=form.language.data,
+                summary={field: getattr(form, field).data for field in actions.SUMMARY_FIELDS},
+            )  # fmt: skip
+        except NotAllowed:
+            abort(403)
+        return redirect_with(_("The good practice is saved."), "threads.show",
+                             thread_id=thread.id)  # fmt: skip
     return form_page("practices/curate.html", form, thread=thread)
 
 

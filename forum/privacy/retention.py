@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import and_, delete, or_, select
 
 from forum.database import begin_write, utcnow
+from forum.events.models import Event, Registration
 from forum.extensions import db
 from forum.mail.models import OutboxMessage
 from forum.notifications import bell
@@ -17,6 +18,8 @@ from forum.privacy import export
 NOTIFICATIONS_READ_KEPT = timedelta(days=180)
 NOTIFICATIONS_UNREAD_KEPT = timedelta(days=365)
 SENT_MAIL_KEPT = timedelta(days=30)
+# Who came to an event matters for a while after it (materials, a follow-up), not for ever.
+SIGN_UPS_KEPT = timedelta(days=180)
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Periods:
     mail: int
     exports: int
     backups: int
+    sign_ups: int
 
 
 def periods() -> Periods:
@@ -40,6 +44,7 @@ def periods() -> Periods:
         mail=SENT_MAIL_KEPT.days,
         exports=export.EXPORT_KEPT.days,
         backups=config["FORUM_BACKUPS_KEPT_DAYS"],
+        sign_ups=SIGN_UPS_KEPT.days,
     )
 
 
@@ -62,5 +67,10 @@ def remove_outlived() -> dict[str, int]:
             OutboxMessage.sent_at.is_not(None), OutboxMessage.sent_at < now - SENT_MAIL_KEPT
         )
     ).rowcount
+    long_over = select(Event.id).where(Event.ends_at < now - SIGN_UPS_KEPT)
+    sign_ups = db.session.execute(
+        delete(Registration).where(Registration.event_id.in_(long_over))
+    ).rowcount
     db.session.commit()
-    return {"notifications": notifications, "mail": mail, "exports": export.remove_expired()}
+    return {"notifications": notifications, "mail": mail, "sign_ups": sign_ups,
+            "exports": export.remove_expired()}  # fmt: skip

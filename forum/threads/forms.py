@@ -80,6 +80,18 @@ def warn_of_personal_data(form, findings: dict) -> None:
         form[name].errors.append(personal_data_message(found))
 
 
+def clear_of_personal_data(form, names) -> bool:
+    """Do the form's fields `names` hold nothing that looks like personal data, or did the
+    writer check and confirm them? If not, each field with findings is told what was found and
+    the form shows its confirmation box (`personal_data_checked`)."""
+    findings = personal_data_in(form, names)
+    form.personal_data_found = bool(findings)
+    if findings and not form.personal_data_checked.data:
+        warn_of_personal_data(form, findings)
+        return False
+    return True
+
+
 def held_note(findings: dict) -> str:
     """The note of the flag a message sent past the check waits under: what kinds were found,
     not the text (the moderators read the message itself)."""
