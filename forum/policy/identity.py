@@ -1,7 +1,7 @@
 """Who a user is, as the rules and filters ask it: signed in, holding staff powers, which
 boards and regions they moderate, and which training groups they belong to."""
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from forum.auth.models import Membership, Role, SessionUser
 from forum.boards.models import ModerationScope
@@ -63,6 +63,14 @@ def _keep_for_the_request(user, name: str, value) -> None:
         setattr(user, name, value)
 
 
+# Built once: every signed-in request asks it, and building a statement cost more than running it.
+_group_members = GroupMember.__table__
+_JOINED_GROUPS = select(_group_members.c.group_id).where(
+    _group_members.c.user_id == bindparam("user_id"),
+    _group_members.c.status == GroupMemberStatus.JOINED,
+)
+
+
 def training_groups(user) -> frozenset[int]:
     """The training groups a member has joined (loaded once per request); an invitation not
     yet accepted opens nothing."""
@@ -70,13 +78,7 @@ def training_groups(user) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_training_groups", None)
     if cached is None:
-        cached = frozenset(
-            db.session.scalars(
-                select(GroupMember.group_id).where(
-                    GroupMember.user_id == user.id, GroupMember.status == GroupMemberStatus.JOINED
-                )
-            )
-        )
+        cached = frozenset(db.session.scalars(_JOINED_GROUPS, {"user_id": user.id}))
         _keep_for_the_request(user, "_training_groups", cached)
     return cached
 
