@@ -6,7 +6,9 @@ standard: 3 boards, 2,000 threads round-robin over them with 10,000 posts in all
 thread, mean 5, the opening post included), plus one thread of 1,000 posts in the first board
 shaped as a tree (100 top-level replies, branches up to 6 deep); 50 authors; bodies of about
 600 characters of Markdown; every 20th thread curated as a good practice (a summary in Finnish)
-for the library. large: the same shape with 100,000 posts.
+for the library; 200 events (half past, half to come, each with its discussion thread and up
+to 5 sign-ups) and 120 goals of 12 organisations in 3 regions, each told of twice. large: the
+same shape with 100,000 posts, 2,000 events and 1,200 goals.
 """
 
 import argparse
@@ -29,11 +31,14 @@ class Preset:
     authors: int = 50
     boards: int = 3
     practice_every: int = 20
+    events: int = 200
+    goals: int = 120
+    organisations: int = 12
 
 
 PRESETS = {
     "standard": Preset(threads=2000, posts=10_000),
-    "large": Preset(threads=20_000, posts=100_000),
+    "large": Preset(threads=20_000, posts=100_000, events=2000, goals=1200),
 }
 
 WORDS = [
@@ -164,6 +169,10 @@ def generate(preset: Preset, *, seed: int = SEED, log=print) -> dict:
     log(f"big thread: {time.perf_counter() - started:.1f}s")
 
     taxonomy = db.session.scalars(db.select(Tag).order_by(Tag.id)).all()
+    # Before the threads, so that the boards' newest threads are the threads' (the events'
+    # discussions are older).
+    programme = _programme(preset, rng, boards, authors, curator, taxonomy)
+    log(f"events and goals: {time.perf_counter() - started:.1f}s")
     counts = posts_per_thread(rng, preset.threads, preset.posts)
     small_thread_id = None
     for index, count in enumerate(counts):
@@ -199,8 +208,76 @@ def generate(preset: Preset, *, seed: int = SEED, log=print) -> dict:
         "big_thread_id": big.id,
         "small_thread_id": small_thread_id,
         "deep_post_id": deep_post_id,
+        **programme,
         "seconds": elapsed,
     }
+
+
+def _programme(preset: Preset, rng, boards, authors, curator, taxonomy) -> dict:
+    """Events on the boards, and organisations with goals told of over time."""
+    from zoneinfo import ZoneInfo
+
+    from forum.auth import actions as auth_actions
+    from forum.database import begin_write, utcnow
+    from forum.events import actions as event_actions
+    from forum.extensions import db
+    from forum.goals import actions as goal_actions
+    from forum.goals.models import GOAL_STATUSES
+    from forum.regions.models import Organisation, Region
+
+    now = utcnow().astimezone(ZoneInfo("Europe/Helsinki")).replace(minute=0, second=0,
+                                                                    microsecond=0)  # fmt: skip
+    upcoming_id = None
+    for index in range(preset.events):
+        days = index - preset.events // 2
+        starts = now + timedelta(days=days, hours=rng.randrange(8, 16) - now.hour)
+        details = event_actions.Details(
+            title=f"Tapahtuma {index}: {rng.choice(WORDS)}", description=f"{MARKER}. Työpaja.",
+            language="fi", starts_at=starts, ends_at=starts + timedelta(hours=3),
+            place="Tampere", online_url="", region_id=None,
+            audience="public", group_id=None,
+            capacity=(None, 20, 5)[index % 3],
+        )  # fmt: skip
+        board = boards[index % len(boards)]
+        event = event_actions.schedule(details, by=curator, board=board)
+        if days > 0:
+            for author in rng.sample(authors, 5):
+                event_actions.sign_up(event, by=author)
+            upcoming_id = upcoming_id or event.id
+    begin_write()
+    regions = [Region(slug=f"bench-region-{n}", name_fi=f"Alue {n}", name_sv=f"Region {n}",
+                      name_en=f"Region {n}", position=10 + n) for n in range(3)]  # fmt: skip
+    organisations = [Organisation(name=f"Pilotti {n} Oy", kind="company",
+                                  region=regions[n % 3])
+                     for n in range(preset.organisations)]  # fmt: skip
+    db.session.add_all([*regions, *organisations])
+    db.session.commit()
+    coordinators = [
+        auth_actions.register(
+            display_name=f"Koordinaattori {n}", email=f"coordinator{n}@example.fi",
+            password="bench-password-123", organisation_id=organisation.id, locale="fi",
+        )
+        for n, organisation in enumerate(organisations)
+    ]  # fmt: skip
+    begin_write()
+    for person in coordinators:
+        person.created_at -= timedelta(days=30)
+        person.email_confirmed_at = person.created_at
+    db.session.commit()
+    goal_id = None
+    for index in range(preset.goals):
+        number = index % preset.organisations
+        goal = goal_actions.set_goal(
+            organisations[number], by=coordinators[number], title=f"Tavoite {index}",
+            description=f"{MARKER}: {rng.choice(WORDS)}", language="fi", target_date=None,
+            tag_ids=[tag.id for tag in rng.sample(taxonomy, 2)],
+        )  # fmt: skip
+        for status in rng.sample(GOAL_STATUSES[1:], 2):
+            goal_actions.tell_progress(goal, by=coordinators[number], body=rng.choice(WORDS),
+                                       language="fi", status=status)  # fmt: skip
+        goal_id = goal_id or goal.id
+    return {"event_id": upcoming_id, "organisation_id": organisations[0].id,
+            "goal_id": goal_id}  # fmt: skip
 
 
 def bench_app(database: str, **config):

@@ -165,7 +165,12 @@ def wrk(url: str, connections: int, duration: int, cookie: str | None = None) ->
 
 def pages(ids: dict, signed_in: bool = False) -> list[tuple[str, str, str]]:
     """(name, path, text the page must contain); with `signed_in`, the members' own pages too."""
-    members_only = [("new to you", "/unread", "Ketju")] if signed_in else []
+    members_only = [
+        ("new to you", "/unread", "Ketju"),
+        ("organisation page", f"/organisations/{ids['organisation_id']}", "Tavoite"),
+        ("goals", "/goals", "Tavoite"),
+        ("goal page", f"/goals/{ids['goal_id']}", MARKER),
+    ] if signed_in else []  # fmt: skip
     return [
         ("board index", "/", f"/boards/{ids['board_slug']}"),
         ("board page", f"/boards/{ids['board_slug']}", "Ketju"),
@@ -175,6 +180,8 @@ def pages(ids: dict, signed_in: bool = False) -> list[tuple[str, str, str]]:
         ("good-practice library", "/practices", MARKER),
         ("tag page", "/tags/tyokokeilu", "Ketju"),
         ("search", "/search?q=ty%C3%B6kyky+kuntoutus", "<mark>"),
+        ("events", "/events/", "Tapahtuma"),
+        ("event page", f"/events/{ids['event_id']}", MARKER),
         *members_only,
     ]
 
@@ -183,7 +190,10 @@ def find_ids(database: str) -> dict:
     from sqlalchemy import func, select
 
     from forum.boards.models import Board
+    from forum.database import utcnow
+    from forum.events.models import Event
     from forum.extensions import db
+    from forum.goals.models import Goal
     from forum.threads.models import Post, Thread
 
     app = bench_app(database)
@@ -197,8 +207,13 @@ def find_ids(database: str) -> dict:
         )
         board = db.session.scalar(select(Board).order_by(Board.position).limit(1))
         posts = db.session.scalar(select(func.count()).select_from(Post))
+        event = db.session.scalar(
+            select(Event.id).where(Event.starts_at > utcnow()).order_by(Event.starts_at).limit(1)
+        )
+        goal = db.session.scalar(select(Goal).order_by(Goal.id).limit(1))
         ids = {"board_slug": board.slug, "big_thread_id": big.id, "small_thread_id": small.id,
-               "deep_post_id": deep, "posts": posts}  # fmt: skip
+               "deep_post_id": deep, "posts": posts, "event_id": event, "goal_id": goal.id,
+               "organisation_id": goal.organisation_id}  # fmt: skip
         db.engine.dispose()
     return ids
 

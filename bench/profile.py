@@ -25,7 +25,7 @@ def main(argv=None) -> int:
     from bench.load import find_ids, in_process_client, pages
 
     ids = find_ids(args.database)
-    path = next(path for name, path, _ in pages(ids) if name == args.page)
+    path = next(path for name, path, _ in pages(ids, args.signed_in) if name == args.page)
     _app, client = in_process_client(args.database, signed_in=args.signed_in)
     for _ in range(20):
         assert client.get(path).status_code == 200
