@@ -263,6 +263,9 @@ def init_app(app) -> None:
     app.jinja_env.filters["localized"] = localized
     app.jinja_env.filters["member"] = member_name
     app.before_request(_names_for_this_request)
+    # Back to the names when the request ends: a thread (or a test) that renders mail after
+    # serving a visitor would otherwise hide them from the members the mail goes to.
+    app.teardown_request(lambda _error=None: _HIDDEN_NAME.set(None))
     app.jinja_env.filters["in_language"] = in_language
     if "dates" in app.config["FORUM_SPEEDUPS"]:
         app.jinja_env.filters["date"] = date_filter

@@ -319,3 +319,11 @@ def test_notifications_mark_a_titles_language_inside_the_sentence(client, auth, 
     auth.login("kysyja@example.fi")
     page = client.get("/notifications").text
     assert '<span lang="sv">Arbetsprövning</span>' in page
+
+
+def test_mail_rendered_after_a_visitors_request_names_the_members(app, client, make):
+    """A visitor's request hides names (the member filter) only while it lasts: mail the same
+    thread renders afterwards names the people it is about."""
+    assert client.get("/").status_code == 200  # signed out
+    template = app.jinja_env.from_string("{{ 'Aino Virtanen'|member }}")
+    assert template.render() == "Aino Virtanen"
