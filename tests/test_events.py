@@ -234,3 +234,15 @@ def test_an_events_text_is_checked_for_personal_data(client, programme):
     assert db.session.scalar(select(Event).where(Event.title == "Työpaja")) is None
     sent = post_form(client, "/staff/events/new", {**form, "personal_data_checked": "y"})
     assert sent.status_code == 302
+
+
+def test_more_places_move_the_waiting_list_up(make, programme):
+    people, _events, _home, _group = programme
+    event = actions.schedule(_details("Suosittu", capacity=1), by=people["admin"],
+                             board=make.board())  # fmt: skip
+    actions.sign_up(event, by=people["member"])
+    actions.sign_up(event, by=people["elsewhere"])
+    details = _details("Suosittu", capacity=2, starts=event.starts_at.astimezone(HELSINKI))
+    actions.change(db.session.get(Event, event.id), details, by=people["admin"])
+    assert db.session.get(Registration, (event.id, people["elsewhere"].id)).status == "confirmed"
+    assert outbox_rows()[-1].recipient == "muualla@example.fi"

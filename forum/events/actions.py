@@ -118,6 +118,8 @@ def change(event: Event, details: Details, *, by: User) -> None:
     record(by, "event.change", event)
     if any(before[name] != getattr(event, name) for name in _NOTICED):
         _tell_everyone_signed_up(event, "event_changed")
+    db.session.flush()
+    _give_free_places(event)  # more places: the waiting list moves up, and is told
     db.session.commit()
 
 
