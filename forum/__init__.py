@@ -36,6 +36,8 @@ def create_app(config: dict | None = None) -> Flask:
         errors,
         i18n,
         jobs,
+        logs,
+        metrics,
         notices,
         pages,
         policy,
@@ -95,6 +97,7 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.goals.views import bp as goals_bp
     from forum.groups.staff_views import staff_bp as groups_staff_bp
     from forum.groups.views import bp as groups_bp
+    from forum.health.views import bp as health_bp
     from forum.moderation import actions as moderation_actions
     from forum.moderation.views import bp as moderation_bp
     from forum.moderation.views import staff_bp as moderation_staff_bp
@@ -110,6 +113,10 @@ def create_app(config: dict | None = None) -> Flask:
     from forum.tags.views import staff_bp as tags_staff_bp
     from forum.threads.views import bp as threads_bp
 
+    # First, so that every later hook's log lines carry the request's id.
+    logs.init_app(app)
+    metrics.init_app(app)
+    app.register_blueprint(health_bp)
     app.register_blueprint(boards_bp)
     app.register_blueprint(threads_bp)
     app.register_blueprint(auth_bp)

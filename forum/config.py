@@ -65,7 +65,12 @@ def build_config(instance_path: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         # A ping before each use finds connections a PostgreSQL restart dropped; a SQLite file
         # has none to drop, and the ping would be one more query per request.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": database_url.startswith("postgres")},
+        # Parameters hidden from SQLAlchemy's error messages, which reach the logs: they are
+        # posts' texts and members' addresses.
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": database_url.startswith("postgres"),
+            "hide_parameters": True,
+        },  # fmt: skip
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure_cookies,
@@ -100,6 +105,15 @@ def build_config(instance_path: Path) -> dict:
         # forum), and how long the operator keeps backups (docs/deployment.md).
         "FORUM_PRIVACY_CONTACT": os.environ.get("FORUM_PRIVACY_CONTACT", ""),
         "FORUM_BACKUPS_KEPT_DAYS": int(os.environ.get("FORUM_BACKUPS_KEPT_DAYS", "30")),
+        # Logs: JSON lines (forum.logs) unless the development server's terminal reads them.
+        "FORUM_LOG_JSON": _env_flag("FORUM_LOG_JSON", not development),
+        "FORUM_LOG_LEVEL": os.environ.get("FORUM_LOG_LEVEL", "INFO"),
+        # /metrics answers a scraper that sends this as its bearer token; unset, no one.
+        "FORUM_METRICS_TOKEN": os.environ.get("FORUM_METRICS_TOKEN", ""),
+        # /readyz: a worker whose last heartbeat is older than this is taken as stopped.
+        "FORUM_WORKER_SILENCE_LIMIT": timedelta(
+            seconds=int(os.environ.get("FORUM_WORKER_SILENCE_LIMIT", "300"))
+        ),
         # SMTP (Flask-Mail); without MAIL_SERVER, mail is written to instance/mail/ as .eml.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),

@@ -12,11 +12,13 @@ import logging
 from pathlib import Path
 
 from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey.signals import SIGNAL_ERROR
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from forum.config import jobs_url
 from forum.mail.actions import WORK_QUEUED
+from forum.metrics import JOB_FAILURES
 from forum.notifications.watching import FANOUT_QUEUED
 from forum.privacy.export import EXPORT_QUEUED
 
@@ -107,6 +109,17 @@ def prepare_exports() -> int:
 @huey.periodic_task(crontab(hour="3", minute="37"))
 def remove_outlived_data() -> dict:
     return _run("forum.privacy.retention:remove_outlived")
+
+
+@huey.periodic_task(crontab(minute="*"))
+def heartbeat() -> None:
+    """/readyz reads this: a worker that stopped beating is taken as stopped."""
+    return _run("forum.health.checks:beat")
+
+
+@huey.signal(SIGNAL_ERROR)
+def _count_failure(_signal, task, _error=None) -> None:
+    JOB_FAILURES.labels(task.name).inc()
 
 
 def _queue_after_commit(session) -> None:
