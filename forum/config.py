@@ -96,6 +96,10 @@ def build_config(instance_path: Path) -> dict:
         # The speed-ups in use (forum.speedups): all unless a benchmark or a test says less.
         "FORUM_SPEEDUPS": speedups.from_setting(os.environ.get("FORUM_SPEEDUPS", "all")),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down: each process counts the limits in its own memory until it is back, and
+        # no request fails for it (docs/deployment.md, "What happens when a part fails").
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_ENABLED": _env_flag("FORUM_RATELIMIT_ENABLED", True),
         # Where links in e-mail point: the site's own address, never a request's Host.
         "FORUM_BASE_URL": os.environ.get(

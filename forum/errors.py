@@ -1,8 +1,11 @@
 """Translated error pages."""
 
-from flask import render_template, request
+import structlog
+from flask import g, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from forum.extensions import db
@@ -24,8 +27,17 @@ MESSAGES = {
         _l("Something went wrong"),
         _l("An unexpected error happened on our side. Please try again in a moment."),
     ),
+    503: (
+        _l("The forum is unavailable for a moment"),
+        _l(
+            "The forum cannot reach its database just now. Nothing you sent was saved: try "
+            "again in a moment."
+        ),
+    ),
 }
 
+
+_log = structlog.get_logger("forum.errors")
 
 # Form fields whose text an error page hands back, so that nothing the user wrote is lost.
 RETURNED_FIELDS = ("title", "body")
@@ -55,9 +67,25 @@ def _render(status: int, message=None):
     ), status
 
 
+def _database_unavailable(error):
+    """The database does not answer (restarting, or the network to it down): a translated 503
+    that asks for a retry, the user's text handed back, and nothing more asked of the database
+    (the page is drawn as for a visitor). The next request finds it again (pool_pre_ping)."""
+    _log.warning("database unavailable", error=type(getattr(error, "orig", error)).__name__)
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session.invalidate()
+    g._login_user = AnonymousUserMixin()  # what Flask-Login reads for current_user
+    page, status = _render(503)
+    return page, status, {"Retry-After": "5"}
+
+
 def init_app(app) -> None:
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(InterfaceError, _database_unavailable)
     for status in MESSAGES:
-        if status != 500:
+        if status not in (500, 503):
             app.register_error_handler(status, lambda error, status=status: _render(status))
 
     @app.errorhandler(CSRFError)

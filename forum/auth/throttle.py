@@ -16,6 +16,9 @@ from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+from redis.exceptions import RedisError
 
 from forum.extensions import limiter
 
@@ -32,6 +35,22 @@ BUDGETS = {
 }
 
 _log = logging.getLogger("forum.security")
+
+
+# While the shared store (Redis) does not answer, each process counts in its own memory, as
+# Flask-Limiter does for the other limits (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED): a guesser gets
+# a budget on each process rather than none, and members can still sign in.
+_FALLBACK = MovingWindowRateLimiter(MemoryStorage())
+
+
+def _counted(count):
+    """`count(strategy)` on the shared store, or on this process's memory if it is down."""
+    try:
+        return count(limiter.limiter)
+    except (RedisError, ConnectionError, TimeoutError) as error:
+        _log.warning("rate-limit store unavailable (%s): counting in this process",
+                     type(error).__name__)  # fmt: skip
+        return count(_FALLBACK)
 
 
 def _pseudonym(email: str) -> str:
@@ -74,21 +93,23 @@ class SignInThrottle:
         """Is every budget this attempt counts against still unspent?"""
         if not self._enabled():
             return True
-        strategy = limiter.limiter
-        return all(
+        return _counted(lambda strategy: all(
             strategy.test(limit, "sign-in", name, *keys)
             for name, keys in self._counters()
             for limit in BUDGETS[name]
-        )
+        ))  # fmt: skip
 
     def failed(self) -> None:
         _log.warning("sign-in failed for account key %s from %s", self.account, self.address)
         if not self._enabled():
             return
-        strategy = limiter.limiter
-        for name, keys in self._counters():
-            for limit in BUDGETS[name]:
-                strategy.hit(limit, "sign-in", name, *keys)
+
+        def hit(strategy) -> None:
+            for name, keys in self._counters():
+                for limit in BUDGETS[name]:
+                    strategy.hit(limit, "sign-in", name, *keys)
+
+        _counted(hit)
 
     def refused(self) -> None:
         _log.warning("sign-in throttled for account key %s from %s", self.account, self.address)
