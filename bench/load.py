@@ -1,7 +1,9 @@
-"""Load benchmark: the forum and a bare-Flask ceiling under gunicorn (2 sync workers), measured
-with wrk, each page reported as a fraction of the ceiling; then replies through the real form.
+"""Load benchmark: the forum and a bare-Flask ceiling under gunicorn (2 sync workers, or
+--workers), measured with wrk, each page reported as a fraction of the ceiling; then replies
+through the real form.
 
     python -m bench.load --database sqlite:////abs/path/forum.sqlite3 [--duration 4 --rounds 3]
+    python -m bench.load --database postgresql://postgres@127.0.0.1:5432/bench --workers 4
 
 The machine's speed drifts (a shared VM: by a third within minutes), so the ceiling and a page
 are measured in turns, a few seconds each, and a page's fraction is the median of the rounds'.
@@ -303,6 +305,7 @@ def main(argv=None) -> int:
     parser.add_argument("--duration", type=int, default=4, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="turns of ceiling and page")
     parser.add_argument("--skip-writes", action="store_true")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn's, for both servers")
     parser.add_argument(
         "--page", action="append", dest="only", metavar="NAME",
         help="measure only this page (repeatable; names as in the table)",
@@ -319,8 +322,10 @@ def main(argv=None) -> int:
     rows = []
     ceilings: dict[int, list[float]] = {c: [] for c in CONNECTIONS}
     with (
-        gunicorn("bench.baseline:app", {"BASELINE_DATABASE": baseline.DATABASE}) as ceiling_base,
-        gunicorn("app:app", env) as base,
+        gunicorn(
+            "bench.baseline:app", {"BASELINE_DATABASE": baseline.DATABASE}, workers=args.workers
+        ) as ceiling_base,
+        gunicorn("app:app", env, workers=args.workers) as base,
     ):
 
         def measure(path: str, connections: int, cookies: dict) -> dict:
@@ -369,7 +374,8 @@ def main(argv=None) -> int:
                 base, ids, rounds=args.rounds, sequential=300, writers=16, each=20
             )
 
-    print(f"\n{ids['posts']} posts; {os.cpu_count()} cores; wrk {args.duration}s per run, "
+    print(f"\n{ids['posts']} posts; {os.cpu_count()} cores; {args.workers} workers; "
+          f"{database.split(':', 1)[0]}; wrk {args.duration}s per run, "
           f"{args.rounds} rounds of ceiling and page, the median round shown")  # fmt: skip
     for connections, measured in ceilings.items():
         if measured:

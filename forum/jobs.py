@@ -111,6 +111,15 @@ def remove_outlived_data() -> dict:
     return _run("forum.privacy.retention:remove_outlived")
 
 
+@huey.on_startup()
+def _beat_on_start() -> None:
+    # At once, so that a freshly started worker counts for /readyz without waiting a minute.
+    try:
+        _run("forum.health.checks:beat")
+    except Exception as error:  # the database not there yet: the periodic beat will say it
+        _log.warning("no heartbeat at start: %s", type(error).__name__)
+
+
 @huey.periodic_task(crontab(minute="*"))
 def heartbeat() -> None:
     """/readyz reads this: a worker that stopped beating is taken as stopped."""
