@@ -127,3 +127,25 @@ def test_programme_pages_read_a_constant_number_of_queries(client, auth, make, c
         with count_queries() as counted:
             assert client.get(url).status_code == 200, url
         assert counted.count == few[url], (url, counted.statements)
+
+
+def test_a_goals_page_reads_its_updates_authors_with_them(client, auth, make, count_queries):
+    """Progress told by many coordinators: one query for the updates and their authors."""
+    from forum.goals import actions as goal_actions
+
+    organisation = make.organisation()
+    people = [make.user(email=f"koordinaattori{n}@example.fi", organisation=organisation)
+              for n in range(12)]  # fmt: skip
+    goal = goal_actions.set_goal(organisation, by=people[0], title="Tavoite", description="",
+                                 language="fi", target_date=None)  # fmt: skip
+    auth.login("koordinaattori0@example.fi")
+
+    def told_by(authors) -> int:
+        for person in authors:
+            goal_actions.tell_progress(goal, by=person, body="Eteni.", language="fi",
+                                       status="in_progress")  # fmt: skip
+        with count_queries() as counted:
+            assert client.get(f"/goals/{goal.id}").status_code == 200
+        return counted.count
+
+    assert told_by(people[:2]) == told_by(people[2:])

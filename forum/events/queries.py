@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
 from forum import policy
 from forum.auth.models import User
@@ -20,7 +20,9 @@ def upcoming(reader, *, region_id: int | None = None, offset: int = 0,
              limit: int | None = None) -> list[Event]:  # fmt: skip
     """Events not yet over, soonest first; of one region (and the national ones), or all."""
     statement = _in_region(_upcoming(reader), region_id).order_by(Event.starts_at, Event.id)
-    return db.session.scalars(statement.offset(offset).limit(limit)).all()
+    return db.session.scalars(
+        statement.options(joinedload(Event.region)).offset(offset).limit(limit)
+    ).all()
 
 
 def upcoming_count(reader, *, region_id: int | None = None) -> int:
@@ -35,8 +37,9 @@ def _upcoming(reader):
 def past(reader, *, region_id: int | None = None) -> list[Event]:
     statement = policy.visible_events(reader).where(Event.ends_at <= utcnow())
     return db.session.scalars(
-        _in_region(statement, region_id).order_by(Event.starts_at.desc()).limit(PAST_SHOWN)
-    ).all()
+        _in_region(statement, region_id).options(joinedload(Event.region))
+        .order_by(Event.starts_at.desc()).limit(PAST_SHOWN)
+    ).all()  # fmt: skip
 
 
 def for_feed(reader, *, region_id: int | None = None, public_only: bool = False) -> list[Event]:

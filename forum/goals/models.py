@@ -71,7 +71,8 @@ class GoalUpdate(db.Model):
     status_after: Mapped[str] = mapped_column(String(16))
 
     goal: Mapped[Goal] = relationship(back_populates="updates")
-    author = relationship("User")
+    # The goal page lists every update with its author's name: read with the updates.
+    author = relationship("User", lazy="joined")
 
 
 EVIDENCE_KINDS = ("thread", "event")
