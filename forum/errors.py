@@ -82,6 +82,16 @@ def _database_unavailable(error):
 
 
 def init_app(app) -> None:
+    @app.teardown_appcontext
+    def _close_even_if_the_database_went(_error=None):
+        # Before Flask-SQLAlchemy's own close (teardowns run last registered first): a
+        # connection the database dropped while the request held it fails its closing
+        # rollback, which would turn an answered request into a 500 after the fact.
+        try:
+            db.session.close()
+        except DBAPIError:
+            db.session.invalidate()
+
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(InterfaceError, _database_unavailable)
     for status in MESSAGES:
