@@ -246,3 +246,34 @@ def test_more_places_move_the_waiting_list_up(make, programme):
     actions.change(db.session.get(Event, event.id), details, by=people["admin"])
     assert db.session.get(Registration, (event.id, people["elsewhere"].id)).status == "confirmed"
     assert outbox_rows()[-1].recipient == "muualla@example.fi"
+
+
+def test_an_audience_narrower_than_the_discussions_readers_is_refused(client, programme):
+    people, events, home, _group = programme
+    public = events["public"]  # discussed on a public board
+    narrowed = _details(public.title, audience="region", region=home)
+    with pytest.raises(actions.BoardTooWide):
+        actions.change(db.session.get(Event, public.id), narrowed, by=people["admin"])
+    Auth(client).login("admin@example.fi")
+    form = {"title": public.title, "description": "Uusi kuvaus, joka säilyy.", "language": "fi",
+            "starts_at": "2031-03-27T10:00", "ends_at": "2031-03-27T14:00", "place": "Tampere",
+            "online_url": "", "region": str(home.id), "audience": "region", "group": "0",
+            "capacity": ""}  # fmt: skip
+    refused = post_form(client, f"/staff/events/{public.id}/edit", form)
+    assert refused.status_code == 422 and "Uusi kuvaus, joka säilyy." in refused.text
+    assert db.session.get(Event, public.id).audience == "public"
+
+
+def test_a_description_too_dense_to_render_is_refused_with_the_text_kept(client, programme):
+    _people, events, _home, _group = programme
+    Auth(client).login("admin@example.fi")
+    event = events["public"]
+    form = {"title": event.title, "description": "[" * 19_000, "language": "fi",
+            "starts_at": "2031-03-27T10:00", "ends_at": "2031-03-27T14:00", "place": "",
+            "online_url": "", "region": "0", "audience": "public", "group": "0",
+            "capacity": ""}  # fmt: skip
+    refused = post_form(client, f"/staff/events/{event.id}/edit", form)
+    assert refused.status_code == 422 and "too complex a way" in refused.text
+    board = db.session.scalar(select(Thread.board_id).where(Thread.id == event.thread_id))
+    made = post_form(client, "/staff/events/new", {**form, "board": str(board)})
+    assert made.status_code == 422 and "[" * 1000 in made.text

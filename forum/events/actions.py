@@ -22,7 +22,7 @@ from forum.events.models import (
 )
 from forum.extensions import db
 from forum.mail.actions import queue_mail, site_url
-from forum.markup import render
+from forum.markup import Rendered, render
 from forum.threads.actions import NotAllowed, start_thread
 
 # How narrow each scope is: an event's discussion may be on a board read by no more people than
@@ -67,8 +67,7 @@ def discussion_fits(board: Board, details: Details) -> bool:
     return True
 
 
-def _apply(event: Event, details: Details) -> None:
-    rendered = render(details.description)
+def _apply(event: Event, details: Details, rendered: Rendered) -> None:
     event.title = details.title.strip()
     event.description_source = details.description
     event.description_html, event.description_text = rendered.html, rendered.text
@@ -82,7 +81,7 @@ def schedule(details: Details, *, by: User, board: Board) -> Event:
     if not discussion_fits(board, details):
         raise BoardTooWide
     event = Event(created_by_id=by.id, created_at=utcnow(), updated_at=utcnow())
-    _apply(event, details)
+    _apply(event, details, render(details.description))
     if not policy.can(by, "event.manage", event):
         raise NotAllowed
 
@@ -103,13 +102,20 @@ _NOTICED = ("starts_at", "ends_at", "place", "online_url")
 
 def change(event: Event, details: Details, *, by: User) -> None:
     """Change an event; a change of time or place is told to everyone signed up."""
+    # Rendered before the write transaction, which on SQLite holds the database's write lock.
+    rendered = render(details.description)
     begin_write()
     event = db.session.get(Event, event.id, with_for_update=True)
     if not policy.can(by, "event.manage", event) or event.cancelled:
         db.session.rollback()
         raise NotAllowed
+    board = event.thread.board if event.thread is not None else None
+    if board is not None and not discussion_fits(board, details):
+        # A narrower audience than the discussion's readers would show them a hidden event.
+        db.session.rollback()
+        raise BoardTooWide
     before = {name: getattr(event, name) for name in _NOTICED}
-    _apply(event, details)
+    _apply(event, details, rendered)
     if not policy.can(by, "event.manage", event):  # moved out of the staff member's regions
         db.session.rollback()
         raise NotAllowed

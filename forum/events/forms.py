@@ -23,6 +23,7 @@ from forum.events.models import EVENT_ZONE
 from forum.forms import ForumForm, text_field
 from forum.i18n import current_locale, language_choices
 from forum.security import database_int
+from forum.threads.actions import BODY_MAX_LENGTH
 
 AUDIENCE_LABELS = {
     "public": _l("Everyone, also signed-out visitors"),
@@ -40,7 +41,8 @@ class EventForm(ForumForm):
         too_long=_l("The title can be at most %(max)d characters long."),
     )  # fmt: skip
     description = text_field(
-        TextAreaField, _l("Description"), required=_l("Describe the event."), max_length=10000,
+        TextAreaField, _l("Description"), required=_l("Describe the event."),
+        max_length=BODY_MAX_LENGTH,
         too_long=_l("The description can be at most %(max)d characters long."),
         description=_l("What it is about, for whom, and what to prepare. Markdown works as in "
                        "messages. It opens the event's discussion thread too."),

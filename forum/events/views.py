@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from forum import policy
+from forum import markup, policy
 from forum.boards.models import Board
 from forum.events import actions, calendar, queries
 from forum.events.forms import AUDIENCE_LABELS, CancelEventForm, EventForm
@@ -24,7 +24,7 @@ from forum.pagination import requested_page
 from forum.regions.models import Region
 from forum.regions.queries import region_id
 from forum.threads.actions import NotAllowed
-from forum.threads.forms import clear_of_personal_data
+from forum.threads.forms import UNRENDERABLE, clear_of_personal_data
 
 EVENT_ZONE = ZoneInfo(EVENT_ZONE_NAME)
 bp = Blueprint("events", __name__)
@@ -195,6 +195,8 @@ def new():
         board = db.session.get(Board, form.board.data)
         try:
             event = actions.schedule(_details(form), by=current_user, board=board)
+        except markup.Unrenderable:
+            form.description.errors.append(str(UNRENDERABLE))
         except actions.BoardTooWide:
             form.board.errors.append(_("This board is read by people the event is hidden from. "
                                        "Choose a board only its audience reads."))  # fmt: skip
@@ -227,10 +229,17 @@ def edit(event_id: int):
     if form.validate_on_submit() and clear_of_personal_data(form, _CHECKED):
         try:
             actions.change(event, _details(form), by=current_user)
+        except markup.Unrenderable:
+            form.description.errors.append(str(UNRENDERABLE))
+        except actions.BoardTooWide:
+            form.audience.errors.append(_("The event's discussion is on a board that people "
+                                          "outside this audience read. Keep the audience as "
+                                          "wide as the discussion's readers."))  # fmt: skip
         except NotAllowed:
             abort(403)
-        return redirect_with(_("The event is changed. Everyone signed up is told of a new time "
-                               "or place."), "events.show", event_id=event.id)  # fmt: skip
+        else:
+            return redirect_with(_("The event is changed. Everyone signed up is told of a new "
+                                   "time or place."), "events.show", event_id=event.id)  # fmt: skip
     return form_page("events/form.html", form, event=event)
 
 
