@@ -220,7 +220,7 @@ def collect(user: User) -> dict:
             .order_by(Registration.created_at)
         ),  # fmt: skip
         "calendar_addresses": _rows(
-            select(CalendarFeed.created_at, CalendarFeed.revoked_at, CalendarFeed.last_read_at)
+            select(CalendarFeed.created_at, CalendarFeed.revoked_at)
             .where(CalendarFeed.user_id == user.id)
             .order_by(CalendarFeed.created_at)
         ),  # fmt: skip
