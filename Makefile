@@ -33,6 +33,8 @@ $(VENV)/bin/python:
 
 $(VENV)/.installed: $(VENV)/bin/python setup.cfg pyproject.toml
 	$(BIN)/pip install --quiet -e .
+	@# Search's dictionaries as tries under instance/lexicon/ (forum/search/lexicon.py).
+	$(BIN)/python -m forum.search.lexicon
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed

@@ -112,7 +112,7 @@ def rerender_posts() -> None:
 def search_rebuild() -> None:
     """Index every visible post again (after an upgrade, or if the index is in doubt)."""
     begin_write()
-    count = search_index.rebuild(db.session)
+    count = search_index.rebuild(db.session.connection())
     db.session.commit()
     click.echo(f"{count} posts indexed.")
 

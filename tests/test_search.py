@@ -121,12 +121,25 @@ def test_rebuild_command_restores_a_lost_index(app, client, make):
 
 
 @pytest.mark.parametrize("most_terms", [32, 2])
-def test_a_prefix_finds_every_term_it_begins(client, make, monkeypatch, most_terms):
+def test_a_word_no_dictionary_knows_finds_the_terms_it_begins(
+    client, make, monkeypatch, most_terms
+):
     """SQLite names the terms of a prefix that begins few of them and keeps the prefix for one
     that begins many: the same posts either way."""
     from forum.search import query
 
     monkeypatch.setattr(query, "MOST_TERMS_A_PREFIX", most_terms)
+    for word in ("koordinaattori", "koordinaattorin", "koordinaatio"):
+        make.thread(title=f"About {word}", body=f"Tänään {word} puheeksi.", language="fi")
+    make.thread(title="Unrelated", body="Koordinoitu työ.", language="fi")
+    assert sorted(_titles(client, "koordinaat")) == [
+        "About koordinaatio", "About koordinaattori", "About koordinaattorin",
+    ]  # fmt: skip
+    found = sorted(_titles(client, "koordinaattori"))
+    assert found == ["About koordinaattori", "About koordinaattorin"]
+
+
+def test_compound_parts_find_the_whole_and_its_own_parts_nothing_else(client, make):
     for word in ("kuntoutusohjaaja", "kuntoutusraha", "kuntoutussuunnitelma", "kuntoutus"):
         make.thread(title=f"About {word}", body=f"Tänään {word} puheeksi.", language="fi")
     make.thread(title="Unrelated", body="Kuntouttava työtoiminta.", language="fi")
@@ -134,6 +147,7 @@ def test_a_prefix_finds_every_term_it_begins(client, make, monkeypatch, most_ter
         "About kuntoutus", "About kuntoutusohjaaja", "About kuntoutusraha",
         "About kuntoutussuunnitelma",
     ]  # fmt: skip
+    assert _titles(client, "suunnitelma") == ["About kuntoutussuunnitelma"]
     assert _titles(client, "kuntoutussuunnitelma") == ["About kuntoutussuunnitelma"]
     assert _titles(client, "kuntoutuskurssi") == []
 
@@ -145,14 +159,19 @@ def test_words_joined_by_an_underscore_are_found_by_each_part(client, make):
 
 
 def test_match_names_the_terms_of_few_and_keeps_the_prefix_of_many_or_none():
-    from forum.search.query import _fts5_query
+    from forum.search.query import Wanted, _fts5_query
 
-    indexed = {"työkyky": ["työkyky", "työkykyinen"], "kunto": None, "kuntou": [],
-               "arbete": []}  # fmt: skip
-    assert _fts5_query([{"työkyky"}, {"kunto", "kuntou"}, {"arbete"}], indexed) == (
-        '("työkyky" OR "työkykyinen") AND ("kunto"* OR "kuntou"*) AND ("arbete"*)'
+    indexed = {"koordinaat": ["koordinaatio", "koordinaattori"], "kuntou": None, "arbe": []}
+    wanted = [
+        Wanted(frozenset({"koordinaat"}), "koordinaat"),
+        Wanted(frozenset({"kuntou"}), "kuntou"),
+        Wanted(frozenset({"arbe"}), "arbe"),
+        Wanted(frozenset({"työkyky", "työkyvyn"})),
+    ]
+    assert _fts5_query(wanted, indexed) == (
+        '{title body} : (("koordinaat" OR "koordinaatio" OR "koordinaattori")'
+        ' AND ("kuntou" OR "kuntou"*) AND ("arbe") AND ("työkyky" OR "työkyvyn"))'
     )
-    assert _fts5_query([{"työkyky", "kuntou"}], indexed) == '("työkyky" OR "työkykyinen")'
 
 
 def test_search_queries_stay_constant(client, make, count_queries):

@@ -13,7 +13,7 @@ from sqlalchemy import Select, bindparam, column, func, or_, select, table, text
 from forum import policy
 from forum.auth.models import User
 from forum.boards.models import Board
-from forum.search.text import lemma, query_alternatives, words
+from forum.search.text import is_known, query_terms, word_terms, words
 from forum.tags.models import Tag, thread_tag
 from forum.threads.models import Post, Thread
 
@@ -42,6 +42,26 @@ class Filters:
     until: date | None = None
 
 
+@dataclass(frozen=True)
+class Wanted:
+    """What one query word finds: any of its terms, or a term that begins with its prefix."""
+
+    terms: frozenset[str]
+    prefix: str | None = None
+
+
+# A word no dictionary knows, this long or longer, also finds the terms it begins: a name or a
+# word cut short ("koordinaat").
+MIN_PREFIX = 4
+
+
+def wanted_words(query: str) -> list[Wanted]:
+    return [
+        Wanted(query_terms(word), None if len(word) < MIN_PREFIX or is_known(word) else word)
+        for word in dict.fromkeys(words(query))
+    ]
+
+
 # A prefix standing for at most this many terms is asked for by those terms.
 MOST_TERMS_A_PREFIX = 32
 # The index's terms that begin with each prefix (all of them are letters and digits, which sort
@@ -54,10 +74,12 @@ _TERMS_BEGINNING = text(
 )
 
 
-def _indexed_terms(session, alternatives: list[set[str]]) -> dict[str, list[str] | None]:
-    """For each alternative, the index's terms that it is a prefix of; None for a prefix of more
-    than MOST_TERMS_A_PREFIX terms."""
-    prefixes = sorted({alt for alts in alternatives for alt in alts})
+def _indexed_terms(session, wanted: list[Wanted]) -> dict[str, list[str] | None]:
+    """For each prefix, the index's terms that it begins; None for a prefix of more than
+    MOST_TERMS_A_PREFIX terms."""
+    prefixes = sorted({word.prefix for word in wanted if word.prefix})
+    if not prefixes:
+        return {}
     rows = session.execute(
         _TERMS_BEGINNING, {"prefixes": json.dumps(prefixes), "most": MOST_TERMS_A_PREFIX + 1}
     )
@@ -68,35 +90,40 @@ def _indexed_terms(session, alternatives: list[set[str]]) -> dict[str, list[str]
     return found
 
 
-def _fts5_query(alternatives: list[set[str]], indexed: dict[str, list[str] | None]) -> str:
-    """SQLite's MATCH text: every query word, by one of its alternatives as a prefix.
+def _fts5_query(wanted: list[Wanted], indexed: dict[str, list[str] | None]) -> str:
+    """SQLite's MATCH text: every query word, by one of its terms.
 
-    FTS5 answers a prefix ("työkyky"*) by first collecting every post of every term it stands
+    FTS5 answers a prefix ("koordinaat"*) by first collecting every post of every term it stands
     for, which took longer the more posts there were, even for a page of twenty; the same terms
-    named ("työkyky" OR "työkykyinen") are read newest first and only as far as the page needs.
-    A prefix of many terms stays a prefix, and one of none (no post has it) a prefix too.
+    named ("koordinaattori" OR "koordinaattorit") are read newest first and only as far as the
+    page needs. A prefix of many terms stays a prefix; one of none adds nothing.
     """
     groups = []
-    for alts in alternatives:
-        named: set[str] = set()
+    for word in wanted:
+        named = set(word.terms)
         prefixes = []
-        for alt in sorted(alts):
-            terms = indexed.get(alt)
-            if terms:
-                named.update(terms)
+        if word.prefix:
+            beginning = indexed.get(word.prefix)
+            if beginning is None:
+                prefixes.append(word.prefix)
             else:
-                prefixes.append(alt)
-        if named:  # a prefix of no terms adds nothing beside terms that match
-            prefixes = [alt for alt in prefixes if indexed.get(alt) is None]
-        parts = [f'"{term}"' for term in sorted(named)] + [f'"{alt}"*' for alt in prefixes]
+                named.update(beginning)
+        parts = [f'"{term}"' for term in sorted(named)] + [f'"{p}"*' for p in prefixes]
         groups.append("(" + " OR ".join(parts) + ")")
-    return " AND ".join(groups)
+    return "{title body} : (" + " AND ".join(groups) + ")"
 
 
-def _tsquery(alternatives: list[set[str]]) -> str:
-    """PostgreSQL's tsquery text, with the same meaning."""
+def _tsquery(wanted: list[Wanted]) -> str:
+    """PostgreSQL's tsquery text, with the same meaning (the terms of titles and texts weigh A
+    and B)."""
     return " & ".join(
-        "(" + " | ".join(f"{term}:*" for term in sorted(alts)) + ")" for alts in alternatives
+        "("
+        + " | ".join(
+            [*(f"{term}:AB" for term in sorted(word.terms))]
+            + ([f"{word.prefix}:*AB"] if word.prefix else [])
+        )
+        + ")"
+        for word in wanted
     )
 
 
@@ -141,15 +168,15 @@ class Search:
 
 def search(session, user, query: str, filters: Filters, *, locale: str) -> Search | None:
     """The visible posts that match, newest first; None for a query with no words."""
-    alternatives = query_alternatives(query)
-    if not alternatives:
+    wanted = wanted_words(query)
+    if not wanted:
         return None
     dialect = session.get_bind().dialect.name
     tag_ids = _tags_named(session, query)
     if dialect == "sqlite":
-        match = _fts5_query(alternatives, _indexed_terms(session, alternatives))
+        match = _fts5_query(wanted, _indexed_terms(session, wanted))
     else:
-        match = _tsquery(alternatives)
+        match = _tsquery(wanted)
     parameters = {
         "match": match,
         "tag_ids": tag_ids,
@@ -230,21 +257,23 @@ class Snippets:
     """Snippets of one query's results: short pieces of each text around its first match, with
     every matching word marked.
 
-    A word matches when it, or its lemma in the post's language, begins with one of the query's
-    alternatives: the same rule the index applies. A results page makes twenty snippets whose
-    words repeat, so each word's verdict is worked out once a page.
+    A word matches when one of its index terms in the post's language is one of the query's, or
+    begins with one of its prefixes: the rule the index applies. A results page makes twenty
+    snippets whose words repeat, so each word's verdict is worked out once a page.
     """
 
     def __init__(self, query: str):
-        self._alternatives = tuple(alt for alts in query_alternatives(query) for alt in alts)
+        wanted = wanted_words(query)
+        self._terms = frozenset(term for word in wanted for term in word.terms)
+        self._prefixes = tuple(word.prefix for word in wanted if word.prefix)
         self._verdicts: dict[tuple[str, str], bool] = {}
 
     def _matches(self, word: str, language: str) -> bool:
         verdict = self._verdicts.get((word, language))
         if verdict is None:
-            lowered, alternatives = word.lower(), self._alternatives
-            verdict = lowered.startswith(alternatives) or (
-                lemma(lowered, language).startswith(alternatives)
+            lowered = word.lower()
+            verdict = lowered.startswith(self._prefixes) or not self._terms.isdisjoint(
+                word_terms(lowered, language)
             )
             self._verdicts[word, language] = verdict
         return verdict
@@ -253,7 +282,7 @@ class Snippets:
         words = _WORD.finditer(text_)
         # Words are looked at up to the first match, then only within the snippet's window.
         first = None
-        if self._alternatives:
+        if self._terms:
             first = next((m for m in words if self._matches(m.group(0), language)), None)
         start = max(0, (first.start() if first else 0) - SNIPPET_RADIUS)
         end = start + 2 * SNIPPET_RADIUS + 40
