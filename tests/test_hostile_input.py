@@ -30,7 +30,7 @@ FIELDS = (
     "messages", "confirm", "training_group", "description", "comment",
     "approaches", "works_well", "challenges", "information_needs", "needs", "shared_with_members",
     "shared", "starts_at", "ends_at", "place", "online_url", "audience", "capacity",
-    "link", "cited", "target_date", "status",
+    "link", "cited", "target_date", "status", "order",
 )  # fmt: skip
 
 

@@ -159,18 +159,23 @@ def test_words_joined_by_an_underscore_are_found_by_each_part(client, make):
 
 
 def test_match_names_the_terms_of_few_and_keeps_the_prefix_of_many_or_none():
-    from forum.search.query import Wanted, _fts5_query
+    from forum.search.query import _fts5_query
+    from forum.search.syntax import Phrase, Query, Word
 
     indexed = {"koordinaat": ["koordinaatio", "koordinaattori"], "kuntou": None, "arbe": []}
-    wanted = [
-        Wanted(frozenset({"koordinaat"}), "koordinaat"),
-        Wanted(frozenset({"kuntou"}), "kuntou"),
-        Wanted(frozenset({"arbe"}), "arbe"),
-        Wanted(frozenset({"työkyky", "työkyvyn"})),
-    ]
-    assert _fts5_query(wanted, indexed) == (
-        '{title body} : (("koordinaat" OR "koordinaatio" OR "koordinaattori")'
-        ' AND ("kuntou" OR "kuntou"*) AND ("arbe") AND ("työkyky" OR "työkyvyn"))'
+    query = Query(
+        (
+            (Word(frozenset({"koordinaat"}), "koordinaat"),),
+            (Word(frozenset({"kuntou"}), "kuntou"), Word(frozenset({"arbe"}), "arbe")),
+            (Phrase(("työkyvyn", "tuki")),),
+        ),
+        (Word(frozenset({"työkyky", "työkyvyn"})),),
+    )
+    assert _fts5_query(query, indexed) == (
+        '(({title body} : ("koordinaat" OR "koordinaatio" OR "koordinaattori"))'
+        ' AND ({title body} : ("kuntou" OR "kuntou"*) OR {title body} : ("arbe"))'
+        ' AND ((words : "tyokyvyn tuki" AND {title body} : "työkyvyn")))'
+        ' NOT {title body} : ("työkyky" OR "työkyvyn")'
     )
 
 

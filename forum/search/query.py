@@ -1,4 +1,10 @@
-"""Answering a search: matching posts from the index, then the policy's visibility filter."""
+"""Answering a search: the posts that match, through the policy's visibility filter, ranked,
+one entry a thread with its best-matching posts beneath.
+
+Relevance is the databases' own score of the match (FTS5's bm25(), PostgreSQL's ts_rank_cd()),
+with a thread's title weighing three times its text; a thread ranks by its best post, and the
+newer of two equal ones comes first. "Newest first" orders threads by their newest match instead.
+"""
 
 import html
 import json
@@ -8,19 +14,34 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 from markupsafe import Markup
-from sqlalchemy import Select, bindparam, column, func, or_, select, table, text
+from sqlalchemy import (
+    Select,
+    bindparam,
+    column,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+    text,
+    union_all,
+)
 
 from forum import policy
 from forum.auth.models import User
 from forum.boards.models import Board
-from forum.search.text import is_known, query_terms, word_terms, words
+from forum.search.lexicon import fold
+from forum.search.syntax import Item, Phrase, Query, Word, parse
+from forum.search.text import word_terms, words
 from forum.tags.models import Tag, thread_tag
 from forum.threads.models import Post, Thread
 
 SNIPPET_RADIUS = 90
+# A thread's entry shows up to this many of its best-matching posts.
+POSTS_PER_THREAD = 3
 _WORD = re.compile(r"\w+")
 
-_search_index = table("search_index", column("rowid"), column("terms"))
+_search_index = table("search_index", column("rowid"))
 _search_document = table("search_document", column("post_id"), column("terms"))
 _posts = Post.__table__
 _threads = Thread.__table__
@@ -29,6 +50,7 @@ _tags = Tag.__table__
 _authors = User.__table__
 # The filters a search may set, in the order of a statement's filter shape.
 _FILTERS = ("board", "region", "tag", "author", "language", "since", "until")
+ORDERS = ("relevance", "newest")
 
 
 @dataclass
@@ -40,26 +62,6 @@ class Filters:
     language: str = ""
     since: date | None = None
     until: date | None = None
-
-
-@dataclass(frozen=True)
-class Wanted:
-    """What one query word finds: any of its terms, or a term that begins with its prefix."""
-
-    terms: frozenset[str]
-    prefix: str | None = None
-
-
-# A word no dictionary knows, this long or longer, also finds the terms it begins: a name or a
-# word cut short ("koordinaat").
-MIN_PREFIX = 4
-
-
-def wanted_words(query: str) -> list[Wanted]:
-    return [
-        Wanted(query_terms(word), None if len(word) < MIN_PREFIX or is_known(word) else word)
-        for word in dict.fromkeys(words(query))
-    ]
 
 
 # A prefix standing for at most this many terms is asked for by those terms.
@@ -74,10 +76,15 @@ _TERMS_BEGINNING = text(
 )
 
 
-def _indexed_terms(session, wanted: list[Wanted]) -> dict[str, list[str] | None]:
+def _prefixes(query: Query) -> list[str]:
+    items = query.items() + list(query.excluded)
+    return sorted({item.prefix for item in items if isinstance(item, Word) and item.prefix})
+
+
+def _indexed_terms(session, query: Query) -> dict[str, list[str] | None]:
     """For each prefix, the index's terms that it begins; None for a prefix of more than
     MOST_TERMS_A_PREFIX terms."""
-    prefixes = sorted({word.prefix for word in wanted if word.prefix})
+    prefixes = _prefixes(query)
     if not prefixes:
         return {}
     rows = session.execute(
@@ -90,64 +97,63 @@ def _indexed_terms(session, wanted: list[Wanted]) -> dict[str, list[str] | None]
     return found
 
 
-def _fts5_query(wanted: list[Wanted], indexed: dict[str, list[str] | None]) -> str:
-    """SQLite's MATCH text: every query word, by one of its terms.
-
-    FTS5 answers a prefix ("koordinaat"*) by first collecting every post of every term it stands
-    for, which took longer the more posts there were, even for a page of twenty; the same terms
-    named ("koordinaattori" OR "koordinaattorit") are read newest first and only as far as the
-    page needs. A prefix of many terms stays a prefix; one of none adds nothing.
-    """
-    groups = []
-    for word in wanted:
-        named = set(word.terms)
-        prefixes = []
-        if word.prefix:
-            beginning = indexed.get(word.prefix)
-            if beginning is None:
-                prefixes.append(word.prefix)
-            else:
-                named.update(beginning)
-        parts = [f'"{term}"' for term in sorted(named)] + [f'"{p}"*' for p in prefixes]
-        groups.append("(" + " OR ".join(parts) + ")")
-    return "{title body} : (" + " AND ".join(groups) + ")"
+def _fts5_item(item: Item, indexed: dict[str, list[str] | None]) -> str:
+    """FTS5 answers a prefix ("koordinaat"*) by first collecting every post of every term it
+    stands for; the same terms named ("koordinaattori" OR "koordinaattorit") cost only their
+    own posts. A prefix of many terms stays a prefix; one of none adds nothing."""
+    if isinstance(item, Phrase):
+        # The words column holds words without diacritics; a word typed with them must also be
+        # one of the post's terms.
+        exact = [f'{{title body}} : "{word}"' for word in item.words if fold(word) != word]
+        return "(" + " AND ".join(['words : "' + " ".join(item.folded) + '"', *exact]) + ")"
+    named = set(item.terms)
+    prefixes = []
+    if item.prefix:
+        beginning = indexed.get(item.prefix)
+        if beginning is None:
+            prefixes.append(item.prefix)
+        else:
+            named.update(beginning)
+    parts = [f'"{term}"' for term in sorted(named)] + [f'"{prefix}"*' for prefix in prefixes]
+    return "{title body} : (" + " OR ".join(parts) + ")"
 
 
-def _tsquery(wanted: list[Wanted]) -> str:
-    """PostgreSQL's tsquery text, with the same meaning (the terms of titles and texts weigh A
-    and B)."""
-    return " & ".join(
-        "("
-        + " | ".join(
-            [*(f"{term}:AB" for term in sorted(word.terms))]
-            + ([f"{word.prefix}:*AB"] if word.prefix else [])
-        )
-        + ")"
-        for word in wanted
+def _fts5_query(query: Query, indexed: dict[str, list[str] | None]) -> str:
+    """SQLite's MATCH text."""
+    found = " AND ".join(
+        "(" + " OR ".join(_fts5_item(item, indexed) for item in clause) + ")"
+        for clause in query.clauses
     )
+    return f"({found})" + "".join(f" NOT {_fts5_item(item, indexed)}" for item in query.excluded)
 
 
-_FTS5_MATCH = text("search_index MATCH :match")
-_MATCHING_IDS = {
-    "sqlite": select(_search_index.c.rowid).where(_FTS5_MATCH),
-    "postgresql": select(_search_document.c.post_id).where(
-        _search_document.c.terms.op("@@")(func.to_tsquery("simple", bindparam("match")))
-    ),
-}
+def _tsquery_item(item: Item) -> str:
+    if isinstance(item, Phrase):
+        exact = [f"{word}:AB" for word in item.words if fold(word) != word]
+        phrase = " <-> ".join(f"{word}:D" for word in item.folded)
+        return "(" + " & ".join([f"({phrase})", *exact]) + ")"
+    terms = [f"{term}:AB" for term in sorted(item.terms)]
+    return "(" + " | ".join(terms + ([f"{item.prefix}:*AB"] if item.prefix else [])) + ")"
+
+
+def _tsquery(query: Query) -> str:
+    """PostgreSQL's tsquery text, with the same meaning: the terms of titles and texts weigh A
+    and B, the words in order D."""
+    found = " & ".join(
+        "(" + " | ".join(_tsquery_item(item) for item in clause) + ")" for clause in query.clauses
+    )
+    return f"({found})" + "".join(f" & !{_tsquery_item(item)}" for item in query.excluded)
+
+
 _APPROVED_TAG_LABELS = select(_tags.c.id, _tags.c.name_fi, _tags.c.name_sv, _tags.c.name_en).where(
     _tags.c.status == "approved"
 )
-_TAGGED_OPENINGS = (
-    select(_posts.c.id)
-    .join(thread_tag, thread_tag.c.thread_id == _posts.c.thread_id)
-    .where(_posts.c.depth == 0, thread_tag.c.tag_id.in_(bindparam("tag_ids", expanding=True)))
-)
 
 
-def _tags_named(session, query: str) -> list[int]:
+def _tags_named(session, text_: str) -> list[int]:
     """Tags whose label the query is in any language: the three labels of a tag are synonyms
     ("work try-out" finds threads tagged "työkokeilu")."""
-    wanted = words(query)
+    wanted = words(text_)
     if not wanted:
         return []
     return [
@@ -161,22 +167,29 @@ def _tags_named(session, query: str) -> list[int]:
 class Search:
     """A prepared search: its statements and their parameters."""
 
-    page: Select  # rows of id, language, body_text, created_at, title, author_name, board_name
-    count: Select  # how many match, counting up to the count_limit parameter
+    # Rows of a page of threads, each with up to POSTS_PER_THREAD of its posts, best first.
+    page: Select
+    count: Select  # how many threads match, counting up to the count_limit parameter
     parameters: dict
+    query: Query
 
 
-def search(session, user, query: str, filters: Filters, *, locale: str) -> Search | None:
-    """The visible posts that match, newest first; None for a query with no words."""
-    wanted = wanted_words(query)
-    if not wanted:
+def search(
+    session, user, text_: str, filters: Filters, *, locale: str, order: str = "relevance"
+) -> Search | None:
+    """The visible posts that match, a page of threads at a time; None for a query with no
+    words."""
+    query = parse(text_)
+    if query is None:
         return None
     dialect = session.get_bind().dialect.name
-    tag_ids = _tags_named(session, query)
+    # A tag's label finds the tagged threads only when it is the whole query, without syntax.
+    plain = not query.excluded and all(isinstance(item, Word) for item in query.items())
+    tag_ids = _tags_named(session, text_) if plain else []
     if dialect == "sqlite":
-        match = _fts5_query(wanted, _indexed_terms(session, wanted))
+        match = _fts5_query(query, _indexed_terms(session, query))
     else:
-        match = _tsquery(wanted)
+        match = _tsquery(query)
     parameters = {
         "match": match,
         "tag_ids": tag_ids,
@@ -189,31 +202,45 @@ def search(session, user, query: str, filters: Filters, *, locale: str) -> Searc
         "until": _day_start(filters.until + timedelta(days=1)) if filters.until else None,
     }
     shape = tuple(bool(getattr(filters, name)) for name in _FILTERS)
-    page, count = _statements(policy.viewer(user), dialect, bool(tag_ids), shape, locale)
-    return Search(page, count, parameters)
+    reader = policy.viewer(user)
+    page, count = _statements(reader, dialect, bool(tag_ids), shape, locale, order)
+    return Search(page, count, parameters, query)
+
+
+# A thread tagged with the tag the query names ranks above every match of its words.
+_TAGGED_SCORE = -1e9
+_SCORE = {
+    # bm25() is negative, better the lower; the columns are title, body and words.
+    "sqlite": literal_column("bm25(search_index, 3.0, 1.0, 1.0)"),
+    # ts_rank_cd() is positive, better the higher: negated to sort the same way. Weights are
+    # {D, C, B, A}: words, unused, text, title; 1 divides by the log of the document's length,
+    # as bm25 weighs a match in a short text above one in a long text.
+    "postgresql": -func.ts_rank_cd(
+        literal_column("'{0.3, 0, 0.3, 1.0}'::float4[]"),
+        _search_document.c.terms,
+        func.to_tsquery("simple", bindparam("match")),
+        1,
+    ),
+}
+
+
+def _matching(statement: Select, dialect: str) -> Select:
+    if dialect == "sqlite":
+        return statement.join(_search_index, _search_index.c.rowid == _posts.c.id).where(
+            text("search_index MATCH :match")
+        )
+    return statement.join(_search_document, _search_document.c.post_id == _posts.c.id).where(
+        _search_document.c.terms.op("@@")(func.to_tsquery("simple", bindparam("match")))
+    )
 
 
 @lru_cache(maxsize=256)
 def _statements(
-    reader: policy.Viewer, dialect: str, by_tag_label: bool, shape: tuple, locale: str
+    reader: policy.Viewer, dialect: str, by_tag_label: bool, shape: tuple, locale: str, order: str
 ) -> tuple[Select, Select]:
-    statement = policy.visible_post_rows(reader)
-    # Ids grow with time, so newest first is by id, without sorting every match by date.
-    newest_first = _posts.c.id.desc()
-    if dialect == "sqlite" and not by_tag_label:
-        # The index itself walks its matches newest first, and a page stops after its twenty
-        # visible ones; `id IN (matches)` would first collect every match of a common word.
-        statement = statement.join(_search_index, _search_index.c.rowid == _posts.c.id).where(
-            _FTS5_MATCH
-        )
-        newest_first = _search_index.c.rowid.desc()
-    elif not by_tag_label:
-        statement = statement.where(_posts.c.id.in_(_MATCHING_IDS[dialect]))
-    else:
-        statement = statement.where(
-            or_(_posts.c.id.in_(_MATCHING_IDS[dialect]), _posts.c.id.in_(_TAGGED_OPENINGS))
-        )
-    statement = statement.where(_posts.c.status == "visible", _threads.c.removed.is_(False))
+    visible = policy.visible_post_rows(reader).where(
+        _posts.c.status == "visible", _threads.c.removed.is_(False)
+    )
     conditions = {
         "board": _boards.c.slug == bindparam("board"),
         "region": _boards.c.region_id == bindparam("region"),
@@ -229,23 +256,86 @@ def _statements(
     }
     for name, wanted in zip(_FILTERS, shape, strict=True):
         if wanted:
-            statement = statement.where(conditions[name])
-    counted = statement.limit(bindparam("count_limit")).subquery()
+            visible = visible.where(conditions[name])
+    matched = _matching(visible, dialect).with_only_columns(
+        _posts.c.id, _posts.c.thread_id, _SCORE[dialect].label("score")
+    )
+    if by_tag_label:
+        tagged = visible.where(
+            _posts.c.depth == 0,
+            _posts.c.thread_id.in_(
+                select(thread_tag.c.thread_id).where(
+                    thread_tag.c.tag_id.in_(bindparam("tag_ids", expanding=True))
+                )
+            ),
+        ).with_only_columns(_posts.c.id, _posts.c.thread_id, literal(_TAGGED_SCORE).label("score"))
+        either = union_all(matched, tagged).subquery()
+        matched = select(either.c.id, either.c.thread_id, func.min(either.c.score).label("score"))
+        matched = matched.group_by(either.c.id, either.c.thread_id)
+    matches = matched.cte("matches")
+    threads = (
+        select(
+            matches.c.thread_id,
+            func.min(matches.c.score).label("best"),
+            func.max(matches.c.id).label("newest"),
+            func.count().label("matching"),
+        )
+        .group_by(matches.c.thread_id)
+        .subquery()
+    )
+    if order == "newest":
+        thread_order = (threads.c.newest.desc(),)
+        post_order = (matches.c.id.desc(),)
+    else:
+        thread_order = (threads.c.best, threads.c.newest.desc())
+        post_order = (matches.c.score, matches.c.id.desc())
+    page_threads = (
+        select(threads)
+        .order_by(*thread_order, threads.c.thread_id)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+        .cte("page_threads")
+    )
+    ranked = (
+        select(
+            matches.c.id,
+            page_threads.c.thread_id,
+            page_threads.c.best,
+            page_threads.c.newest,
+            page_threads.c.matching,
+            func.row_number()
+            .over(partition_by=matches.c.thread_id, order_by=post_order)
+            .label("place"),
+        )
+        .join(page_threads, page_threads.c.thread_id == matches.c.thread_id)
+        .subquery()
+    )
+    if order == "newest":
+        page_order = (ranked.c.newest.desc(),)
+    else:
+        page_order = (ranked.c.best, ranked.c.newest.desc())
     page = (
-        statement.join(_authors, _authors.c.id == _posts.c.author_id)
-        .with_only_columns(
+        select(
             _posts.c.id,
             _posts.c.language,
             _posts.c.body_text,
             _posts.c.created_at,
+            ranked.c.thread_id,
+            ranked.c.matching,
             _threads.c.title,
+            _threads.c.language.label("title_language"),
             _authors.c.display_name.label("author_name"),
             _boards.c[f"name_{locale}"].label("board_name"),
         )
-        .order_by(newest_first)
-        .offset(bindparam("offset"))
-        .limit(bindparam("limit"))
+        .select_from(ranked)
+        .join(_posts, _posts.c.id == ranked.c.id)
+        .join(_threads, _threads.c.id == ranked.c.thread_id)
+        .join(_boards, _boards.c.id == _threads.c.board_id)
+        .join(_authors, _authors.c.id == _posts.c.author_id)
+        .where(ranked.c.place <= POSTS_PER_THREAD)
+        .order_by(*page_order, ranked.c.thread_id, ranked.c.place)
     )
+    counted = select(matches.c.thread_id).distinct().limit(bindparam("count_limit")).subquery()
     return page, select(func.count()).select_from(counted)
 
 
@@ -257,23 +347,31 @@ class Snippets:
     """Snippets of one query's results: short pieces of each text around its first match, with
     every matching word marked.
 
-    A word matches when one of its index terms in the post's language is one of the query's, or
-    begins with one of its prefixes: the rule the index applies. A results page makes twenty
-    snippets whose words repeat, so each word's verdict is worked out once a page.
+    A word matches when one of its index terms in the post's language is one of the query's
+    words' terms, or begins with one of their prefixes, or when it is a word of one of its
+    phrases: the rules the index applies. A results page makes up to sixty snippets whose words
+    repeat, so each word's verdict is worked out once a page.
     """
 
-    def __init__(self, query: str):
-        wanted = wanted_words(query)
-        self._terms = frozenset(term for word in wanted for term in word.terms)
-        self._prefixes = tuple(word.prefix for word in wanted if word.prefix)
+    def __init__(self, query: Query | None):
+        items = query.items() if query else []
+        found = [item for item in items if isinstance(item, Word)]
+        self._terms = frozenset(term for item in found for term in item.terms)
+        self._prefixes = tuple(item.prefix for item in found if item.prefix)
+        self._phrase_words = frozenset(
+            word for item in items if isinstance(item, Phrase) for word in item.words
+        )
         self._verdicts: dict[tuple[str, str], bool] = {}
 
     def _matches(self, word: str, language: str) -> bool:
         verdict = self._verdicts.get((word, language))
         if verdict is None:
             lowered = word.lower()
-            verdict = lowered.startswith(self._prefixes) or not self._terms.isdisjoint(
-                word_terms(lowered, language)
+            verdict = (
+                lowered.startswith(self._prefixes)
+                or lowered in self._phrase_words
+                or fold(lowered) in self._phrase_words
+                or not self._terms.isdisjoint(word_terms(lowered, language))
             )
             self._verdicts[word, language] = verdict
         return verdict
@@ -282,7 +380,7 @@ class Snippets:
         words = _WORD.finditer(text_)
         # Words are looked at up to the first match, then only within the snippet's window.
         first = None
-        if self._terms:
+        if self._terms or self._phrase_words:
             first = next((m for m in words if self._matches(m.group(0), language)), None)
         start = max(0, (first.start() if first else 0) - SNIPPET_RADIUS)
         end = start + 2 * SNIPPET_RADIUS + 40
@@ -303,4 +401,4 @@ class Snippets:
 
 def snippet(text_: str, query: str, language: str) -> Markup:
     """One snippet (Snippets makes a page of them)."""
-    return Snippets(query)(text_, language)
+    return Snippets(parse(query))(text_, language)

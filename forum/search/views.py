@@ -1,3 +1,4 @@
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
@@ -13,7 +14,7 @@ from forum.i18n import LANGUAGE_NAMES, current_locale, localized
 from forum.pagination import requested_page
 from forum.regions.models import Region
 from forum.regions.queries import region_id
-from forum.search.query import Filters, Snippets, search
+from forum.search.query import ORDERS, Filters, Snippets, search
 from forum.security import database_int
 from forum.tags.queries import tag_groups
 
@@ -48,6 +49,30 @@ def _boards_for_filter(reader: policy.Viewer):
     )
 
 
+@dataclass
+class ThreadEntry:
+    """A thread in the results, with its best-matching posts and their snippets."""
+
+    id: int
+    title: str
+    language: str
+    board_name: str
+    matching: int
+    posts: list = field(default_factory=list)
+
+
+def _thread_entries(rows, snippet: Snippets) -> list[ThreadEntry]:
+    entries: list[ThreadEntry] = []
+    for row in rows:
+        if not entries or entries[-1].id != row.thread_id:
+            entries.append(
+                ThreadEntry(row.thread_id, row.title, row.title_language, row.board_name,
+                            row.matching)
+            )  # fmt: skip
+        entries[-1].posts.append((row, snippet(row.body_text, row.language)))
+    return entries
+
+
 @bp.get("/search")
 @limiter.limit("60 per minute")
 def index():
@@ -61,8 +86,11 @@ def index():
         since=_date("since"),
         until=_date("until"),
     )
+    order = _choice(request.args.get("order"), ORDERS) or "relevance"
     results, page, total = [], None, 0
-    prepared = search(db.session, current_user, query, filters, locale=current_locale())
+    prepared = search(
+        db.session, current_user, query, filters, locale=current_locale(), order=order
+    )
     if prepared is not None:
         # Counting every match of a common word costs more than the page itself; past this
         # many, the page says "more than".
@@ -75,14 +103,14 @@ def index():
                 prepared.page,
                 {**prepared.parameters, "offset": page.offset, "limit": page.per_page},
             ).all()
-            snippet = Snippets(query)
-            results = [(post, snippet(post.body_text, post.language)) for post in posts]
+            results = _thread_entries(posts, Snippets(prepared.query))
     boards = db.session.execute(_boards_for_filter(policy.viewer(current_user))).all()
     regions = db.session.execute(_REGIONS).all()
     return render_template(
         "search/index.html",
         query=query,
         filters=filters,
+        order=order,
         results=results,
         page=page,
         searched=prepared is not None,
