@@ -49,13 +49,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict, workers: int = 2):
+def gunicorn(app: str, env: dict, workers: int = 2, *, started: list | None = None):
+    """Serves `app` until the block ends, yielding its address; the master's pid is appended
+    to `started` when given."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
          "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning", app],
         cwd=ROOT, env={**os.environ, **env},
     )  # fmt: skip
+    if started is not None:
+        started.append(process.pid)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:

@@ -102,6 +102,18 @@ def test_filters_combine(client, make):
     assert _titles(client, "kuntoutus", until="2000-01-01") == []
 
 
+def test_filters_follow_a_thread_moved_to_another_board(client, make):
+    first, second = make.board(slug="first"), make.board(slug="second")
+    staff = make.user(role="admin")
+    thread = make.thread(first, title="Moving", body="kuntoutus", language="fi")
+    make.reply(make.opening_post(thread), body="Kuntoutus jatkuu.", language="fi")
+    moderation.move_thread(thread, by=staff, to=second)
+    assert _titles(client, "kuntoutus", board="first") == []
+    assert _titles(client, "kuntoutus", board="second") == ["Moving"]
+    page = client.get("/search", query_string={"q": "kuntoutus", "board": "second"}).text
+    assert "2 matching messages" in page
+
+
 def test_rebuild_command_restores_a_lost_index(app, client, make):
     from sqlalchemy import text
 

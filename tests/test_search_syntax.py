@@ -97,3 +97,30 @@ def test_the_count_is_of_threads(client, make):
         thread = make.thread(title=f"Counted {number}", body="Työkokeilu.", language="fi")
         make.reply(make.opening_post(thread), body="Työkokeilu taas.", language="fi")
     assert "3 threads found" in client.get("/search", query_string={"q": "työkokeilu"}).text
+
+
+@pytest.fixture
+def few_candidates(monkeypatch):
+    from forum.search import query
+
+    monkeypatch.setattr(query, "CANDIDATES", 3)
+    query._statements.cache_clear()
+    yield
+    query._statements.cache_clear()
+
+
+def test_a_word_in_very_many_posts_is_ranked_among_its_newest_matches(client, make, few_candidates):
+    for number in range(5):
+        make.thread(title=f"Many {number}", body="Työkokeilu jatkuu.", language="fi")
+    page = client.get("/search", query_string={"q": "työkokeilu"}).text
+    assert "3 threads found" in page and "the newest 3 matching messages" in page
+    assert sorted(_titles(client, "työkokeilu")) == ["Many 2", "Many 3", "Many 4"]
+    narrowed = client.get("/search", query_string={"q": "työkokeilu", "until": "2000-01-01"}).text
+    assert "newest 3 matching" not in narrowed
+
+
+def test_a_page_past_the_last_is_not_found(client, make):
+    make.thread(title="Only", body="Työkokeilu.", language="fi")
+    assert client.get("/search", query_string={"q": "työkokeilu", "page": 2}).status_code == 404
+    assert client.get("/search", query_string={"q": "työkokeilu", "page": 0}).status_code == 404
+    assert client.get("/search", query_string={"q": "lomautus", "page": 1}).status_code == 200

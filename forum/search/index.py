@@ -3,12 +3,19 @@
 SQLite indexes with an FTS5 table, PostgreSQL with a tsvector column under a GIN index; both hold
 the same document of each post (forum.search.text.Document): the title's terms (FTS5's `title`
 column, weight A), the text's terms (`body`, B) and the words in order (`words`, D), which only
-quoted phrases are matched against. On SQLite every term also goes into `search_term`, a plain
-table of the index's vocabulary, where a query finds which terms a prefix stands for
-(forum.search.query). Terms stay there when their last post goes: an unused term costs a query
-nothing, and the table is rebuilt with the index. Only visible posts are indexed: hiding or deleting
-a post takes it out at once, and restoring it puts it back. Earlier versions of edited posts are
-never indexed, so purging one needs no index change.
+quoted phrases are matched against, and its facets (language, author, board), which filters are.
+A filter asked of the index is answered with the words, where a condition on the post's row was
+asked of every match in turn. On PostgreSQL the words and facets are lexemes marked with "=" and
+"#", so that a term query never meets them and the GIN index answers it without reading a
+document (a query restricted to weights A and B would read every match's tsvector again).
+Moving a thread to another board indexes its posts again, for their board facet.
+
+On SQLite every term also goes into `search_term`, a plain table of the index's vocabulary, where
+a query finds which terms a prefix stands for (forum.search.query). Terms stay there when their
+last post goes: an unused term costs a query nothing, and the table is rebuilt with the index.
+Only visible posts are indexed: hiding or deleting a post takes it out at once, and restoring it
+puts it back. Earlier versions of edited posts are never indexed, so purging one needs no index
+change.
 """
 
 from sqlalchemy import event, inspect, select, text
@@ -27,13 +34,14 @@ def is_index_table(name: str) -> bool:
 
 _INSERT_DOCUMENT = {
     "sqlite": text(
-        "INSERT INTO search_index (rowid, title, body, words) VALUES (:id, :title, :body, :words)"
+        "INSERT INTO search_index (rowid, title, body, words, facets)"
+        " VALUES (:id, :title, :body, :words, :facets)"
     ),
     "postgresql": text(
         "INSERT INTO search_document (post_id, terms) VALUES (:id,"
         " setweight(to_tsvector('simple', :title), 'A')"
         " || setweight(to_tsvector('simple', :body), 'B')"
-        " || setweight(to_tsvector('simple', :words), 'D'))"
+        " || setweight(CAST(:words AS tsvector), 'D') || CAST(:facets AS tsvector))"
     ),
 }
 _DELETE_DOCUMENT = {
@@ -43,12 +51,29 @@ _DELETE_DOCUMENT = {
 _INSERT_TERM = text("INSERT OR IGNORE INTO search_term (term) VALUES (:term)")
 
 
+# PostgreSQL keeps positions up to this one; later words share it.
+_LAST_POSITION = 16383
+
+
+def _marked_words(words: str) -> str:
+    """A tsvector's text of the words in order, each marked with "=" (letters and digits only,
+    so quoting needs no escapes)."""
+    return " ".join(
+        f"'={word}':{min(position, _LAST_POSITION)}"
+        for position, word in enumerate(words.split(), start=1)
+    )
+
+
 def _write(connection, post_id: int, indexed: Document | None) -> None:
     dialect = connection.dialect.name
     connection.execute(_DELETE_DOCUMENT[dialect], {"id": post_id})
     if indexed is None:
         return
-    connection.execute(_INSERT_DOCUMENT[dialect], {"id": post_id, **indexed._asdict()})
+    values = indexed._asdict()
+    if dialect == "postgresql":
+        values["words"] = _marked_words(indexed.words)
+        values["facets"] = " ".join(f"'#{facet}'" for facet in indexed.facets.split())
+    connection.execute(_INSERT_DOCUMENT[dialect], {"id": post_id, **values})
     terms = {*indexed.title.split(), *indexed.body.split()}
     if dialect == "sqlite" and terms:
         connection.execute(_INSERT_TERM, [{"term": term} for term in terms])
@@ -66,28 +91,39 @@ def _after_flush(session, _context) -> None:
             obj in session.new or _changed(obj, "body_text", "status", "language")
         ):
             posts[obj.id] = obj
-    retitled = [obj for obj in session.dirty if isinstance(obj, Thread) and _changed(obj, "title")]
-    if not posts and not retitled:
+    retitled, moved = [], []
+    for obj in session.dirty:
+        if isinstance(obj, Thread):
+            if _changed(obj, "title"):
+                retitled.append(obj.id)
+            if _changed(obj, "board_id"):
+                moved.append(obj.id)
+    if not posts and not retitled and not moved:
         return
     connection = session.connection()
-    for thread in retitled:
-        opening = session.scalar(select(Post).where(Post.thread_id == thread.id, Post.depth == 0))
+    for thread_id in retitled:
+        opening = session.scalar(select(Post).where(Post.thread_id == thread_id, Post.depth == 0))
         if opening is not None:
             posts[opening.id] = opening
+    if moved:
+        for post in session.scalars(select(Post).where(Post.thread_id.in_(moved))):
+            posts[post.id] = post
     for post in posts.values():
-        title = None
-        if post.depth == 0:
-            thread = session.get(Thread, post.thread_id)
-            title = thread.title if thread is not None else None
+        thread = session.get(Thread, post.thread_id)
         indexed = None
-        if post.status == "visible":
-            indexed = document(title, post.body_text, post.language)
+        if post.status == "visible" and thread is not None:
+            title = thread.title if post.depth == 0 else None
+            indexed = document(
+                title, post.body_text, post.language,
+                author_id=post.author_id, board_id=thread.board_id,
+            )  # fmt: skip
         _write(connection, post.id, indexed)
 
 
 # Plain SQL over the columns the index reads, so that a migration can rebuild with it too.
 _VISIBLE_POSTS = text(
-    "SELECT post.id, post.depth, post.body_text, post.language, thread.title"
+    "SELECT post.id, post.depth, post.body_text, post.language, post.author_id,"
+    " thread.title, thread.board_id"
     " FROM post JOIN thread ON thread.id = post.thread_id"
     " WHERE post.id > :after AND post.status = 'visible' ORDER BY post.id LIMIT :batch"
 )
@@ -107,7 +143,10 @@ def rebuild(connection, *, batch: int = 1000) -> int:
             return count
         for row in rows:
             title = row.title if row.depth == 0 else None
-            _write(connection, row.id, document(title, row.body_text, row.language))
+            indexed = document(
+                title, row.body_text, row.language, author_id=row.author_id, board_id=row.board_id
+            )
+            _write(connection, row.id, indexed)
         count += len(rows)
         last_id = rows[-1].id
 

@@ -143,18 +143,26 @@ def document_terms(text: str, language: str) -> str:
 
 class Document(NamedTuple):
     """What the index holds of a post: its thread's title's terms (opening posts only), its
-    text's terms, and its words as written, in order and without diacritics, for phrases."""
+    text's terms, its words as written, in order and without diacritics, for phrases, and its
+    facets: the language, author and board a search may be filtered by (facet())."""
 
     title: str
     body: str
     words: str
+    facets: str
 
 
-def document(title: str | None, body: str, language: str) -> Document:
+def facet(kind: str, value) -> str:
+    """One facet's token: "lsv" for the language sv, "a42" for author 42, "b3" for board 3."""
+    return f"{kind}{value}"
+
+
+def document(title: str | None, body: str, language: str, *, author_id: int, board_id: int):
     return Document(
         document_terms(title, language) if title else "",
         document_terms(body, language),
         " ".join(fold(word) for word in words(f"{title}\n{body}" if title else body)),
+        " ".join([facet("l", language), facet("a", author_id), facet("b", board_id)]),
     )
 
 

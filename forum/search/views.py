@@ -22,7 +22,6 @@ bp = Blueprint("search", __name__)
 
 RESULTS_PER_PAGE = 20
 QUERY_MAX_LENGTH = 200
-COUNT_LIMIT = 1000
 
 
 def _date(name: str) -> date | None:
@@ -87,23 +86,23 @@ def index():
         until=_date("until"),
     )
     order = _choice(request.args.get("order"), ORDERS) or "relevance"
-    results, page, total = [], None, 0
+    results, page, total, capped = [], None, 0, False
     prepared = search(
         db.session, current_user, query, filters, locale=current_locale(), order=order
     )
     if prepared is not None:
-        # Counting every match of a common word costs more than the page itself; past this
-        # many, the page says "more than".
-        total = db.session.execute(
-            prepared.count, {**prepared.parameters, "count_limit": COUNT_LIMIT + 1}
-        ).scalar_one()
-        page = requested_page(min(total, COUNT_LIMIT), RESULTS_PER_PAGE) if total else None
-        if page:
-            posts = db.session.execute(
-                prepared.page,
-                {**prepared.parameters, "offset": page.offset, "limit": page.per_page},
-            ).all()
-            results = _thread_entries(posts, Snippets(prepared.query))
+        number = max(1, request.args.get("page", 1, type=database_int))
+        rows = db.session.execute(
+            prepared.page,
+            {**prepared.parameters, "offset": (number - 1) * RESULTS_PER_PAGE,
+             "limit": RESULTS_PER_PAGE},
+        ).all()  # fmt: skip
+        if rows:
+            total, capped = rows[0].threads_found, rows[0].capped
+        elif number > 1:  # past the last page, or nothing found: requested_page tells which
+            total, capped = db.session.execute(prepared.count, prepared.parameters).one()
+        page = requested_page(total, RESULTS_PER_PAGE) if total else None
+        results = _thread_entries(rows, Snippets(prepared.query))
     boards = db.session.execute(_boards_for_filter(policy.viewer(current_user))).all()
     regions = db.session.execute(_REGIONS).all()
     return render_template(
@@ -114,8 +113,8 @@ def index():
         results=results,
         page=page,
         searched=prepared is not None,
-        more_than=total > COUNT_LIMIT,
-        count_limit=COUNT_LIMIT,
+        more_than=bool(capped),
+        candidates=prepared.candidates if prepared else 0,
         boards=[(board.slug, localized(board, "name")) for board in boards],
         regions=[(region.id, localized(region, "name")) for region in regions],
         tags=[
