@@ -94,21 +94,12 @@ class Lexicon:
         found = self._trie.get(word)
         return found[0].decode() if found else None
 
-    def __contains__(self, word: str) -> bool:
-        return word in self._trie
-
 
 @cache
 def lexicon(language: str) -> Lexicon:
     trie = marisa_trie.BytesTrie()
     trie.mmap(str(ensure_built() / f"{language}.marisa"))
     return Lexicon(trie)
-
-
-def open_all() -> None:
-    """Build the tries if this host has none yet and map every language's (gunicorn.conf.py)."""
-    for language in SUPPORTED_LOCALES:
-        lexicon(language)
 
 
 if __name__ == "__main__":
