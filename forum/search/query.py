@@ -250,6 +250,8 @@ _TAGGED_SCORE = -1e9
 # every one of them scored, joined and grouped before the first page (a word in all 101,000
 # posts of the large data set took 1.2 s on SQLite). A rarer query is ranked whole.
 CANDIDATES = 2000
+# Threads tagged with the tag a query names come first: the newest this many of them.
+TAGGED_CANDIDATES = 200
 _TSQUERY = cast(bindparam("match"), TSQUERY)
 
 
@@ -315,15 +317,17 @@ def _statements(
             visible = visible.where(conditions[name])
     matched = _candidates(visible, dialect)
     if by_tag_label:
+        # The tag's newest threads first, then their openings: joining every tagged thread to
+        # its board before sorting grew with the forum (a tag on 2,000 threads, 23 ms).
+        newest_tagged = (
+            select(thread_tag.c.thread_id)
+            .where(thread_tag.c.tag_id.in_(bindparam("tag_ids", expanding=True)))
+            .order_by(thread_tag.c.thread_id.desc())
+            .limit(TAGGED_CANDIDATES)
+        )
         tagged = visible.where(
-            _posts.c.depth == 0,
-            _posts.c.thread_id.in_(
-                select(thread_tag.c.thread_id).where(
-                    thread_tag.c.tag_id.in_(bindparam("tag_ids", expanding=True))
-                )
-            ),
+            _posts.c.depth == 0, _posts.c.thread_id.in_(newest_tagged)
         ).with_only_columns(_posts.c.id, _posts.c.thread_id, literal(_TAGGED_SCORE).label("score"))
-        tagged = tagged.order_by(_posts.c.id.desc()).limit(CANDIDATES)
         either = union_all(*(select(part.subquery()) for part in (matched, tagged))).subquery()
         matched = select(either.c.id, either.c.thread_id, func.min(either.c.score).label("score"))
         matched = matched.group_by(either.c.id, either.c.thread_id)
