@@ -2,7 +2,7 @@
 that follows every change."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from forum.extensions import db
 from forum.moderation import actions as moderation
@@ -228,3 +228,10 @@ def test_the_region_filter_takes_a_regions_slug_as_well_as_its_id(client, make):
         make.thread(board, title=title, body="kuntoutus", author=make.user(region=region))
     for region in (north.id, north.slug):
         assert _titles(client, "kuntoutus", region=region) == ["North kuntoutus"], region
+
+
+def test_postgresql_plans_each_statement_for_its_own_parameters(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's plan cache")
+    # A generic plan, made once for any parameters, read every match of a search.
+    assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
