@@ -277,3 +277,15 @@ def test_a_description_too_dense_to_render_is_refused_with_the_text_kept(client,
     board = db.session.scalar(select(Thread.board_id).where(Thread.id == event.thread_id))
     made = post_form(client, "/staff/events/new", {**form, "board": str(board)})
     assert made.status_code == 422 and "[" * 1000 in made.text
+
+
+def test_a_public_events_discussion_is_linked_only_for_those_who_may_read_it(
+    client, make, programme
+):
+    people, _events, _home, _group = programme
+    event = actions.schedule(_details("Avoin tilaisuus", audience="public"), by=people["admin"],
+                             board=make.board(visibility="members"))  # fmt: skip
+    link = f'href="/threads/{event.thread_id}"'
+    assert link not in client.get(f"/events/{event.id}").text
+    Auth(client).login("jasen@example.fi")
+    assert link in client.get(f"/events/{event.id}").text

@@ -78,8 +78,12 @@ def index():
 def show(event_id: int):
     event = policy.get_event_or_404(event_id, current_user)
     mine = queries.registration_of(event, current_user) if current_user.is_authenticated else None
+    # A public event may be discussed on a narrower board: its link only for those who read it.
+    discussion = event.thread if event.thread_id else None
+    readable = discussion is not None and policy.can(current_user, "thread.view", discussion)
     return render_template(
         "events/show.html", event=event, registration=mine, form=ForumForm(),
+        discussion_id=discussion.id if readable else None,
         taken=queries.places_taken([event.id]).get(event.id, 0),
         queue_place=actions.waiting_position(event, current_user) if mine else None,
     )  # fmt: skip
