@@ -17,7 +17,7 @@ run: export FORUM_BASE_URL ?= http://$(HOST):$(PORT)
 run: install translations migrate
 	$(FLASK) seed-demo --if-empty
 	@# The job worker beside the server, stopped with it; mail lands in instance/mail/.
-	$(BIN)/huey_consumer forum.jobs.huey --workers 1 --logfile instance/worker.log & \
+	$(BIN)/forum-worker --workers 1 --logfile instance/worker.log & \
 	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT) --without-threads
 

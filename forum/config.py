@@ -20,7 +20,7 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def _env_flag(name: str, default: bool) -> bool:
+def env_flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
         return default
@@ -74,7 +74,7 @@ def engine_options(database_uri: str) -> dict:
 def build_config(instance_path: Path) -> dict:
     # Set by `make run` alone: the development server on this machine, over plain HTTP.
     # Everything else is production, whatever its database.
-    development = _env_flag("FORUM_DEVELOPMENT", False)
+    development = env_flag("FORUM_DEVELOPMENT", False)
     database_url = os.environ.get("DATABASE_URL")
     if database_url is None:
         database_url = f"sqlite:///{instance_path / 'forum.sqlite3'}"
@@ -112,7 +112,7 @@ def build_config(instance_path: Path) -> dict:
         # no request fails for it (docs/deployment.md, "What happens when a part fails").
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
-        "RATELIMIT_ENABLED": _env_flag("FORUM_RATELIMIT_ENABLED", True),
+        "RATELIMIT_ENABLED": env_flag("FORUM_RATELIMIT_ENABLED", True),
         # Where links in e-mail point: the site's own address, never a request's Host.
         "FORUM_BASE_URL": os.environ.get(
             "FORUM_BASE_URL", "http://127.0.0.1:5000" if development else ""
@@ -122,7 +122,7 @@ def build_config(instance_path: Path) -> dict:
         "FORUM_PRIVACY_CONTACT": os.environ.get("FORUM_PRIVACY_CONTACT", ""),
         "FORUM_BACKUPS_KEPT_DAYS": int(os.environ.get("FORUM_BACKUPS_KEPT_DAYS", "30")),
         # Logs: JSON lines (forum.logs) unless the development server's terminal reads them.
-        "FORUM_LOG_JSON": _env_flag("FORUM_LOG_JSON", not development),
+        "FORUM_LOG_JSON": env_flag("FORUM_LOG_JSON", not development),
         "FORUM_LOG_LEVEL": os.environ.get("FORUM_LOG_LEVEL", "INFO"),
         # /metrics answers a scraper that sends this as its bearer token; unset, no one.
         "FORUM_METRICS_TOKEN": os.environ.get("FORUM_METRICS_TOKEN", ""),
@@ -133,8 +133,8 @@ def build_config(instance_path: Path) -> dict:
         # SMTP (Flask-Mail); without MAIL_SERVER, mail is written to instance/mail/ as .eml.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
-        "MAIL_USE_TLS": _env_flag("MAIL_USE_TLS", False),
-        "MAIL_USE_SSL": _env_flag("MAIL_USE_SSL", False),
+        "MAIL_USE_TLS": env_flag("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": env_flag("MAIL_USE_SSL", False),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         # Sent for real in tests too (Flask-Mail would suppress sending when TESTING is on):

@@ -1,6 +1,6 @@
 """The job worker: huey's instance, the tasks, and their schedule. The worker's entry point:
 
-    huey_consumer forum.jobs.huey
+    forum-worker  (forum/worker.py: huey's consumer with the forum's logging)
 
 `make run` starts one beside the development server. An action writes rows (an outbox message)
 in its own transaction; when that transaction commits, a task to deliver them is queued, and a

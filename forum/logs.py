@@ -53,6 +53,8 @@ def configure(*, json: bool = True, level: str = "INFO", stream=None) -> None:
         logger.handlers = []
         logger.propagate = True
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    # Which of its plugins Alembic set up, on every start of every process: noise.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     logging.captureWarnings(True)
     structlog.configure(
         processors=[*_SHARED, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],

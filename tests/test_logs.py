@@ -105,3 +105,34 @@ def test_a_request_id_from_the_proxy_is_kept_and_sent_back(client, captured):
     assert line["request_id"] == "lb-1234.abc" and line["route"] == "/healthz"
     odd = client.get("/healthz", headers={"X-Request-ID": "<script>"})
     assert re.fullmatch(r"[0-9a-f]{32}", odd.headers["X-Request-ID"])
+
+
+def test_the_job_worker_logs_json_from_its_first_line(database_url, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    log = tmp_path / "worker.log"
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "worker-logs",
+           "FORUM_DEVELOPMENT": "1", "FORUM_LOG_JSON": "1",
+           "FORUM_JOBS_URL": f"sqlite:///{tmp_path / 'jobs.db'}"}  # fmt: skip
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "forum.worker", "--workers", "1", "--logfile", str(log)],
+        cwd=Path(__file__).resolve().parent.parent, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and "consumer" not in (
+            log.read_text() if log.exists() else ""
+        ):
+            assert worker.poll() is None, "the worker stopped"
+            time.sleep(0.2)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=15)
+    lines = log.read_text().splitlines()
+    assert any("Huey consumer started" in line for line in lines), lines
+    assert all(json.loads(line)["event"] for line in lines), lines

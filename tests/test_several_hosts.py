@@ -31,8 +31,7 @@ WRITERS = 50
 def job_worker(env: dict):
     """A huey consumer (the job worker) with `env`, stopped at the end of the block."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "huey.bin.huey_consumer", "forum.jobs.huey", "--workers", "2",
-         "--quiet"],
+        [sys.executable, "-m", "forum.worker", "--workers", "2", "--quiet"],
         cwd=ROOT, env={**os.environ, **env},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
