@@ -247,8 +247,8 @@ def search(
 # A thread tagged with the tag the query names ranks above every match of its words.
 _TAGGED_SCORE = -1e9
 # Ranking reads the newest this many matching posts at most: a word in most posts would have
-# every one of them scored, joined and grouped before the first page (a word in all 101,000
-# posts of the large data set took 1.2 s on SQLite). A rarer query is ranked whole.
+# every one of them scored, joined and grouped before the first page (FTS5 alone took 102 ms to
+# score a word's 100,000 posts in the large data set). A rarer query is ranked whole.
 CANDIDATES = 2000
 # Threads tagged with the tag a query names come first: the newest this many of them.
 TAGGED_CANDIDATES = 200
@@ -259,8 +259,8 @@ def _candidates(visible: Select, dialect: str) -> Select:
     """The newest CANDIDATES matching posts, with their score (better the lower)."""
     if dialect == "sqlite":
         # The index walks its matches newest first, so a page stops after its candidates, and
-        # bm25() (negative, better the lower; columns title, body, words, facets) is worked out only
-        # for those.
+        # bm25() (negative, better the lower; columns title, body, words, facets) is worked out
+        # only for those.
         return (
             visible.join(_search_index, _search_index.c.rowid == _posts.c.id)
             .where(text("search_index MATCH :match"))
