@@ -31,6 +31,9 @@ _THEIR_OWN = ("gunicorn", "gunicorn.error", "gunicorn.access", "huey", "huey.con
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 _log = structlog.get_logger("forum.requests")
+# Set by a process that set up logging before it made the app: the job worker, whose --logfile
+# the app would otherwise replace with standard error on the worker's first task.
+configured_before_app = False
 
 
 def configure(*, json: bool = True, level: str = "INFO", stream=None) -> None:
@@ -67,7 +70,7 @@ def configure(*, json: bool = True, level: str = "INFO", stream=None) -> None:
 def init_app(app) -> None:
     """A request id for each request (bound to every line it logs, and sent back as
     X-Request-ID), and one line when it ends. The tests configure logging themselves."""
-    if not app.config.get("TESTING"):
+    if not app.config.get("TESTING") and not configured_before_app:
         configure(json=app.config["FORUM_LOG_JSON"], level=app.config["FORUM_LOG_LEVEL"])
 
     @app.before_request

@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> None:
         level=os.environ.get("FORUM_LOG_LEVEL", "INFO"),
         stream=open(config.logfile, "a") if config.logfile else None,  # noqa: SIM115 - the worker's life
     )
+    logs.configured_before_app = True
     logging.getLogger("huey").setLevel(config.loglevel)  # its --quiet and --verbose
     from forum.jobs import huey
 
