@@ -1,7 +1,7 @@
 """The job worker's command, `forum-worker [huey_consumer's options]`: huey's consumer of
-forum.jobs.huey, its every line one JSON object of the forum's logging (forum.logs) from the
-first. huey's own `huey_consumer` writes its start in a format of its own, before the worker's
-first task makes the app that sets up the forum's logging.
+forum.jobs.huey, its every line in the forum's logging (forum.logs: JSON lines outside `make
+run`) from the first. huey's own `huey_consumer` writes its start in a format of its own, before
+the worker's first task makes the app that sets up the forum's logging.
 """
 
 import logging
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     logs.configured_before_app = True
     logging.getLogger("huey").setLevel(config.loglevel)  # its --quiet and --verbose
-    from forum.jobs import huey
+    from forum.jobs import huey  # after logging is set up: the import makes the queue
 
     huey.create_consumer(**config.values).run()
 
