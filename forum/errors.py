@@ -75,7 +75,7 @@ def _database_unavailable(error):
     try:
         db.session.rollback()
     except DBAPIError:
-        db.session.invalidate()
+        db.session().invalidate()
     g._login_user = AnonymousUserMixin()  # what Flask-Login reads for current_user
     page, status = _render(503)
     return page, status, {"Retry-After": "5"}
@@ -90,7 +90,7 @@ def init_app(app) -> None:
         try:
             db.session.close()
         except DBAPIError:
-            db.session.invalidate()
+            db.session().invalidate()
 
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(InterfaceError, _database_unavailable)

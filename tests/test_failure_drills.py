@@ -34,6 +34,24 @@ def test_without_its_database_the_forum_answers_a_translated_503_with_the_text_k
     assert "Pitkä teksti, joka ei katoa." in sent.text
 
 
+def test_a_connection_the_database_dropped_while_closing_is_let_go_not_a_500(client, monkeypatch):
+    """The PostgreSQL restart drill saw a request answered, then failing its closing rollback
+    on a connection the server had ended: the connection is invalidated instead."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    close, failed = Session.close, []
+
+    def dropped(session):
+        if not failed:
+            failed.append(session)
+            raise OperationalError("ROLLBACK", {}, Exception("terminating connection"))
+        return close(session)
+
+    monkeypatch.setattr(Session, "close", dropped)
+    assert client.get("/").status_code == 200 and failed
+
+
 def test_without_redis_pages_and_sign_in_keep_working_with_limits_in_each_process(
     database_url, make
 ):
