@@ -114,6 +114,31 @@ def test_filters_follow_a_thread_moved_to_another_board(client, make):
     assert "2 matching messages" in page
 
 
+def test_tag_filter_follows_a_thread_retagged_and_tags_merged(client, make):
+    from forum.tags import actions as tag_actions
+
+    admin = make.user(role="admin")
+    nuoret, tyokokeilu, palkkatuki = (
+        db.session.scalar(select(Tag).where(Tag.slug == slug))
+        for slug in ("nuoret", "tyokokeilu", "palkkatuki")
+    )
+    thread = make.thread(title="Retagged", body="kuntoutus", language="fi", tags=[nuoret])
+    make.reply(make.opening_post(thread), body="Kuntoutus jatkuu.", language="fi")
+    make.thread(title="Untagged", body="kuntoutus", language="fi")
+    assert _titles(client, "kuntoutus", tag="nuoret") == ["Retagged"]
+
+    tag_actions.set_thread_tags(thread, [tyokokeilu], by=admin)
+    assert _titles(client, "kuntoutus", tag="nuoret") == []
+    assert _titles(client, "kuntoutus", tag="tyokokeilu") == ["Retagged"]
+    page = client.get("/search", query_string={"q": "kuntoutus", "tag": "tyokokeilu"}).text
+    assert "2 matching messages" in page
+
+    tag_actions.merge_tag(tyokokeilu, palkkatuki, by=admin, reason="One practice")
+    assert _titles(client, "kuntoutus", tag="palkkatuki") == ["Retagged"]
+    assert _titles(client, "kuntoutus", tag="tyokokeilu") == []
+    assert _titles(client, "kuntoutus", tag="no-such-tag") == []
+
+
 def test_rebuild_command_restores_a_lost_index(app, client, make):
     from sqlalchemy import text
 

@@ -100,7 +100,7 @@ def _on_thread_counted(_sender, *, thread_id: int, board_id: int, removed: bool,
     count_practice(thread_id, board_id, removed=removed, sign=sign)
 
 
-def _on_tags_merged(_sender, *, source_slug: str, target_slug: str) -> None:
+def _on_tags_merged(_sender, *, source_slug: str, target_slug: str, **_threads) -> None:
     recount(tag_slugs=[source_slug, target_slug])
 
 

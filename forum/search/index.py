@@ -3,12 +3,14 @@
 SQLite indexes with an FTS5 table, PostgreSQL with a tsvector column under a GIN index; both hold
 the same document of each post (forum.search.text.Document): the title's terms (FTS5's `title`
 column, weight A), the text's terms (`body`, B) and the words in order (`words`, D), which only
-quoted phrases are matched against, and its facets (language, author, board), which filters are.
+quoted phrases are matched against, and its facets (language, author, board, the thread's tags),
+which filters are.
 A filter asked of the index is answered with the words, where a condition on the post's row was
 asked of every match in turn. On PostgreSQL the words and facets are lexemes marked with "=" and
 "#", so that a term query never meets them and the GIN index answers it without reading a
 document (a query restricted to weights A and B would read every match's tsvector again).
-Moving a thread to another board indexes its posts again, for their board facet.
+Moving a thread to another board, changing its tags or merging one of its tags into another
+indexes its posts again, for their facets.
 
 On SQLite every term also goes into `search_term`, a plain table of the index's vocabulary, where
 a query finds which terms a prefix stands for (forum.search.query). Terms stay there when their
@@ -18,10 +20,12 @@ puts it back. Earlier versions of edited posts are never indexed, so purging one
 change.
 """
 
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import bindparam, event, inspect, select, text
 from sqlalchemy.orm import Session
 
+from forum.extensions import db
 from forum.search.text import Document, document
+from forum.tags.signals import tags_merged
 from forum.threads.models import Post, Thread
 
 # Names of the index's own tables: not part of the models, so Alembic's comparisons skip them.
@@ -91,42 +95,87 @@ def _after_flush(session, _context) -> None:
             obj in session.new or _changed(obj, "body_text", "status", "language")
         ):
             posts[obj.id] = obj
-    retitled, moved = [], []
+    retitled, refaceted = [], []
     for obj in session.dirty:
         if isinstance(obj, Thread):
             if _changed(obj, "title"):
                 retitled.append(obj.id)
-            if _changed(obj, "board_id"):
-                moved.append(obj.id)
-    if not posts and not retitled and not moved:
+            if _changed(obj, "board_id", "tags"):
+                refaceted.append(obj.id)
+    if not posts and not retitled and not refaceted:
         return
-    connection = session.connection()
     for thread_id in retitled:
         opening = session.scalar(select(Post).where(Post.thread_id == thread_id, Post.depth == 0))
         if opening is not None:
             posts[opening.id] = opening
-    if moved:
-        for post in session.scalars(select(Post).where(Post.thread_id.in_(moved))):
+    if refaceted:
+        for post in session.scalars(select(Post).where(Post.thread_id.in_(refaceted))):
             posts[post.id] = post
+    connection = session.connection()
+    tags = _thread_tags(connection, {post.thread_id for post in posts.values()})
     for post in posts.values():
         thread = session.get(Thread, post.thread_id)
         indexed = None
         if post.status == "visible" and thread is not None:
             title = thread.title if post.depth == 0 else None
             indexed = document(
-                title, post.body_text, post.language,
-                author_id=post.author_id, board_id=thread.board_id,
+                title, post.body_text, post.language, author_id=post.author_id,
+                board_id=thread.board_id, tag_ids=tags.get(thread.id, ()),
             )  # fmt: skip
         _write(connection, post.id, indexed)
 
 
+def _on_tags_merged(_sender, *, thread_ids: list[int], **_slugs) -> None:
+    """A merge moves tags by plain statements, which no flush sees: its threads' posts are
+    indexed again for their tag facets."""
+    if thread_ids:
+        reindex_threads(db.session.connection(), thread_ids)
+
+
 # Plain SQL over the columns the index reads, so that a migration can rebuild with it too.
-_VISIBLE_POSTS = text(
-    "SELECT post.id, post.depth, post.body_text, post.language, post.author_id,"
-    " thread.title, thread.board_id"
-    " FROM post JOIN thread ON thread.id = post.thread_id"
-    " WHERE post.id > :after AND post.status = 'visible' ORDER BY post.id LIMIT :batch"
+_THREAD_TAGS = text(
+    "SELECT thread_id, tag_id FROM thread_tag WHERE thread_id IN :threads"
+).bindparams(bindparam("threads", expanding=True))
+_VISIBLE_POSTS = (
+    "SELECT post.id, post.depth, post.body_text, post.language, post.author_id, post.thread_id,"
+    " thread.title, thread.board_id FROM post JOIN thread ON thread.id = post.thread_id"
+    " WHERE post.id > :after AND post.status = 'visible'"
 )
+_ALL_VISIBLE_POSTS = text(_VISIBLE_POSTS + " ORDER BY post.id LIMIT :batch")
+_THREADS_VISIBLE_POSTS = text(
+    _VISIBLE_POSTS + " AND post.thread_id IN :threads ORDER BY post.id LIMIT :batch"
+).bindparams(bindparam("threads", expanding=True))
+
+
+def _thread_tags(connection, thread_ids) -> dict[int, list[int]]:
+    tags: dict[int, list[int]] = {}
+    if thread_ids:
+        for thread_id, tag_id in connection.execute(_THREAD_TAGS, {"threads": list(thread_ids)}):
+            tags.setdefault(thread_id, []).append(tag_id)
+    return tags
+
+
+def _index_batches(connection, statement, parameters: dict, batch: int) -> int:
+    count, last_id = 0, 0
+    while True:
+        rows = connection.execute(statement, {**parameters, "after": last_id, "batch": batch}).all()
+        if not rows:
+            return count
+        tags = _thread_tags(connection, {row.thread_id for row in rows})
+        for row in rows:
+            title = row.title if row.depth == 0 else None
+            indexed = document(
+                title, row.body_text, row.language, author_id=row.author_id,
+                board_id=row.board_id, tag_ids=tags.get(row.thread_id, ()),
+            )  # fmt: skip
+            _write(connection, row.id, indexed)
+        count += len(rows)
+        last_id = rows[-1].id
+
+
+def reindex_threads(connection, thread_ids: list[int], *, batch: int = 1000) -> int:
+    """Index the visible posts of these threads again; returns how many were indexed."""
+    return _index_batches(connection, _THREADS_VISIBLE_POSTS, {"threads": thread_ids}, batch)
 
 
 def rebuild(connection, *, batch: int = 1000) -> int:
@@ -136,21 +185,10 @@ def rebuild(connection, *, batch: int = 1000) -> int:
         connection.execute(text("DELETE FROM search_term"))
     else:
         connection.execute(text("DELETE FROM search_document"))
-    count, last_id = 0, 0
-    while True:
-        rows = connection.execute(_VISIBLE_POSTS, {"after": last_id, "batch": batch}).all()
-        if not rows:
-            return count
-        for row in rows:
-            title = row.title if row.depth == 0 else None
-            indexed = document(
-                title, row.body_text, row.language, author_id=row.author_id, board_id=row.board_id
-            )
-            _write(connection, row.id, indexed)
-        count += len(rows)
-        last_id = rows[-1].id
+    return _index_batches(connection, _ALL_VISIBLE_POSTS, {}, batch)
 
 
 def init_app(app) -> None:
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
+    tags_merged.connect(_on_tags_merged)

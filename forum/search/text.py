@@ -13,6 +13,7 @@ knows the word (query_terms).
 """
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -144,7 +145,7 @@ def document_terms(text: str, language: str) -> str:
 class Document(NamedTuple):
     """What the index holds of a post: its thread's title's terms (opening posts only), its
     text's terms, its words as written, in order and without diacritics, for phrases, and its
-    facets: the language, author and board a search may be filtered by (facet())."""
+    facets: the language, author, board and tags a search may be filtered by (facet())."""
 
     title: str
     body: str
@@ -153,16 +154,26 @@ class Document(NamedTuple):
 
 
 def facet(kind: str, value) -> str:
-    """One facet's token: "lsv" for the language sv, "a42" for author 42, "b3" for board 3."""
+    """One facet's token: "lsv" for the language sv, "a42" for author 42, "b3" for board 3, "t7"
+    for tag 7."""
     return f"{kind}{value}"
 
 
-def document(title: str | None, body: str, language: str, *, author_id: int, board_id: int):
+def document(
+    title: str | None,
+    body: str,
+    language: str,
+    *,
+    author_id: int,
+    board_id: int,
+    tag_ids: Iterable[int] = (),
+) -> Document:
+    facets = [facet("l", language), facet("a", author_id), facet("b", board_id)]
     return Document(
         document_terms(title, language) if title else "",
         document_terms(body, language),
         " ".join(fold(word) for word in words(f"{title}\n{body}" if title else body)),
-        " ".join([facet("l", language), facet("a", author_id), facet("b", board_id)]),
+        " ".join(facets + [facet("t", tag) for tag in sorted(tag_ids)]),
     )
 
 

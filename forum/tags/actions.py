@@ -96,7 +96,7 @@ def merge_tag(source: Tag, target: Tag, *, by: User, reason: str = "") -> None:
         db.session.execute(insert(thread_tag), rows)
     db.session.execute(delete(thread_tag).where(thread_tag.c.tag_id == source.id))
     counters.recount([source.id, target.id])
-    tags_merged.send(None, source_slug=source.slug, target_slug=target.slug)
+    tags_merged.send(None, source_slug=source.slug, target_slug=target.slug, thread_ids=list(moved))
     record(by, "tag.merge", target, reason=reason,
            details=f"merged {source.slug!r} into {target.slug!r}")  # fmt: skip
     db.session.delete(source)
