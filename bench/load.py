@@ -162,11 +162,40 @@ def wrk(url: str, connections: int, duration: int, cookie: str | None = None) ->
     socket_errors = re.search(r"Socket errors: (.*)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
         "p50": latency.get("50"),
         "p99": latency.get("99"),
         "bad_responses": int(errors.group(1)) if errors else 0,
         "socket_errors": socket_errors.group(1) if socket_errors else "",
     }
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> list[tuple[int, int, str, float]]:
+    """(pid, parent pid, command, CPU seconds used) of every process that can be read."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        command = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        # Fields from the third of proc(5): state, ppid, ..., utime (14th), stime (15th).
+        found.append((int(stat.parent.name), int(fields[1]), command,
+                      (int(fields[11]) + int(fields[12])) / _TICK))  # fmt: skip
+    return found
+
+
+def cpu_used(master: int) -> dict[str, float]:
+    """CPU seconds so far of the app (gunicorn's master and workers) and of PostgreSQL's
+    server processes: a request's cost where a database server shares the cores."""
+    processes = _processes()
+    app = sum(cpu for pid, parent, _c, cpu in processes if master in (pid, parent))
+    database = sum(cpu for _p, _parent, command, cpu in processes if command == "postgres")
+    return {"app": app, "database": database}
 
 
 def pages(ids: dict, signed_in: bool = False) -> list[tuple[str, str, str]]:
@@ -325,11 +354,12 @@ def main(argv=None) -> int:
     baseline.prepare()
     rows = []
     ceilings: dict[int, list[float]] = {c: [] for c in CONNECTIONS}
+    masters: list[int] = []
     with (
         gunicorn(
             "bench.baseline:app", {"BASELINE_DATABASE": baseline.DATABASE}, workers=args.workers
         ) as ceiling_base,
-        gunicorn("app:app", env, workers=args.workers) as base,
+        gunicorn("app:app", env, workers=args.workers, started=masters) as base,
     ):
 
         def measure(path: str, connections: int, cookies: dict) -> dict:
@@ -340,7 +370,12 @@ def main(argv=None) -> int:
                 nearest = wrk(ceiling_base + "/", connections, args.duration)["rps"]
                 ceilings[connections].append(nearest)
                 for name, cookie in cookies.items():
+                    before = cpu_used(masters[0])
                     result = wrk(base + path, connections, args.duration, cookie)
+                    after = cpu_used(masters[0])
+                    for part in ("app", "database"):
+                        spent = after[part] - before[part]
+                        result[f"{part}_ms"] = 1000 * spent / max(result["requests"], 1)
                     rounds[name].append((result["rps"] / nearest, result))
             medians = {}
             for name, measured in rounds.items():
@@ -386,11 +421,13 @@ def main(argv=None) -> int:
             print(f"bare Flask ceiling at {connections} connections: {min(measured):.0f} to "
                   f"{max(measured):.0f} req/s over {len(measured)} runs")  # fmt: skip
     print()
-    print("| page | signed | conns | req/s | p50 | p99 | of ceiling |")
-    print("|---|---|---|---|---|---|---|")
+    # CPU a request: the app's processes and the database server's, from /proc.
+    print("| page | signed | conns | req/s | p50 | p99 | of ceiling | CPU ms, app / database |")
+    print("|---|---|---|---|---|---|---|---|")
     for name, signed, connections, result, fraction in rows:
         print(f"| {name} | {signed} | {connections} | {result['rps']:.0f} | {result['p50']} | "
-              f"{result['p99']} | {fraction:.0%} |")  # fmt: skip
+              f"{result['p99']} | {fraction:.0%} | "
+              f"{result['app_ms']:.2f} / {result['database_ms']:.2f} |")  # fmt: skip
     if writes:
         print(f"\nwrites: {json.dumps(writes)}")
     RESULTS.mkdir(parents=True, exist_ok=True)
