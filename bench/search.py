@@ -86,10 +86,38 @@ def run_once(session, user, text: str, filters, order: str) -> tuple[float, int]
     return (time.perf_counter() - started) * 1000, total
 
 
+def explain(session, user, text: str, filters, order: str) -> str:
+    """The plan of a query's page, as the database ran it."""
+    from sqlalchemy import event
+
+    from forum.search.query import search
+
+    connection = session.connection()
+    prefix = (
+        "EXPLAIN QUERY PLAN "
+        if connection.dialect.name == "sqlite"
+        else ("EXPLAIN (ANALYZE, BUFFERS) ")
+    )
+
+    def explained(_conn, _cursor, statement, parameters, _context, _many):
+        return prefix + statement, parameters
+
+    prepared = search(session, user, text, filters, locale="fi", order=order)
+    event.listen(connection, "before_cursor_execute", explained, retval=True)
+    try:
+        rows = session.execute(prepared.page, {**prepared.parameters, "offset": 0, "limit": 20})
+        return "\n".join(" | ".join(str(value) for value in row) for row in rows)
+    finally:
+        event.remove(connection, "before_cursor_execute", explained)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("database")
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument(
+        "--explain", metavar="KIND", help="print the database's plan of this kind's queries, run"
+    )
     args = parser.parse_args(argv)
 
     from sqlalchemy import func, select
@@ -109,12 +137,18 @@ def main(argv=None) -> int:
         threads: dict[str, int] = {}
         for kind, text, wanted in QUERIES:
             filters, order = _filters(wanted, values)
+            if args.explain:
+                if kind == args.explain:
+                    print(explain(session, user, text, filters, order))
+                continue
             for _ in range(2):
                 run_once(session, user, text, filters, order)
             for _ in range(args.rounds):
                 took, found = run_once(session, user, text, filters, order)
                 by_kind.setdefault(kind, []).append(took)
             threads[kind] = max(threads.get(kind, 0), found)
+        if args.explain:
+            return 0
         dialect = db.engine.dialect.name
         print(f"{dialect}, {posts:,} posts, {args.rounds} rounds a query")
         print(f"{'kind':18} {'p50 ms':>8} {'p95 ms':>8} {'threads':>8}")
