@@ -63,11 +63,6 @@ def engine_options(database_uri: str) -> dict:
         # Parameters hidden from SQLAlchemy's error messages, which reach the logs: they are
         # posts' texts and members' addresses.
         "hide_parameters": True,
-        # psycopg prepares a statement on the server after its fifth run on a connection, and
-        # PostgreSQL may then plan it once for any parameters: a search's generic plan read
-        # every match (a search that finds nothing took 13 ms instead of 2); each run is
-        # planned for its own parameters.
-        "connect_args": {"options": "-c plan_cache_mode=force_custom_plan"},
     }
 
 
