@@ -78,6 +78,19 @@ def test_a_thread_about_the_word_comes_before_passing_mentions(client, make):
     assert _titles(client, "palkkatuki", order="newest") == ["Kokous", "Kahvitauko", "Palkkatuki"]
 
 
+def test_a_filtered_search_is_ranked_as_well(client, make):
+    # PostgreSQL's score of a query that named a filter's facet was 0 for every post.
+    board = make.board(slug="ranked")
+    author = make.user()
+    make.thread(board, title="Palkkatuki", body="Palkkatuki: miten palkkatukea haetaan?",
+                language="fi", author=author)  # fmt: skip
+    make.thread(board, title="Kokous", body="Esityslistalla oli paljon, myös palkkatuki.",
+                language="fi", author=author)  # fmt: skip
+    for filters in ({"board": "ranked"}, {"language": "fi"}, {"author": author.id}):
+        assert _titles(client, "palkkatuki", **filters) == ["Palkkatuki", "Kokous"], filters
+        assert _titles(client, "palkkatuki -lomat", **filters) == ["Palkkatuki", "Kokous"]
+
+
 def test_one_entry_a_thread_with_its_best_posts_beneath(client, make):
     thread = make.thread(title="Long one", body="Työkokeilu alkaa.", language="fi")
     opening = make.opening_post(thread)

@@ -147,12 +147,18 @@ def _tsquery_item(item: Item) -> str:
     return "(" + " | ".join(terms + ([f"'{item.prefix}':*"] if item.prefix else [])) + ")"
 
 
+def _tsquery_found(query: Query) -> str:
+    """The words a post must have, without filters or exclusions: what ts_rank_cd() scores (a
+    facet has no position, so a query naming one scored every post 0)."""
+    return " & ".join(
+        "(" + " | ".join(_tsquery_item(item) for item in clause) + ")" for clause in query.clauses
+    )
+
+
 def _tsquery(query: Query, facets: list[list[str]] = ()) -> str:
     """PostgreSQL's tsquery, with the same meaning: terms and words are letters and digits, so
     each is quoted as it is; facets are marked with "#"."""
-    found = " & ".join(
-        "(" + " | ".join(_tsquery_item(item) for item in clause) + ")" for clause in query.clauses
-    )
+    found = _tsquery_found(query)
     filtered = "".join(
         " & (" + " | ".join(f"'#{token}'" for token in tokens) + ")" for tokens in facets
     )
@@ -234,11 +240,13 @@ def search(
     plain = not query.excluded and all(isinstance(item, Word) for item in query.items())
     tag_ids = _tags_named(session, text_) if plain else []
     facets = _facets(session, filters)
+    parameters = {}
     if dialect == "sqlite":
         match = _fts5_query(query, _indexed_terms(session, query), facets)
     else:
         match = _tsquery(query, facets)
-    parameters = {
+        parameters["ranked"] = _tsquery_found(query)
+    parameters |= {
         "match": match,
         "tag_ids": tag_ids,
         "since": _day_start(filters.since) if filters.since else None,
@@ -285,7 +293,10 @@ def _candidates(visible: Select, dialect: str) -> Select:
     # matches are walked, from the document that the match already read: scored in a join of
     # its own, PostgreSQL read the whole index to hash it (12 ms at 11,000 posts).
     score = -func.ts_rank_cd(
-        literal_column("'{0.3, 0, 0.3, 1.0}'::float4[]"), _search_document.c.terms, _TSQUERY, 1
+        literal_column("'{0.3, 0, 0.3, 1.0}'::float4[]"),
+        _search_document.c.terms,
+        cast(bindparam("ranked"), TSQUERY),
+        1,
     )
     return (
         visible.join(_search_document, _search_document.c.post_id == _posts.c.id)
