@@ -2,7 +2,17 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, String, Text, event, inspect, text
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    Select,
+    String,
+    Text,
+    bindparam,
+    event,
+    inspect,
+    text,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -57,6 +67,26 @@ def begin_write() -> None:
     if session.in_transaction():
         session.commit()  # ends the read transaction; there is nothing to write
     session.connection(execution_options={WRITE_OPTION: True})
+
+
+def paged(statement: Select) -> Select:
+    """A statement's page, from the parameters `offset` and `limit`, written into the statement
+    as numbers: PostgreSQL plans a prepared statement once for any parameters when that plan
+    costs about what one for the given ones does, and an unknown LIMIT looks like a tenth of the
+    table; knowing the page, it stops planning a listing on every run."""
+    return statement.offset(bindparam("offset", type_=Integer, literal_execute=True)).limit(
+        bindparam("limit", type_=Integer, literal_execute=True)
+    )
+
+
+def end_read_transaction() -> None:
+    """End a request's transaction that wrote nothing with COMMIT rather than the ROLLBACK of
+    closing the session: psycopg forgets every statement it prepared on the connection at a
+    ROLLBACK, so that PostgreSQL would parse and plan each of a page's statements again on
+    every request (the signed-in tag page's listing: 5.7 ms to plan, 0.9 ms to run)."""
+    session = db.session()
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        session.commit()
 
 
 def add_unique(instance, refused: type[Exception]) -> None:

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from forum.database import end_read_transaction
 from forum.extensions import db
 
 MESSAGES = {
@@ -83,11 +84,13 @@ def _database_unavailable(error):
 
 def init_app(app) -> None:
     @app.teardown_appcontext
-    def _close_even_if_the_database_went(_error=None):
+    def _close_even_if_the_database_went(error=None):
         # Before Flask-SQLAlchemy's own close (teardowns run last registered first): a
         # connection the database dropped while the request held it fails its closing
         # rollback, which would turn an answered request into a 500 after the fact.
         try:
+            if error is None:
+                end_read_transaction()
             db.session.close()
         except DBAPIError:
             db.session().invalidate()

@@ -149,3 +149,32 @@ def test_a_goals_page_reads_its_updates_authors_with_them(client, auth, make, co
         return counted.count
 
     assert told_by(people[:2]) == told_by(people[2:])
+
+
+def test_postgresql_keeps_a_listings_statements_prepared_and_planned_once(client, make):
+    """psycopg prepares a statement a connection runs often, but forgets them all at a
+    ROLLBACK: a request that wrote nothing ends with COMMIT, and a listing's page is written
+    into its statement, so that PostgreSQL plans it once for any parameters (the signed-in tag
+    page's listing took 5.7 ms to plan and 0.9 ms to run)."""
+    from sqlalchemy import event
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("psycopg's prepared statements")
+    board = make.board(slug="prepared")
+    for number in range(3):
+        make.thread(board, title=f"Thread {number}")
+    used = []
+    event.listen(db.engine, "checkout", lambda connection, *_: used.append(connection))
+    # Prepared at its sixth run on a connection, then planned for its parameters five times.
+    for _ in range(30):
+        assert client.get("/boards/prepared").status_code == 200
+    plans = {}
+    for connection in {id(c): c for c in used}.values():
+        rows = connection.execute(
+            "SELECT statement, generic_plans FROM pg_prepared_statements"
+        ).fetchall()
+        connection.commit()
+        for statement, generic in rows:
+            plans[statement] = plans.get(statement, 0) + generic
+    listing = [generic for statement, generic in plans.items() if "LIMIT 25 OFFSET 0" in statement]
+    assert listing and listing[0] > 0, plans

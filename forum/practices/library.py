@@ -12,6 +12,7 @@ from sqlalchemy import Select, String, and_, bindparam, cast, func, literal, sel
 from sqlalchemy.engine import Row
 
 from forum import policy
+from forum.database import paged
 from forum.extensions import db
 from forum.practices.models import GoodPractice, PracticeCount, PracticeSummary
 from forum.regions.models import Organisation, Region
@@ -100,7 +101,7 @@ def _summary(column):
 
 @lru_cache(maxsize=256)
 def _page(reader: policy.Viewer, shape: tuple, sort: str) -> Select:
-    return (
+    return paged(
         _filtered(reader, shape)
         .with_only_columns(
             _practices.c.id,
@@ -115,8 +116,6 @@ def _page(reader: policy.Viewer, shape: tuple, sort: str) -> Select:
             _summary(_summaries.c.language).label("summary_language"),
         )
         .order_by(SORTS[sort], _practices.c.id.desc())
-        .offset(bindparam("offset"))
-        .limit(bindparam("limit"))
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Row
 from forum import policy
 from forum.auth.models import User
 from forum.boards.models import Board
+from forum.database import paged
 from forum.extensions import db
 from forum.i18n import current_locale
 from forum.threads import unread
@@ -75,7 +76,7 @@ def _rows_statement(reader: policy.Viewer, listing: str, locale: str) -> Select:
         statement, is_unread = unread.with_read_marks(statement), unread.UNREAD
     else:
         is_unread = false()
-    return (
+    return paged(
         statement.join(_author, _author.c.id == _threads.c.author_id)
         .join(_last_poster, _last_poster.c.id == _threads.c.last_poster_id)
         .with_only_columns(
@@ -87,6 +88,4 @@ def _rows_statement(reader: policy.Viewer, listing: str, locale: str) -> Select:
         )
         .where(*criteria)
         .order_by(*order_by)
-        .offset(bindparam("offset"))
-        .limit(bindparam("limit"))
     )

@@ -14,6 +14,7 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.engine import Row
 
 from forum.auth.models import User
+from forum.database import paged
 from forum.extensions import db
 from forum.regions.models import Organisation
 from forum.threads.models import Post, ancestor_ids, subtree_bounds
@@ -64,12 +65,10 @@ _IN_THREAD = (
 _IN_PAGE = (_posts.c.depth == 0) | (
     (_posts.c.path >= bindparam("first_path")) & (_posts.c.path < bindparam("end_path"))
 )
-_BRANCH_STARTS = (
+_BRANCH_STARTS = paged(
     select(_posts.c.path)
     .where(_posts.c.thread_id == bindparam("thread_id"), _posts.c.depth == 1)
     .order_by(_posts.c.path)
-    .offset(bindparam("offset"))
-    .limit(bindparam("limit"))
 )
 _WHOLE_THREAD = _post_rows().where(*_IN_THREAD).order_by(_posts.c.path)
 _THREAD_PAGE = _post_rows().where(*_IN_THREAD, _IN_PAGE).order_by(_posts.c.path)
