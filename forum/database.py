@@ -25,9 +25,28 @@ from forum.extensions import db
 WRITE_OPTION = "forum_write"
 
 
+# Set on a connection's info from the first statement of a transaction that may have written.
+_WROTE = "forum_wrote"
+_READS = ("SELECT", "WITH", "SHOW")
+
+
 def configure_engine(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+
+    @event.listens_for(engine, "begin")
+    def _new_transaction(connection):
+        connection.info.pop(_WROTE, None)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_writes(connection, _cursor, statement, _parameters, context, _many):
+        if _WROTE not in connection.info and (
+            context.isinsert
+            or context.isupdate
+            or context.isdelete
+            or not statement.lstrip()[:6].upper().startswith(_READS)
+        ):
+            connection.info[_WROTE] = True
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -85,7 +104,11 @@ def end_read_transaction() -> None:
     ROLLBACK, so that PostgreSQL would parse and plan each of a page's statements again on
     every request (the signed-in tag page's listing: 5.7 ms to plan, 0.9 ms to run)."""
     session = db.session()
-    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return
+    # A write left uncommitted (a request that failed after it, answered with a 4xx) is rolled
+    # back as before: nothing half-written is stored.
+    if _WROTE not in session.connection().info:
         session.commit()
 
 

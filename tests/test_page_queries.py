@@ -178,3 +178,29 @@ def test_postgresql_keeps_a_listings_statements_prepared_and_planned_once(client
             plans[statement] = plans.get(statement, 0) + generic
     listing = [generic for statement, generic in plans.items() if "LIMIT 25 OFFSET 0" in statement]
     assert listing and listing[0] > 0, plans
+
+
+def test_a_request_that_wrote_and_did_not_commit_stores_nothing(app, client, make):
+    """Requests that only read end with COMMIT (above); one that wrote and stopped before its
+    commit (a check that failed after the first write, answered with a 4xx) is rolled back."""
+    from flask import abort
+    from sqlalchemy import update
+
+    from forum.boards.models import Board
+
+    board = make.board(slug="untouched")
+    original = board.name_en
+
+    def half_written():
+        db.session.execute(update(Board).where(Board.id == board.id).values(name_en="Half"))
+        abort(409)
+
+    def only_read():
+        return db.session.scalar(select(Board.name_en).where(Board.id == board.id))
+
+    app.add_url_rule("/half-written", view_func=half_written)
+    app.add_url_rule("/only-read", view_func=only_read)
+    assert client.get("/half-written").status_code == 409
+    assert client.get("/only-read").text == original
+    db.session.expire_all()
+    assert db.session.get(Board, board.id).name_en == original
