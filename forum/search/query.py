@@ -51,8 +51,8 @@ _threads = Thread.__table__
 _boards = Board.__table__
 _tags = Tag.__table__
 _authors = User.__table__
-# The filters a search may set, in the order of a statement's filter shape.
-# Board, region, tag, author and language are asked of the index as facets (_facets()).
+# The filters asked of each match's row, in the order of a statement's filter shape; board,
+# region, tag, author and language are asked of the index as facets instead (_facets()).
 _FILTERS = ("since", "until")
 ORDERS = ("relevance", "newest")
 
