@@ -46,7 +46,6 @@ def create_app(config: dict | None = None) -> Flask:
         staff,
     )
     from forum.audit import refusals
-    from forum.auth.actions import load_session_user
     from forum.database import configure_engine, render_migration_item
     from forum.extensions import (
         babel,
@@ -85,7 +84,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message = _l("Please sign in to continue.")
     # Flask-Login stores the message in the session: a str, in the reader's language.
     login_manager.localize_callback = str
-    login_manager.user_loader(load_session_user)
+    login_manager.user_loader(policy.load_reader)
     with app.app_context():
         configure_engine(db.engine)
 

@@ -204,3 +204,30 @@ def test_a_request_that_wrote_and_did_not_commit_stores_nothing(app, client, mak
     assert client.get("/only-read").text == original
     db.session.expire_all()
     assert db.session.get(Board, board.id).name_en == original
+
+
+def test_a_members_training_groups_come_with_the_member_in_one_statement(
+    client, auth, make, count_queries
+):
+    """Every signed-in request needs both who the member is and which closed boards are theirs;
+    on PostgreSQL each statement is a round trip, so the groups ride in the member's row."""
+    member = make.user(email="member@example.fi")
+    other = make.user()
+    both = [make.group(members=[member]) for _ in range(2)]
+    make.group(invited=[member], members=[other])  # an invitation opens nothing
+    closed = [make.board(visibility="group", group=group) for group in both]
+    not_theirs = make.board(visibility="group", group=make.group(members=[other]))
+    auth.login("member@example.fi")
+
+    with count_queries() as signed_in:
+        page = client.get("/").text
+    assert all(board.name_en in page for board in closed)
+    assert not_theirs.name_en not in page
+    assert not [
+        sql for sql in signed_in.statements if sql.lstrip().startswith("SELECT group_member")
+    ]
+    auth.logout()
+    with count_queries() as signed_out:
+        client.get("/")
+    # The member's one row is the only statement a signed-in board index adds.
+    assert signed_in.count == signed_out.count + 1, signed_in.statements

@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Select, bindparam, delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.auth.models import SessionUser, User, UserSession
@@ -101,7 +101,7 @@ def end_session(token: str) -> None:
 _accounts = User.__table__
 _sessions = UserSession.__table__
 # Every signed-in request runs this; built once, it is not rebuilt for each of them.
-_SESSION_USER = (
+SESSION_USER = (
     select(
         _accounts.c.id,
         _accounts.c.display_name,
@@ -130,10 +130,13 @@ _SESSION_USER = (
 SEEN_EVERY = timedelta(minutes=15)
 
 
-def load_session_user(token: str) -> SessionUser | None:
-    """The active user of an unexpired session, or None. Notes the visit, once a SEEN_EVERY."""
+def load_session_user(token: str, statement: Select = SESSION_USER) -> SessionUser | None:
+    """The active user of an unexpired session, or None. Notes the visit, once a SEEN_EVERY.
+
+    statement: SESSION_USER, or it with more of the member's columns that every request asks
+    (policy.identity.load_reader adds the training groups)."""
     now = utcnow()
-    row = db.session.execute(_SESSION_USER, {"token": token, "now": now}).first()
+    row = db.session.execute(statement, {"token": token, "now": now}).first()
     if row is None:
         return None
     if row.last_seen_at is None or row.last_seen_at < now - SEEN_EVERY:

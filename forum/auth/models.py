@@ -126,6 +126,9 @@ class SessionUser(_Suspendable):
         self.bell_count: int | None = row.bell_count
         self.bell_counted_for: str = row.bell_counted_for
         self.session_token = session_token
+        if "joined_groups" in row._fields:  # policy.load_reader asks them in the same row
+            joined = row.joined_groups.split(",") if row.joined_groups else ()
+            self._training_groups = frozenset(int(group_id) for group_id in joined)
 
     def get_id(self) -> str:
         return self.session_token

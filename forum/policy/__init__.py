@@ -30,7 +30,7 @@ from forum.policy.filters import (
     visible_thread_rows,
     visible_threads,
 )
-from forum.policy.identity import is_admin, moderation_scope
+from forum.policy.identity import is_admin, load_reader, moderation_scope
 from forum.policy.loaders import (
     get_board_or_404,
     get_board_row_or_404,
@@ -54,7 +54,7 @@ __all__ = [
     "audit_entries", "Viewer", "can", "get_board_or_404", "get_board_row_or_404",
     "get_event_or_404", "get_post_or_404",
     "get_thread_or_404", "get_thread_row_or_404", "init_app", "invitable_organisations",
-    "is_admin", "membership_requests", "moderation_clause", "moderation_scope",
+    "is_admin", "load_reader", "membership_requests", "moderation_clause", "moderation_scope",
     "open_invitations", "require", "staff_action_refused", "viewer", "visible_assessments",
     "visible_boards", "visible_events",
     "visible_kept_counts", "visible_post_rows", "visible_posts", "visible_practice_rows",

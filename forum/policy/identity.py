@@ -1,9 +1,10 @@
 """Who a user is, as the rules and filters ask it: signed in, holding staff powers, which
 boards and regions they moderate, and which training groups they belong to."""
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import String, bindparam, cast, func, select
 
-from forum.auth.models import Membership, Role, SessionUser
+from forum.auth.actions import SESSION_USER, load_session_user
+from forum.auth.models import Membership, Role, SessionUser, User
 from forum.boards.models import ModerationScope
 from forum.extensions import db
 from forum.groups.models import GroupMember, GroupMemberStatus
@@ -69,6 +70,24 @@ _JOINED_GROUPS = select(_group_members.c.group_id).where(
     _group_members.c.user_id == bindparam("user_id"),
     _group_members.c.status == GroupMemberStatus.JOINED,
 )
+
+
+# The groups as one column of the row that loads the member: asked on its own, it was one more
+# round trip to the database on every signed-in request (a fifth of them on PostgreSQL).
+_READER = SESSION_USER.add_columns(
+    select(func.aggregate_strings(cast(_group_members.c.group_id, String), ","))
+    .where(
+        _group_members.c.user_id == User.__table__.c.id,
+        _group_members.c.status == GroupMemberStatus.JOINED,
+    )
+    .scalar_subquery()
+    .label("joined_groups")
+)
+
+
+def load_reader(token: str) -> SessionUser | None:
+    """Flask-Login's user loader: the session's member, with the training groups they joined."""
+    return load_session_user(token, _READER)
 
 
 def training_groups(user) -> frozenset[int]:
