@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from forum.config import PROJECT_ROOT, SUPPORTED_LOCALES, build_config, engine_options
+from forum.config import ENGINE_OPTIONS, PROJECT_ROOT, SUPPORTED_LOCALES, build_config
 from forum.security import DatabaseIntConverter
 from forum.speedups.templates import environment_class
 
@@ -23,7 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(build_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(ENGINE_OPTIONS)
     app.jinja_environment = environment_class(app.config["FORUM_SPEEDUPS"])
     check_safe_to_serve(app.config)
     _check_catalogs(app)

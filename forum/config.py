@@ -51,19 +51,14 @@ def jobs_url() -> str:
     return os.environ.get("FORUM_JOBS_URL", default)
 
 
-def engine_options(database_uri: str) -> dict:
-    """SQLAlchemy's engine options for the database the app was given (its URL may come from
-    the environment or from the caller of create_app)."""
-    if not database_uri.startswith("postgres"):
-        # A SQLite file has no connection to drop, and a ping would be one more query a request.
-        return {"hide_parameters": True}
-    return {
-        # A ping before each use finds connections a PostgreSQL restart dropped.
-        "pool_pre_ping": True,
-        # Parameters hidden from SQLAlchemy's error messages, which reach the logs: they are
-        # posts' texts and members' addresses.
-        "hide_parameters": True,
-    }
+# SQLAlchemy's engine options. No pre-ping: a SQLite file has no connection to drop, and on
+# PostgreSQL the BEGIN a connection is given as it leaves the pool finds one that a restart
+# dropped (forum.database._configure_postgresql).
+ENGINE_OPTIONS = {
+    # Parameters hidden from SQLAlchemy's error messages, which reach the logs: they are posts'
+    # texts and members' addresses.
+    "hide_parameters": True,
+}
 
 
 def build_config(instance_path: Path) -> dict:

@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime
 
+import psycopg
+from psycopg import pq
 from sqlalchemy import (
     DateTime,
     Integer,
@@ -16,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InvalidatePoolError
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -33,6 +35,8 @@ _READS = ("SELECT", "WITH", "SHOW")
 def configure_engine(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    elif engine.dialect.name == "postgresql":
+        _configure_postgresql(engine)
 
     @event.listens_for(engine, "begin")
     def _new_transaction(connection):
@@ -72,6 +76,26 @@ def _configure_sqlite(engine: Engine) -> None:
             "BEGIN IMMEDIATE" if connection.get_execution_options().get(WRITE_OPTION) else "BEGIN"
         )
         connection.connection.dbapi_connection.execute(statement)
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    # Each statement to PostgreSQL is a round trip, and a page asks three to seven: SQLAlchemy's
+    # pre-ping (an empty query) and psycopg's BEGIN were two more on every request. The BEGIN of
+    # the request's transaction is the ping instead; psycopg sees the transaction open and sends
+    # no BEGIN of its own. A connection that a restart of the database dropped fails it, and
+    # the pool then drops every connection as old and opens a new one (the pre-ping's answer).
+    @event.listens_for(engine, "checkout")
+    def begin_and_ping(dbapi_connection, _record, _proxy):
+        if dbapi_connection.autocommit or (
+            dbapi_connection.info.transaction_status != pq.TransactionStatus.IDLE
+        ):
+            return
+        try:
+            began = dbapi_connection.pgconn.exec_(b"BEGIN").status == pq.ExecStatus.COMMAND_OK
+        except psycopg.OperationalError:
+            began = False
+        if not began:
+            raise InvalidatePoolError("the database did not answer BEGIN")
 
 
 def begin_write() -> None:

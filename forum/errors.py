@@ -71,7 +71,8 @@ def _render(status: int, message=None):
 def _database_unavailable(error):
     """The database does not answer (restarting, or the network to it down): a translated 503
     that asks for a retry, the user's text handed back, and nothing more asked of the database
-    (the page is drawn as for a visitor). The next request finds it again (pool_pre_ping)."""
+    (the page is drawn as for a visitor). The next request finds it again: the BEGIN that a
+    connection is given as it leaves the pool finds one the database dropped (forum.database)."""
     _log.warning("database unavailable", error=type(getattr(error, "orig", error)).__name__)
     try:
         db.session.rollback()

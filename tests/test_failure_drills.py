@@ -133,3 +133,29 @@ def test_a_postgresql_restart_under_load_costs_503s_and_no_restart_of_the_app(
             reader.join()
     assert set(statuses) <= {200, 503}, sorted(set(statuses))
     assert statuses[-20:] == [200] * 20  # back, the same processes
+
+
+def test_after_a_postgresql_restart_the_next_request_is_answered_not_failed(
+    server_on_postgresql, make
+):
+    """A request that arrives once the database is back is served, though each process's
+    pooled connections died with the restart: the BEGIN that a connection is given as it
+    leaves the pool finds it dead, and the pool opens a new one (forum.database)."""
+    from forum.extensions import db
+
+    board = make.board()
+    db.session.commit()
+    url = f"{server_on_postgresql}/boards/{board.slug}"
+
+    def status() -> int:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310 - loopback
+                return answer.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    assert [status() for _ in range(20)] == [200] * 20  # connections pooled in both workers
+    db.session.remove()
+    db.engine.dispose()
+    _restart_postgresql()
+    assert [status() for _ in range(20)] == [200] * 20
