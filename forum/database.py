@@ -108,6 +108,12 @@ def begin_write() -> None:
         # Committing them here would write what the caller's checks have not yet seen.
         raise RuntimeError("begin_write() with unsaved changes in the session: commit or undo")
     if session.in_transaction():
+        if session.get_bind().dialect.name == "postgresql":
+            # Read committed: each statement reads what was committed when it began, so the
+            # read transaction can go on as the write transaction; its objects are expired as a
+            # commit would, to be read again. A COMMIT and a BEGIN fewer: two round trips.
+            session.expire_all()
+            return
         session.commit()  # ends the read transaction; there is nothing to write
     session.connection(execution_options={WRITE_OPTION: True})
 

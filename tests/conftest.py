@@ -302,6 +302,32 @@ class QueryCounter:
 
 
 @pytest.fixture
+def sent_to_postgresql(app, tmp_path):
+    """sent_to_postgresql(action) -> the messages the app's pooled connections sent PostgreSQL
+    while action() ran, from libpq's trace: [message type, its fields...] each (a statement ends
+    with a Sync; BEGIN and COMMIT are simple Queries). Run action() once before, so that the
+    pool holds the connection it will use."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("libpq's trace of PostgreSQL's protocol")
+
+    def trace(action) -> list[list[str]]:
+        pooled = [record.dbapi_connection for record in db.engine.pool._pool.queue]
+        path = tmp_path / "trace"
+        with path.open("w") as traced:
+            for connection in pooled:
+                connection.pgconn.trace(traced.fileno())
+            try:
+                action()
+            finally:
+                for connection in pooled:
+                    connection.pgconn.untrace()
+        lines = (line.split("\t") for line in path.read_text().splitlines())
+        return [fields[3:] for fields in lines if len(fields) > 3 and fields[1] == "F"]
+
+    return trace
+
+
+@pytest.fixture
 def count_queries(app):
     """with count_queries() as queries: ...; queries.count is the number of SQL statements."""
     return lambda: QueryCounter(db.engine)

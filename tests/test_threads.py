@@ -189,6 +189,23 @@ def test_a_reply_reads_each_row_once(client, auth, make, count_queries):
     assert "/posts/" not in response.headers["Location"]
 
 
+def test_a_reply_on_postgresql_reads_and_writes_in_one_transaction(
+    client, auth, make, sent_to_postgresql
+):
+    """Read committed lets the write go on in the transaction that read the post replied to: a
+    COMMIT and a BEGIN fewer than ending it first. The new post's search document is written
+    without deleting one first (documents go with their posts there). Where the reply is
+    shown is read after the commit."""
+    reply_url, data, _thread = _filled_reply_form(client, auth, make)
+    sent = sent_to_postgresql(lambda: client.post(reply_url, data=data))
+    queries = [fields[1].strip() for fields in sent if fields[0] == "Query"]
+    assert queries == ['"BEGIN"', '"COMMIT"', '"BEGIN"', '"COMMIT"'], sent
+    statements = " ".join(fields[1] for fields in sent if fields[0] == "Parse")
+    assert "INSERT INTO search_document" in statements
+    assert "DELETE FROM search_document" not in statements
+    assert _count(Post) == 2
+
+
 def test_double_submitted_thread_is_stored_once(client, auth, make):
     board = make.board()
     make.user(email="writer@example.fi")

@@ -68,9 +68,12 @@ def _marked_words(words: str) -> str:
     )
 
 
-def _write(connection, post_id: int, indexed: Document | None) -> None:
+def _write(connection, post_id: int, indexed: Document | None, *, new: bool = False) -> None:
     dialect = connection.dialect.name
-    connection.execute(_DELETE_DOCUMENT[dialect], {"id": post_id})
+    # A new post has no document on PostgreSQL, where documents go with their posts (ON DELETE
+    # CASCADE) and ids are never used again; SQLite may give a deleted post's rowid again.
+    if not (new and dialect == "postgresql"):
+        connection.execute(_DELETE_DOCUMENT[dialect], {"id": post_id})
     if indexed is None:
         return
     values = indexed._asdict()
@@ -90,6 +93,7 @@ def _changed(obj, *fields) -> bool:
 
 def _after_flush(session, _context) -> None:
     posts: dict[int, Post] = {}
+    new = {obj.id for obj in session.new if isinstance(obj, Post)}
     for obj in list(session.new) + list(session.dirty):
         if isinstance(obj, Post) and (
             obj in session.new or _changed(obj, "body_text", "status", "language")
@@ -122,7 +126,7 @@ def _after_flush(session, _context) -> None:
                 title, post.body_text, post.language, author_id=post.author_id,
                 board_id=thread.board_id, tag_ids=tags.get(thread.id, ()),
             )  # fmt: skip
-        _write(connection, post.id, indexed)
+        _write(connection, post.id, indexed, new=post.id in new)
 
 
 def _on_tags_merged(_sender, *, thread_ids: list[int], **_slugs) -> None:
