@@ -78,12 +78,22 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.connection.dbapi_connection.execute(statement)
 
 
+# What psycopg itself sends to begin a transaction on a connection set as read_committed() does.
+_BEGIN = b"BEGIN ISOLATION LEVEL READ COMMITTED"
+
+
 def _configure_postgresql(engine: Engine) -> None:
     # Each statement to PostgreSQL is a round trip, and a page asks three to seven: SQLAlchemy's
     # pre-ping (an empty query) and psycopg's BEGIN were two more on every request. The BEGIN of
     # the request's transaction is the ping instead; psycopg sees the transaction open and sends
     # no BEGIN of its own. A connection that a restart of the database dropped fails it, and
     # the pool then drops every connection as old and opens a new one (the pre-ping's answer).
+    @event.listens_for(engine, "connect")
+    def read_committed(dbapi_connection, _record):
+        # Whatever the server's default: begin_write() lets the write go on in the transaction
+        # that read before it, which is sound where each statement reads the latest commits.
+        dbapi_connection.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
+
     @event.listens_for(engine, "checkout")
     def begin_and_ping(dbapi_connection, _record, _proxy):
         if dbapi_connection.autocommit or (
@@ -91,7 +101,7 @@ def _configure_postgresql(engine: Engine) -> None:
         ):
             return
         try:
-            began = dbapi_connection.pgconn.exec_(b"BEGIN").status == pq.ExecStatus.COMMAND_OK
+            began = dbapi_connection.pgconn.exec_(_BEGIN).status == pq.ExecStatus.COMMAND_OK
         except psycopg.OperationalError:
             began = False
         if not began:

@@ -195,7 +195,7 @@ def test_a_page_on_postgresql_costs_a_round_trip_a_statement_and_two_more(
         sent = sent_to_postgresql(lambda: client.get("/boards/round-trips"))
     queries = [fields[1].strip() for fields in sent if fields[0] == "Query"]
     syncs = [fields for fields in sent if fields[0] == "Sync"]
-    assert queries == ['"BEGIN"', '"COMMIT"'], sent
+    assert queries == ['"BEGIN ISOLATION LEVEL READ COMMITTED"', '"COMMIT"'], sent
     assert len(syncs) == statements.count, (statements.statements, sent)
 
 
