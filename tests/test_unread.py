@@ -180,3 +180,22 @@ def test_the_thread_page_reads_as_many_queries_with_news_as_without(
     assert NEW_MARK in page.text
     # With news: the first new message is looked up and the mark written, whatever their number.
     assert busy.count - quiet.count <= 3, (quiet.statements, busy.statements)
+
+
+def test_the_thread_page_reads_the_members_marks_with_the_thread(client, auth, make, count_queries):
+    """Both marks, the thread's and its board's, come in the row of the thread, not in a
+    statement of their own (a round trip more on PostgreSQL, on every thread a member opens)."""
+    reader, writer, board, thread = _world(make)
+    opening = make.opening_post(thread)
+    make.reply(opening, author=writer, body="Vanha")
+    auth.login("lukija@example.fi")
+    page = client.get(f"/boards/{board.slug}")
+    client.post(f"/boards/{board.slug}/read", data={"csrf_token": form_token(page.text)})
+    with count_queries() as statements:
+        page = client.get(f"/threads/{thread.id}").text
+    assert NEW_MARK not in page  # the board's mark: read up to now
+    own = [sql for sql in statements.statements if sql.lstrip().startswith("SELECT (SELECT")]
+    assert not own, own
+    make.reply(opening, author=writer, body="Uusi")
+    assert NEW_MARK in client.get(f"/threads/{thread.id}").text
+    assert NEW_MARK not in client.get(f"/threads/{thread.id}").text  # the thread's mark now

@@ -4,7 +4,7 @@ thing exists. Each loader is a visible_*() filter narrowed to one id or slug."""
 from collections import namedtuple
 
 from flask import abort
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, null, select
 from sqlalchemy.orm import contains_eager
 
 from forum.boards.models import Board
@@ -21,12 +21,13 @@ from forum.policy.filters import (
     _practices,
     _threads,
     threads_seen,
+    viewer,
     visible_boards,
     visible_events,
     visible_threads,
 )
 from forum.practices.models import GoodPractice
-from forum.threads.models import Post, Thread
+from forum.threads.models import BoardReadMark, Post, Thread, ThreadReadMark
 
 
 def _first_or_404(statement: Select, **parameters):
@@ -82,20 +83,51 @@ def _thread_loader(reader: Viewer) -> Select:
 # the ORM objects. The rules read these as they read a Thread and its Board.
 BoardRow = namedtuple("BoardRow", [column.name for column in _boards.c])
 ThreadRow = namedtuple(
-    "ThreadRow", [*(column.name for column in _threads.c), "board", "practice", "event_id"]
+    "ThreadRow",
+    [*(column.name for column in _threads.c), "board", "practice", "event_id", "read_marks"],
 )
 _THREAD_WIDTH, _BOARD_WIDTH = len(_threads.c), len(_boards.c)
 
 
 def get_thread_row_or_404(thread_id: int, user) -> ThreadRow:
     """get_thread_or_404() for the thread page, which only reads the thread: its columns, its
-    board as `board`, its good practice, if it is one, as `practice` (None otherwise), and the
-    event it is the discussion of, if any, as `event_id`."""
-    row = _first_row_or_404(_thread_row_loader(user), thread_id=thread_id)
+    board as `board`, its good practice, if it is one, as `practice` (None otherwise), the
+    event it is the discussion of, if any, as `event_id`, and for a member, as `read_marks`,
+    how far they had read the thread and its board (threads.unread; None for a visitor)."""
+    reader = viewer(user)
+    parameters = {"thread_id": thread_id}
+    if reader.signed_in:
+        parameters["reader_id"] = user.id
+    row = _first_row_or_404(_thread_row_loader(reader), **parameters)
     board = BoardRow._make(row[_THREAD_WIDTH : _THREAD_WIDTH + _BOARD_WIDTH])
-    practice_id, event_id = row[-2], row[-1]
+    practice_id, event_id, *marks = row[-4:]
     practice = db.session.get(GoodPractice, practice_id) if practice_id is not None else None
-    return ThreadRow._make((*row[:_THREAD_WIDTH], board, practice, event_id))
+    read_marks = tuple(marks) if reader.signed_in else None
+    return ThreadRow._make((*row[:_THREAD_WIDTH], board, practice, event_id, read_marks))
+
+
+_thread_marks, _board_marks = ThreadReadMark.__table__, BoardReadMark.__table__
+
+
+def _read_marks(reader: Viewer) -> tuple:
+    """A member's marks of the thread and of its board, read with the thread: on PostgreSQL a
+    statement of their own was one more round trip on every thread page a member opened."""
+    if not reader.signed_in:
+        return null(), null()
+    return (
+        select(_thread_marks.c.read_up_to)
+        .where(
+            _thread_marks.c.user_id == bindparam("reader_id"),
+            _thread_marks.c.thread_id == _threads.c.id,
+        )
+        .scalar_subquery(),
+        select(_board_marks.c.read_up_to)
+        .where(
+            _board_marks.c.user_id == bindparam("reader_id"),
+            _board_marks.c.board_id == _threads.c.board_id,
+        )
+        .scalar_subquery(),
+    )
 
 
 @_per_kind_of_reader
@@ -105,7 +137,7 @@ def _thread_row_loader(reader: Viewer) -> Select:
     ).outerjoin(_events, _events.c.thread_id == _threads.c.id)
     # In ThreadRow's order. An event's discussion board is read by no more people than see the
     # event (events.actions.discussion_fits), so its readers may follow the link.
-    columns = (*_threads.c, *_boards.c, _practices.c.id, _events.c.id)
+    columns = (*_threads.c, *_boards.c, _practices.c.id, _events.c.id, *_read_marks(reader))
     statement = threads_seen(reader, *columns, through=with_practice)
     return statement.where(_threads.c.id == bindparam("thread_id")).limit(1)
 

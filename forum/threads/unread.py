@@ -75,10 +75,12 @@ _FIRST_UNREAD = (
 
 def last_read(user, thread) -> datetime:
     """Up to when the member had read `thread` (a Thread or ThreadRow): posts written later
-    are new to them."""
-    marks = db.session.execute(
-        _MARKS, {"reader_id": user.id, "thread_id": thread.id, "board_id": thread.board_id}
-    ).one()
+    are new to them. A ThreadRow loaded for the member carries the marks (read_marks)."""
+    marks = getattr(thread, "read_marks", None)
+    if marks is None:
+        marks = db.session.execute(
+            _MARKS, {"reader_id": user.id, "thread_id": thread.id, "board_id": thread.board_id}
+        ).one()
     return max(mark for mark in (user.created_at, *marks) if mark is not None)
 
 
