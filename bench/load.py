@@ -318,8 +318,20 @@ def write_benchmark(
 
 
 def working_copy(database: str) -> str:
-    """A SQLite data set is measured on a copy: the write benchmark adds hundreds of replies,
-    and the next run must find the data set as it was generated."""
+    """A data set is measured on a copy: the write benchmark adds hundreds of replies, and the
+    next run must find the data set as it was generated. PostgreSQL copies a database from
+    another as its template (nobody may be connected to it meanwhile)."""
+    if database.startswith("postgresql"):
+        from sqlalchemy import create_engine, make_url, text
+
+        url = make_url(database)
+        copy = f"{url.database}_load_run"
+        server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{copy}"'))
+            connection.execute(text(f'CREATE DATABASE "{copy}" TEMPLATE "{url.database}"'))
+        server.dispose()
+        return url.set(database=copy).render_as_string(hide_password=False)
     if not database.startswith("sqlite:///"):
         return database
     source = Path(database.removeprefix("sqlite:///"))
