@@ -109,7 +109,8 @@ def _configure_postgresql(engine: Engine) -> None:
 
 
 def begin_write() -> None:
-    """End any read transaction of this session and open a write transaction.
+    """Make this session's transaction one that may write: on SQLite, end any read transaction
+    and open one that holds the write lock; on PostgreSQL, the read transaction goes on.
 
     Every action calls this before its first read of the rows it will change, and commits once.
     """
