@@ -9,15 +9,29 @@ kernel, and switching to the server's process and back), so this is the count to
 import argparse
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 WARM_UP = 8  # psycopg prepares a statement at its sixth run on a connection
 
 
-def _messages(trace: str) -> list[list[str]]:
-    """The frontend's messages: [type, fields...] for each line libpq wrote as sent ("F")."""
-    lines = (line.split("\t") for line in trace.splitlines())
-    return [fields[3:] for fields in lines if len(fields) > 3 and fields[1] == "F"]
+def sent_messages(engine, action) -> list[list[str]]:
+    """The messages the engine's pooled connections sent PostgreSQL while action() ran, from
+    libpq's trace: [message type, its fields...] each. A connection opened meanwhile is not
+    traced: run action() once before, so that the pool holds the one it will use."""
+    pooled = [record.dbapi_connection for record in list(engine.pool._pool.queue)]
+    with tempfile.TemporaryDirectory() as folder:
+        trace_file = Path(folder) / "trace"
+        with trace_file.open("w") as trace:
+            for connection in pooled:
+                connection.pgconn.trace(trace.fileno())
+            try:
+                action()
+            finally:
+                for connection in pooled:
+                    connection.pgconn.untrace()
+        lines = (line.split("\t") for line in trace_file.read_text().splitlines())
+        return [fields[3:] for fields in lines if len(fields) > 3 and fields[1] == "F"]
 
 
 def main(argv=None) -> int:
@@ -42,18 +56,7 @@ def main(argv=None) -> int:
         for _ in range(WARM_UP):
             response = client.get(path)
         assert response.status_code == 200 and expected in response.text, path
-        pooled = [record.dbapi_connection for record in list(engine.pool._pool.queue)]
-        with tempfile.TemporaryDirectory() as folder:
-            trace_file = Path(folder) / "trace"
-            with trace_file.open("w") as trace:
-                for connection in pooled:
-                    connection.pgconn.trace(trace.fileno())
-                try:
-                    client.get(path)
-                finally:
-                    for connection in pooled:
-                        connection.pgconn.untrace()
-            sent = _messages(trace_file.read_text())
+        sent = sent_messages(engine, partial(client.get, path))
         # A statement ends with Sync (extended protocol); BEGIN and COMMIT are simple Queries.
         trips = sum(1 for message in sent if message[0] in ("Sync", "Query"))
         commands = [message[1].strip() for message in sent if message[0] == "Query"]

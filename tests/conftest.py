@@ -18,6 +18,7 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 # The worker's queue in memory: tests run its tasks themselves, against a real SMTP server.
 os.environ.setdefault("FORUM_JOBS_URL", "memory://")
 
+from bench.round_trips import sent_messages  # noqa: E402
 from forum import create_app  # noqa: E402
 from forum.config import normalise_database_url  # noqa: E402
 from forum.extensions import db  # noqa: E402
@@ -302,29 +303,14 @@ class QueryCounter:
 
 
 @pytest.fixture
-def sent_to_postgresql(app, tmp_path):
-    """sent_to_postgresql(action) -> the messages the app's pooled connections sent PostgreSQL
-    while action() ran, from libpq's trace: [message type, its fields...] each (a statement ends
-    with a Sync; BEGIN and COMMIT are simple Queries). Run action() once before, so that the
-    pool holds the connection it will use."""
+def sent_to_postgresql(app):
+    """sent_to_postgresql(action) -> the messages the app sent PostgreSQL while action() ran
+    (bench.round_trips.sent_messages: a statement ends with a Sync; BEGIN and COMMIT are
+    simple Queries). Run action() once before, so that the pool holds the connection."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("libpq's trace of PostgreSQL's protocol")
 
-    def trace(action) -> list[list[str]]:
-        pooled = [record.dbapi_connection for record in db.engine.pool._pool.queue]
-        path = tmp_path / "trace"
-        with path.open("w") as traced:
-            for connection in pooled:
-                connection.pgconn.trace(traced.fileno())
-            try:
-                action()
-            finally:
-                for connection in pooled:
-                    connection.pgconn.untrace()
-        lines = (line.split("\t") for line in path.read_text().splitlines())
-        return [fields[3:] for fields in lines if len(fields) > 3 and fields[1] == "F"]
-
-    return trace
+    return lambda action: sent_messages(db.engine, action)
 
 
 @pytest.fixture

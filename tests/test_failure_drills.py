@@ -84,6 +84,14 @@ def _restart_postgresql() -> None:
                    check=True, capture_output=True, timeout=120)  # fmt: skip
 
 
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310 - loopback
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 @pytest.fixture
 def server_on_postgresql(app, database_url):
     if not database_url.startswith("postgresql"):
@@ -109,11 +117,7 @@ def test_a_postgresql_restart_under_load_costs_503s_and_no_restart_of_the_app(
 
     def load() -> None:
         while not stop.is_set():
-            try:
-                with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310 - loopback
-                    statuses.append(answer.status)
-            except urllib.error.HTTPError as error:
-                statuses.append(error.code)
+            statuses.append(_status(url))
             time.sleep(0.02)
 
     readers = [threading.Thread(target=load) for _ in range(4)]
@@ -146,16 +150,8 @@ def test_after_a_postgresql_restart_the_next_request_is_answered_not_failed(
     board = make.board()
     db.session.commit()
     url = f"{server_on_postgresql}/boards/{board.slug}"
-
-    def status() -> int:
-        try:
-            with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310 - loopback
-                return answer.status
-        except urllib.error.HTTPError as error:
-            return error.code
-
-    assert [status() for _ in range(20)] == [200] * 20  # connections pooled in both workers
+    assert [_status(url) for _ in range(20)] == [200] * 20  # connections pooled in both workers
     db.session.remove()
     db.engine.dispose()
     _restart_postgresql()
-    assert [status() for _ in range(20)] == [200] * 20
+    assert [_status(url) for _ in range(20)] == [200] * 20
