@@ -194,8 +194,13 @@ def cpu_used(master: int) -> dict[str, float]:
     server processes: a request's cost where a database server shares the cores."""
     processes = _processes()
     app = sum(cpu for pid, parent, _c, cpu in processes if master in (pid, parent))
-    database = sum(cpu for _p, _parent, command, cpu in processes if command == "postgres")
-    return {"app": app, "database": database}
+    return {"app": app, "database": database_cpu(processes)}
+
+
+def database_cpu(processes=None) -> float:
+    """CPU seconds so far of PostgreSQL's server processes."""
+    processes = _processes() if processes is None else processes
+    return sum(cpu for _p, _parent, command, cpu in processes if command == "postgres")
 
 
 def pages(ids: dict, signed_in: bool = False) -> list[tuple[str, str, str]]:
@@ -237,6 +242,9 @@ def find_ids(database: str) -> dict:
         small = db.session.scalar(
             select(Thread).where(Thread.reply_count == 4).order_by(Thread.id).limit(1)
         )
+        small_opening = db.session.scalar(
+            select(Post.id).where(Post.thread_id == small.id, Post.depth == 0)
+        )
         deep = db.session.scalar(
             select(Post.id).where(Post.thread_id == big.id, Post.depth == 3).order_by(Post.id)
         )
@@ -247,6 +255,7 @@ def find_ids(database: str) -> dict:
         )
         goal = db.session.scalar(select(Goal).order_by(Goal.id).limit(1))
         ids = {"board_slug": board.slug, "big_thread_id": big.id, "small_thread_id": small.id,
+               "small_post_id": small_opening,
                "deep_post_id": deep, "posts": posts, "event_id": event, "goal_id": goal.id,
                "organisation_id": goal.organisation_id}  # fmt: skip
         db.engine.dispose()
@@ -412,15 +421,6 @@ def main(argv=None) -> int:
                     rows.append((name, signed, connections, result, fraction))
         writes = None
         if not args.skip_writes:
-            from sqlalchemy import create_engine, text
-
-            engine = create_engine(database)
-            with engine.connect() as connection:
-                ids["small_post_id"] = connection.execute(
-                    text("SELECT id FROM post WHERE thread_id = :t AND depth = 0"),
-                    {"t": ids["small_thread_id"]},
-                ).scalar()
-            engine.dispose()
             writes = write_benchmark(
                 base, ids, rounds=args.rounds, sequential=300, writers=16, each=20
             )
