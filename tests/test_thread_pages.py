@@ -169,6 +169,42 @@ def test_permalinks_find_the_page_and_the_post(app, client, make):
     assert f'id="post-{child.id}"' in page
 
 
+def test_a_reply_is_sent_where_its_permalink_leads(app, client, auth, make):
+    """Where a new reply is shown is read in its own write's transaction: the thread's page it
+    is on, its branch's page when past the branch's first posts, or its own when deeper than a
+    thread page shows."""
+    from tests.conftest import form_token, hidden_value
+
+    app.config.update(BRANCHES_PER_PAGE=2, INLINE_DEPTH=3, POSTS_PER_BRANCH=3)
+    thread = make.thread()
+    opening = make.opening_post(thread)
+    tops = [make.reply(opening, body=f"Top {n}") for n in range(4)]
+    chain = make.reply(make.reply(tops[1]))
+    make.user(email="writer@example.fi")
+    auth.login("writer@example.fi")
+
+    def reply_to(parent: Post) -> str:
+        form_page = client.get(f"/posts/{parent.id}/reply").text
+        response = client.post(f"/posts/{parent.id}/reply", data={
+            "csrf_token": form_token(form_page), "body": f"To {parent.id}", "language": "en",
+            "submission_id": hidden_value(form_page, "submission_id")})  # fmt: skip
+        assert response.status_code == 302
+        return response.headers["Location"]
+
+    for parent in (opening, tops[3], tops[1], chain, tops[1]):
+        sent_to = reply_to(parent)
+        newest = db.session.scalar(select(Post).order_by(Post.id.desc()).limit(1))
+        assert newest.parent_id == parent.id
+        assert sent_to == client.get(f"/posts/{newest.id}").headers["Location"]
+        # The opening's reply is the fifth branch (third page), the deep one on its own page,
+        # the last reply to tops[1] the fourth post of its branch.
+        if parent is opening:
+            assert sent_to.endswith(f"/threads/{thread.id}?page=3#post-{newest.id}")
+        if parent is chain:
+            assert sent_to.endswith(f"/posts/{newest.id}/branch")
+    assert sent_to.endswith(f"/posts/{tops[1].id}/branch#post-{newest.id}")
+
+
 def test_reply_headings_name_who_answered_whom(client, auth, make):
     thread = make.thread(author=make.user(name="Matti"))
     anna = make.user(name="Anna")

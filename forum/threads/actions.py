@@ -208,11 +208,14 @@ def reply(
     language: str,
     submission_id: str | None = None,
     held: str | None = None,
+    then: Callable[[Post], None] | None = None,
 ) -> Post:
     """Reply to a post (the opening post: to the thread). A resubmitted form returns its post.
 
     `held`: the author sends it knowing it may hold personal data (what was found); it waits
-    for a moderator, as start_thread()'s does."""  # fmt: skip
+    for a moderator, as start_thread()'s does. `then`, if given, is called with the new post
+    before the one commit, as start_thread()'s is with the thread: what it reads of the post
+    and the thread is read in the write's own transaction, not in one more after it."""  # fmt: skip
     body, language, rendered = _checked_message(by, body, language)
     if (earlier := _begin_post_write(by, submission_id)) is not None:
         return earlier
@@ -241,6 +244,8 @@ def reply(
     replied.send(None, post_id=saved_id(post), thread_id=parent.thread_id, by_id=by.id,
                  told=(parent.author_id, parent.thread.author_id))  # fmt: skip
     _hold(post, by, held)
+    if then is not None:
+        then(post)
     db.session.commit()
     return post
 

@@ -257,18 +257,23 @@ def reply(post_id: int):
     policy.require(current_user, "post.reply", parent)
     form = _new_form(ReplyForm)
     too_deep = _("This branch is as deep as it can go. Reply to an earlier message instead.")
+    # Where the reply is shown, read before its transaction commits: after, the post would be
+    # loaded again, in a transaction of its own (three round trips more on PostgreSQL).
+    shown_at = []
     post, status = _written(
         form,
         lambda held: actions.reply(
             parent, by=current_user, body=form.body.data, language=form.language.data,
             submission_id=form.submission_id.data, held=held,
+            then=lambda new: shown_at.append(_place_of(new)),
         ),
         {actions.TooDeep: lambda _error: form.body.errors.append(too_deep)},
         scanned=("body",),
     )  # fmt: skip
     if post is not None:
         flash(_("Your reply is posted."))
-        return redirect(_place_of(post))
+        # A form sent again finds the post it made the first time, and no new one.
+        return redirect(shown_at[0] if shown_at else _place_of(post))
     return render_template(
         "threads/reply.html",
         parent=reading.post_row(parent),
