@@ -18,7 +18,7 @@ from forum.audit.actions import record
 from forum.auth.models import User
 from forum.boards.models import Board
 from forum.config import SUPPORTED_LOCALES
-from forum.counters import update_row
+from forum.counters import RowUpdate, update_row, update_rows
 from forum.database import begin_write, saved_id, utcnow
 from forum.extensions import db
 from forum.markup import Rendered, render
@@ -79,8 +79,10 @@ def _store_post(
     language: str,
     submission_id: str | None,
     now: datetime,
+    counted: Sequence[RowUpdate] = (),
 ) -> tuple[Post, bool]:
-    """Insert a post with its place in the tree; (post, True) when it is new.
+    """Insert a post with its place in the tree, and the `counted` rows' changes with it;
+    (post, True) when it is new.
 
     When the same form was sent twice at once and the other request stored it first, the
     transaction is rolled back and that earlier post comes back as (post, False).
@@ -109,7 +111,7 @@ def _store_post(
     # Written by a plain UPDATE and recorded on the object as saved: assigning post.path would
     # have the ORM's unit of work flush it, which cost a tenth of a reply.
     path = (parent.path if parent else "") + path_segment(post.id)
-    update_row(Post, post.id, path=path)
+    update_rows(RowUpdate(Post, post.id, assigned={"path": path}), *counted)
     set_committed_value(post, "path", path)
     return post, True
 
@@ -175,10 +177,11 @@ def start_thread(
     opening, is_new = _store_post(
         thread_id=thread.id, parent=None, by=by, body=body, rendered=rendered,
         language=language, submission_id=submission_id, now=now,
+        counted=[RowUpdate(Board, board.id, add={"thread_count": 1, "post_count": 1},
+                           assigned={"last_activity_at": now})],
     )  # fmt: skip
     if not is_new:
         return opening.thread
-    update_row(Board, board.id, add={"thread_count": 1, "post_count": 1}, last_activity_at=now)
     thread_counted.send(None, thread_id=thread.id, board_id=board.id, removed=False, sign=1)
     thread_started.send(None, post_id=saved_id(opening), thread_id=thread.id, by_id=by.id)
     _hold(opening, by, held)
@@ -229,18 +232,20 @@ def reply(
         raise TooDeep
     now = utcnow()
     check_new_member_pace(by, now)
+    counted = [
+        RowUpdate(Post, parent.id, add={"reply_count": 1}),
+        RowUpdate(Thread, parent.thread_id,
+                  add={"reply_count": 1, "branch_count": int(parent.depth == 0)},
+                  assigned={"last_activity_at": now, "last_poster_id": by.id}),
+        RowUpdate(Board, parent.thread.board_id, add={"post_count": 1},
+                  assigned={"last_activity_at": now}),
+    ]  # fmt: skip
     post, is_new = _store_post(
         thread_id=parent.thread_id, parent=parent, by=by, body=body, rendered=rendered,
-        language=language, submission_id=submission_id, now=now,
+        language=language, submission_id=submission_id, now=now, counted=counted,
     )  # fmt: skip
     if not is_new:
         return post
-    update_row(Post, parent.id, add={"reply_count": 1})
-    update_row(
-        Thread, parent.thread_id, add={"reply_count": 1, "branch_count": int(parent.depth == 0)},
-        last_activity_at=now, last_poster_id=by.id,
-    )  # fmt: skip
-    update_row(Board, parent.thread.board_id, add={"post_count": 1}, last_activity_at=now)
     replied.send(None, post_id=saved_id(post), thread_id=parent.thread_id, by_id=by.id,
                  told=(parent.author_id, parent.thread.author_id))  # fmt: skip
     _hold(post, by, held)
