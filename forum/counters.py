@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sqlalchemy import Insert, Select, Table, Update, bindparam, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ClauseElement
 
+from forum.database import dialect_insert
 from forum.extensions import db
 
 
@@ -113,8 +113,7 @@ def adding_insert(
     """INSERT ... SELECT that, where a row with the same keys exists, adds the new row's `added`
     columns to it (ON CONFLICT DO UPDATE, which both backends have): a count's first change
     makes its row, and two transactions never both make it."""
-    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = dialect_insert(table).from_select(columns, rows)
+    statement = dialect_insert(dialect)(table).from_select(columns, rows)
     return statement.on_conflict_do_update(
         index_elements=keys,
         set_={name: table.c[name] + statement.excluded[name] for name in added},

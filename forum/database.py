@@ -236,8 +236,7 @@ def raise_to(model, keys: dict, column: str, value) -> None:
     inserted if it is missing, and raised (never lowered) if it is there: two requests that
     race leave the later value, whichever commits first."""
     table = model.__table__
-    dialect = db.session.get_bind().dialect.name
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    insert = dialect_insert(db.session.get_bind().dialect.name)
     statement = insert(table).values({**keys, column: value})
     statement = statement.on_conflict_do_update(
         index_elements=list(keys),
@@ -247,10 +246,6 @@ def raise_to(model, keys: dict, column: str, value) -> None:
     db.session.execute(statement)
 
 
-def insert_missing(model, values: dict, keys) -> None:
-    """In the caller's transaction: a row of `model` with these values, unless one with the same
-    `keys` (a unique or primary key) is there already, in one statement."""
-    dialect = db.session.get_bind().dialect.name
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    statement = insert(model.__table__).values(values)
-    db.session.execute(statement.on_conflict_do_nothing(index_elements=list(keys)))
+def dialect_insert(dialect: str):
+    """The database's own INSERT construct, which has ON CONFLICT on both of them."""
+    return sqlite_insert if dialect == "sqlite" else postgresql_insert

@@ -5,10 +5,11 @@ import re
 
 from sqlalchemy import func, select
 
+from forum.auth.models import User
 from forum.extensions import db
 from forum.moderation.actions import move_thread
-from forum.notifications import bell
-from forum.notifications.models import Notification
+from forum.notifications import bell, watching
+from forum.notifications.models import Notification, WatchLevel, WatchTarget
 from tests.conftest import form_token
 
 
@@ -33,6 +34,24 @@ def test_a_reply_tells_the_thread_and_post_authors_but_not_the_replier(make):
         select(Notification.recipient_id, func.count()).group_by(Notification.recipient_id)
     ).all()
     assert dict(told) == {world["asker"].id: 3, world["helper"].id: 1}
+
+
+def test_who_muted_the_thread_is_passed_over_and_their_bell_kept(make):
+    """The reply's own statements pass over those who muted the thread (they are not asked
+    for first): no notification, and the bell they had counted stays counted."""
+    world = _world(make)
+    asker, helper = world["asker"], world["helper"]
+    answer = make.reply(make.opening_post(world["thread"]), author=helper, body="Näin me teimme")
+    watching.set_level(asker, WatchTarget.THREAD, world["thread"].id, WatchLevel.MUTED)
+    for member in (asker, helper):
+        bell.settle(member)
+    make.reply(answer, author=world["third"], body="@Kysyjä samoin meillä")
+    db.session.expire_all()
+    told = db.session.scalars(select(Notification.recipient_id).where(
+        Notification.post_id != answer.id)).all()  # fmt: skip
+    assert told == [helper.id]
+    assert db.session.get(User, asker.id).bell_count is not None
+    assert db.session.get(User, helper.id).bell_count is None  # counted again on their next page
 
 
 def test_the_bell_counts_and_the_page_groups_per_thread(client, auth, make):

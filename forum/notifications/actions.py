@@ -5,9 +5,10 @@ the recipient may still read what it is about."""
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import Integer, String, and_, bindparam, insert, select, update
 
-from forum.database import begin_write, utcnow
+from forum.auth.models import User
+from forum.database import UTCDateTime, begin_write, utcnow
 from forum.extensions import db
 from forum.notifications import bell, mentions, watching
 from forum.notifications.models import MENTION, POST_KINDS, REPLY, Notification
@@ -45,14 +46,39 @@ def _tell_directly(post_id: int, thread_id: int, by_id: int, replied_to: set[int
     mentioned = mentions.who_may_read(post_id, mentioned)
     kinds = {member: REPLY for member in replied_to - {by_id}}
     kinds.update(dict.fromkeys(mentioned, MENTION))  # a reply that mentions: one notification
+    members_by_kind: dict[str, list[int]] = {}
+    for member, kind in sorted(kinds.items()):
+        members_by_kind.setdefault(kind, []).append(member)
     now = utcnow()
-    recipients = sorted(set(kinds) - watching.muted_among(set(kinds), thread_id))
-    for recipient_id in recipients:
-        db.session.add(
-            Notification(recipient_id=recipient_id, kind=kinds[recipient_id], thread_id=thread_id,
-                         post_id=post_id, actor_id=by_id, created_at=now)
-        )  # fmt: skip
-    bell.recount_soon(recipients)
+    for kind, members in sorted(members_by_kind.items()):
+        db.session.execute(_TELL_UNLESS_MUTED, {"members": members, "kind": kind,
+                                                "thread_id": thread_id, "post_id": post_id,
+                                                "actor_id": by_id, "created_at": now})  # fmt: skip
+    if kinds:
+        db.session.execute(_BELL_UNLESS_MUTED, {"members": sorted(kinds), "thread_id": thread_id})
+
+
+# Those who muted the thread are passed over by the statements that tell the others, not asked
+# for first: a reply's round trip fewer.
+_accounts = User.__table__
+_told = select(
+    _accounts.c.id,
+    bindparam("kind", type_=String),
+    bindparam("thread_id", type_=Integer),
+    bindparam("post_id", type_=Integer),
+    bindparam("actor_id", type_=Integer),
+    bindparam("created_at", type_=UTCDateTime),
+).where(
+    _accounts.c.id.in_(bindparam("members", expanding=True)),
+    ~watching.muted(_accounts.c.id, bindparam("thread_id")),
+)
+_TELL_UNLESS_MUTED = insert(Notification.__table__).from_select(
+    ["recipient_id", "kind", "thread_id", "post_id", "actor_id", "created_at"], _told
+)
+_BELL_UNLESS_MUTED = bell.recount_soon_statement(
+    _accounts.c.id.in_(bindparam("members", expanding=True)),
+    ~watching.muted(_accounts.c.id, bindparam("thread_id")),
+)
 
 
 def tell_of_moderation(_sender, *, post, by_id: int, change: str, reason: str) -> None:

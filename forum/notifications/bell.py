@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from hashlib import blake2b
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Update, bindparam, select, update
 
 from forum import policy
 from forum.auth.models import User
@@ -82,10 +82,14 @@ def count(user) -> int:
     return unread_count(user)
 
 
-_STALE_FOR_MEMBERS = (
-    update(_accounts)
-    .where(_accounts.c.id.in_(bindparam("user_ids", expanding=True)))
-    .values(bell_count=None)
+def recount_soon_statement(*conditions) -> Update:
+    """The UPDATE that has the bells of the accounts meeting these conditions counted again on
+    their next request, for a caller whose conditions name them (recount_soon() takes ids)."""
+    return update(_accounts).where(*conditions).values(bell_count=None)
+
+
+_STALE_FOR_MEMBERS = recount_soon_statement(
+    _accounts.c.id.in_(bindparam("user_ids", expanding=True))
 )
 _STALE_FOR_THREAD = (
     update(_accounts)

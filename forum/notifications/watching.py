@@ -9,9 +9,22 @@ A member's level for a post: their level for its thread if they chose one; other
 they muted its board or any of its tags or tag groups; otherwise the highest of those levels.
 """
 
-from sqlalchemy import and_, delete, or_, select, update
+from functools import cache
 
-from forum.database import begin_write, insert_missing, utcnow
+from sqlalchemy import (
+    Exists,
+    Insert,
+    Integer,
+    and_,
+    bindparam,
+    delete,
+    literal,
+    or_,
+    select,
+    update,
+)
+
+from forum.database import begin_write, dialect_insert, utcnow
 from forum.extensions import db
 from forum.notifications import bell, mentions
 from forum.notifications.models import (
@@ -75,35 +88,41 @@ def set_watches_participated(user, value: bool) -> None:
 
 def join_as_participant(user_id: int, thread_id: int) -> None:
     """In a post's transaction: its author watches the thread, unless they chose a level for
-    it already or turned this off."""
-    if db.session.scalar(
-        select(NotificationSettings.watch_participated).where(
-            NotificationSettings.user_id == user_id
-        )
-    ) is False:  # fmt: skip
-        return
+    it already or turned this off; one statement (their setting read by it, not before it)."""
+    dialect = db.session.get_bind().dialect.name
+    db.session.execute(_participant_watch(dialect), {"user_id": user_id, "thread_id": thread_id})
+
+
+@cache
+def _participant_watch(dialect: str) -> Insert:
+    watches, settings = Watch.__table__, NotificationSettings.__table__
+    turned_off = select(settings.c.user_id).where(
+        settings.c.user_id == bindparam("user_id"), settings.c.watch_participated.is_(False)
+    )
+    watch = select(
+        bindparam("user_id", type_=Integer),
+        literal(WatchTarget.THREAD.value),
+        bindparam("thread_id", type_=Integer),
+        literal(WatchLevel.WATCHING.value),
+    ).where(~turned_off.exists())
+    columns = ["user_id", "target", "target_id", "level"]
+    statement = dialect_insert(dialect)(watches).from_select(columns, watch)
     # Only a missing row is written: a muted thread stays muted.
-    insert_missing(
-        Watch,
-        {"user_id": user_id, "target": WatchTarget.THREAD, "target_id": thread_id,
-         "level": WatchLevel.WATCHING},
-        keys=("user_id", "target", "target_id"),
-    )  # fmt: skip
+    return statement.on_conflict_do_nothing(index_elements=["user_id", "target", "target_id"])
 
 
-def muted_among(user_ids, thread_id: int) -> set[int]:
-    """Those of these members who muted the thread."""
-    if not user_ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(Watch.user_id).where(
-                Watch.target == WatchTarget.THREAD,
-                Watch.target_id == thread_id,
-                Watch.level == WatchLevel.MUTED,
-                Watch.user_id.in_(sorted(user_ids)),
-            )
+def muted(user_id, thread_id) -> Exists:
+    """Whether the member (a column or parameter) muted the thread: a condition of a statement
+    that writes to those who did not, so that it is not asked first."""
+    return (
+        select(Watch.user_id)
+        .where(
+            Watch.user_id == user_id,
+            Watch.target == WatchTarget.THREAD,
+            Watch.target_id == thread_id,
+            Watch.level == WatchLevel.MUTED,
         )
+        .exists()
     )
 
 
