@@ -10,7 +10,7 @@ from functools import cache
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from forum import policy
@@ -194,9 +194,19 @@ def start_thread(
 @cache  # built on first use: loader options need every mapper configured
 def _parent_for_reply():
     """The parent, its thread and its board as they are inside the write transaction, in one
-    query (three lazy loads otherwise)."""
+    query (three lazy loads otherwise); and the id of the post this member's form made, if it
+    was sent before (asked in the same statement: a round trip fewer on PostgreSQL)."""
+    earlier = aliased(Post)
+    earlier_id = (
+        select(earlier.id)
+        .where(
+            earlier.author_id == bindparam("author_id"),
+            earlier.submission_id == bindparam("submission_id"),
+        )
+        .scalar_subquery()
+    )
     return (
-        select(Post)
+        select(Post, earlier_id)
         .where(Post.id == bindparam("post_id"))
         .options(joinedload(Post.thread).joinedload(Thread.board))
         .execution_options(populate_existing=True)
@@ -220,10 +230,15 @@ def reply(
     before the one commit, as start_thread()'s is with the thread: what it reads of the post
     and the thread is read in the write's own transaction, not in one more after it."""  # fmt: skip
     body, language, rendered = _checked_message(by, body, language)
-    if (earlier := _begin_post_write(by, submission_id)) is not None:
-        return earlier
+    begin_write()
     # Read again inside the write transaction: a lock or archive that landed meanwhile counts.
-    parent = db.session.execute(_parent_for_reply(), {"post_id": saved_id(parent)}).scalar_one()
+    parent, earlier_id = db.session.execute(
+        _parent_for_reply(),
+        {"post_id": saved_id(parent), "author_id": by.id, "submission_id": submission_id},
+    ).one()
+    if earlier_id is not None:  # the form sent again: the post it made the first time
+        db.session.commit()
+        return db.session.get(Post, earlier_id)
     if not policy.can(by, "post.reply", parent):
         db.session.rollback()
         raise NotAllowed
