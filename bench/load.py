@@ -21,6 +21,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -361,6 +362,12 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-writes", action="store_true")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn's, for both servers")
     parser.add_argument(
+        "--jobs", metavar="URL",
+        help="the job queue the replies' tasks go to, as FORUM_JOBS_URL (production's Redis, "
+        "redis://127.0.0.1:6379/15); by default a SQLite queue of the run's own, as `make run` "
+        "keeps one (not the instance's, whose worker would be sent the run's tasks)",
+    )  # fmt: skip
+    parser.add_argument(
         "--page", action="append", dest="only", metavar="NAME",
         help="measure only this page (repeatable; names as in the table)",
     )  # fmt: skip
@@ -368,7 +375,8 @@ def main(argv=None) -> int:
 
     database = working_copy(args.database)
     ids = find_ids(database)
-    env = {"DATABASE_URL": database, "SECRET_KEY": "benchmark",
+    jobs = args.jobs or f"sqlite:///{tempfile.mkdtemp(prefix='bench-jobs-')}/jobs.sqlite3"
+    env = {"DATABASE_URL": database, "SECRET_KEY": "benchmark", "FORUM_JOBS_URL": jobs,
            "FORUM_DEVELOPMENT": "1", "FORUM_RATELIMIT_ENABLED": "0"}  # fmt: skip
     from bench import baseline
 
@@ -426,7 +434,8 @@ def main(argv=None) -> int:
             )
 
     print(f"\n{ids['posts']} posts; {os.cpu_count()} cores; {args.workers} workers; "
-          f"{database.split(':', 1)[0]}; wrk {args.duration}s per run, "
+          f"{database.split(':', 1)[0]}; jobs to {jobs.split(':', 1)[0]}; "
+          f"wrk {args.duration}s per run, "
           f"{args.rounds} rounds of ceiling and page, the median round shown")  # fmt: skip
     for connections, measured in ceilings.items():
         if measured:

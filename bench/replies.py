@@ -7,12 +7,15 @@ made of.
     python -m bench.replies sqlite:////tmp/bench/standard.db postgresql://.../bench [--replies 300]
 
 Each database is measured on a copy (`bench.load.working_copy`); the databases are measured in
-turns, `--rounds` times, and the median round shown (the machine's speed drifts).
+turns, `--rounds` times, and the median round shown (the machine's speed drifts). The replies'
+tasks go to a SQLite queue of the run's own, or to `--jobs` (production's Redis).
 """
 
 import argparse
+import os
 import statistics
 import sys
+import tempfile
 import time
 import uuid
 
@@ -72,7 +75,12 @@ def main(argv=None) -> int:
     parser.add_argument("databases", nargs="+")
     parser.add_argument("--replies", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--jobs", metavar="URL", help="the job queue, as bench.load's --jobs")
     args = parser.parse_args(argv)
+    # Read when the forum's job module is first imported, which making the apps does.
+    os.environ["FORUM_JOBS_URL"] = (
+        args.jobs or f"sqlite:///{tempfile.mkdtemp(prefix='bench-jobs-')}/jobs.sqlite3"
+    )
 
     repliers = [Replier(database) for database in args.databases]
     rounds = {replier.database: [] for replier in repliers}
