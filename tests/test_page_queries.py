@@ -52,6 +52,25 @@ def test_listing_queries_stay_constant_as_the_forum_grows(
     assert many.count == few.count, (page, few.statements, many.statements)
 
 
+def test_listed_threads_bring_their_tags_in_their_rows(client, auth, make, count_queries):
+    """The board page and what is new to a member: each thread's tag links come in its row of
+    the listing (forum.threads.listing.LISTED_COLUMNS), in the taxonomy's order, and no
+    statement of their own asks for them."""
+    earlier, later = db.session.scalars(select(Tag).order_by(Tag.position, Tag.id).limit(2))
+    board = make.board()
+    make.thread(board, title="Tagged", tags=[later, earlier])
+    make.thread(board, title="Untagged")
+    make.user(email="reader@example.fi", locale="en")
+    auth.login("reader@example.fi")
+    for url in (f"/boards/{board.slug}", "/unread"):
+        with count_queries() as queries:
+            page = client.get(url).text
+        assert "Tagged" in page and "Untagged" in page
+        assert page.index(earlier.name_en) < page.index(later.name_en), url
+        asking = [statement for statement in queries.statements if "thread_tag" in statement]
+        assert len(asking) == 1 and "last_poster" in asking[0], (url, asking)
+
+
 def test_staff_member_pages_read_a_constant_number_of_queries(client, auth, make, count_queries):
     """The membership requests and the invitations waiting, in every region and organisation."""
     from forum.auth import invitations

@@ -13,7 +13,7 @@ from forum.i18n import localized
 from forum.notices import redirect_with
 from forum.pagination import requested_page
 from forum.regions.models import Region
-from forum.tags.queries import tag_links
+from forum.tags.queries import listed_tag_links
 from forum.threads import unread
 from forum.threads.listing import thread_rows
 
@@ -65,7 +65,7 @@ def show(slug: str):
         "boards/show.html",
         board=board,
         threads=threads,
-        tags=tag_links([thread.id for thread in threads]),
+        tags=listed_tag_links(threads),
         page=page,
         can_start=policy.can(current_user, "thread.start", board),
         board_name=localized(board, "name"),

@@ -5,7 +5,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, exists, select
+from sqlalchemy import ColumnElement, Select, String, bindparam, cast, exists, func, select
 from sqlalchemy.engine import Row
 
 from forum import policy
@@ -14,7 +14,7 @@ from forum.i18n import current_locale, localized
 from forum.speedups.urls import url_prefix
 from forum.tags.actions import MissingRequiredTags
 from forum.tags.models import Tag, TagBoardCount, TagGroup, thread_tag
-from forum.threads.listing import LISTINGS, MOST_RECENT_FIRST
+from forum.threads.listing import LISTED_COLUMNS, LISTINGS, MOST_RECENT_FIRST
 from forum.threads.models import Thread
 
 
@@ -122,18 +122,56 @@ def tag_links(thread_ids: list[int]) -> dict[int, list[TagLink]]:
     """Each thread's tags, in the taxonomy's order, as links in the reader's language."""
     if not thread_ids:
         return {}
-    pairs = db.session.execute(
-        _tag_links_statement(current_locale()), {"thread_ids": thread_ids}
-    ).all()
+    rows = db.session.execute(_tag_links_statement(current_locale()), {"thread_ids": thread_ids})
+    return _as_links(rows.all())
+
+
+def listed_tag_links(threads: list[Row]) -> dict[int, list[TagLink]]:
+    """tag_links() of listed threads, from the tag_links column of their rows
+    (forum.threads.listing.thread_rows): no statement of its own."""
+    tags = []
+    for thread in threads:
+        if thread.tag_links:
+            for record in thread.tag_links.split(_RECORD):
+                position, tag_id, slug, label = record.split(_FIELD)
+                tags.append((int(position), int(tag_id), thread.id, slug, label))
+    tags.sort()  # the taxonomy's order
+    return _as_links([(thread_id, slug, label) for _p, _id, thread_id, slug, label in tags])
+
+
+def _as_links(tags: list[tuple[int, str, str]]) -> dict[int, list[TagLink]]:
+    """(thread id, slug, label) in the taxonomy's order, as each thread's links."""
     tag_page = url_prefix("tags.show", "slug")  # slugs are made of a-z, 0-9 and "-"
     links: dict[str, TagLink] = {}
     by_thread: dict[int, list[TagLink]] = {}
-    for thread_id, slug, label in pairs:
+    for thread_id, slug, label in tags:
         link = links.get(slug)
         if link is None:  # once a tag, not once a thread that carries it
             link = links[slug] = TagLink(tag_page + slug, label)
         by_thread.setdefault(thread_id, []).append(link)
     return by_thread
+
+
+# Separators of a listed thread's tag links: control characters, which no label holds.
+_FIELD, _RECORD = "\x1f", "\x1e"
+
+
+def _listed_tag_links(locale: str) -> ColumnElement:
+    """A listed thread's tags in one string: each tag's position, id, slug and label in the
+    reader's language. Put in order in Python: SQLite's group_concat() takes no ORDER BY."""
+    record = (
+        cast(_tags.c.position, String) + _FIELD + cast(_tags.c.id, String) + _FIELD
+        + _tags.c.slug + _FIELD + _tags.c[f"name_{locale}"]
+    )  # fmt: skip
+    return (
+        select(func.aggregate_strings(record, _RECORD))
+        .select_from(thread_tag.join(_tags, _tags.c.id == thread_tag.c.tag_id))
+        .where(thread_tag.c.thread_id == Thread.__table__.c.id)
+        .scalar_subquery()
+    )
+
+
+LISTED_COLUMNS["tag_links"] = _listed_tag_links
 
 
 _thread_ids = Thread.__table__.c.id

@@ -7,9 +7,10 @@ reader (policy.Viewer) and language, and a tag link shared by every thread that 
 are not.
 """
 
+from collections.abc import Callable
 from functools import lru_cache
 
-from sqlalchemy import Select, bindparam, false, func
+from sqlalchemy import ColumnElement, Select, bindparam, false, func
 from sqlalchemy.engine import Row
 
 from forum import policy
@@ -39,11 +40,17 @@ LISTINGS = {
     "unread": ((unread.UNREAD,), MOST_RECENT_FIRST),
 }
 
+# Columns that domains above this one add to each listed thread's row, in the same statement:
+# name -> a function of the reader's language that makes the column, which may read the
+# thread's `thread.id` (forum.tags.queries: its tag links, a statement fewer a page).
+LISTED_COLUMNS: dict[str, Callable[[str], ColumnElement]] = {}
+
 
 def thread_rows(user, listing: str, *, offset: int, limit: int, **parameters) -> list[Row]:
     """Rows of id, title, pinned, locked, reply_count, last_activity_at, author_name,
     last_poster_name, board_name and unread (whether it is new to the user; never to a reader
-    signed out): a page of the threads of LISTINGS[listing] that the user may see."""
+    signed out), and the LISTED_COLUMNS: a page of the threads of LISTINGS[listing] that the
+    user may see."""
     reader = policy.viewer(user)
     if reader.signed_in:
         parameters.update(unread.reader_parameters(user))
@@ -85,6 +92,7 @@ def _rows_statement(reader: policy.Viewer, listing: str, locale: str) -> Select:
             _last_poster.c.display_name.label("last_poster_name"),
             _boards.c[f"name_{locale}"].label("board_name"),
             is_unread.label("unread"),
+            *(make(locale).label(name) for name, make in LISTED_COLUMNS.items()),
         )
         .where(*criteria)
         .order_by(*order_by)

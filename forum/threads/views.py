@@ -22,7 +22,7 @@ from forum.i18n import current_locale
 from forum.notices import redirect_with
 from forum.pagination import requested_page
 from forum.tags import actions as tag_actions
-from forum.tags.queries import missing_groups_message, tag_groups, tag_links
+from forum.tags.queries import listed_tag_links, missing_groups_message, tag_groups, tag_links
 from forum.threads import actions, new_members, reading, unread
 from forum.threads.forms import (
     UNRENDERABLE,
@@ -196,7 +196,7 @@ def unread_threads():
     return render_template(
         "threads/unread.html",
         threads=threads,
-        tags=tag_links([thread.id for thread in threads]),
+        tags=listed_tag_links(threads),
         page=page,
     )
 
