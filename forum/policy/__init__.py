@@ -32,6 +32,8 @@ from forum.policy.filters import (
 )
 from forum.policy.identity import is_admin, load_reader, moderation_scope
 from forum.policy.loaders import (
+    THREAD_ROW_COLUMNS,
+    ThreadRow,
     get_board_or_404,
     get_board_row_or_404,
     get_event_or_404,
@@ -50,7 +52,8 @@ from forum.policy.rules import (
 )
 
 __all__ = [
-    "SIGNED_OUT", "STAFF_ACTIONS", "NotAllowed", "PostPermissions", "ThreadPermissions",
+    "SIGNED_OUT", "STAFF_ACTIONS", "THREAD_ROW_COLUMNS", "ThreadRow", "NotAllowed",
+    "PostPermissions", "ThreadPermissions",
     "audit_entries", "Viewer", "can", "get_board_or_404", "get_board_row_or_404",
     "get_event_or_404", "get_post_or_404",
     "get_thread_or_404", "get_thread_row_or_404", "init_app", "invitable_organisations",

@@ -4,7 +4,7 @@ thing exists. Each loader is a visible_*() filter narrowed to one id or slug."""
 from collections import namedtuple
 
 from flask import abort
-from sqlalchemy import Select, bindparam, null, select
+from sqlalchemy import ColumnElement, Select, bindparam, null, select
 from sqlalchemy.orm import contains_eager
 
 from forum.boards.models import Board
@@ -84,26 +84,32 @@ def _thread_loader(reader: Viewer) -> Select:
 BoardRow = namedtuple("BoardRow", [column.name for column in _boards.c])
 ThreadRow = namedtuple(
     "ThreadRow",
-    [*(column.name for column in _threads.c), "board", "practice", "event_id", "read_marks"],
-)
+    [*(column.name for column in _threads.c), "board", "practice", "event_id", "read_marks",
+     "added"],
+)  # fmt: skip
 _THREAD_WIDTH, _BOARD_WIDTH = len(_threads.c), len(_boards.c)
+# Columns that domains above add to the thread page's row, read with it, as ThreadRow.added:
+# name -> column, which may read the thread's `thread.id` (forum.tags.queries: its tags).
+THREAD_ROW_COLUMNS: dict[str, ColumnElement] = {}
 
 
 def get_thread_row_or_404(thread_id: int, user) -> ThreadRow:
     """get_thread_or_404() for the thread page, which only reads the thread: its columns, its
     board as `board`, its good practice, if it is one, as `practice` (None otherwise), the
     event it is the discussion of, if any, as `event_id`, and for a member, as `read_marks`,
-    how far they had read the thread and its board (threads.unread; None for a visitor)."""
+    how far they had read the thread and its board (threads.unread; None for a visitor), and
+    the THREAD_ROW_COLUMNS by name as `added`."""
     reader = viewer(user)
     parameters = {"thread_id": thread_id}
     if reader.signed_in:
         parameters["reader_id"] = user.id
     row = _first_row_or_404(_thread_row_loader(reader), **parameters)
     board = BoardRow._make(row[_THREAD_WIDTH : _THREAD_WIDTH + _BOARD_WIDTH])
-    practice_id, event_id, *marks = row[-4:]
+    practice_id, event_id, *marks = row[_THREAD_WIDTH + _BOARD_WIDTH :][:4]
     practice = db.session.get(GoodPractice, practice_id) if practice_id is not None else None
     read_marks = tuple(marks) if reader.signed_in else None
-    return ThreadRow._make((*row[:_THREAD_WIDTH], board, practice, event_id, read_marks))
+    added = dict(zip(THREAD_ROW_COLUMNS, row[len(row) - len(THREAD_ROW_COLUMNS) :], strict=True))
+    return ThreadRow._make((*row[:_THREAD_WIDTH], board, practice, event_id, read_marks, added))
 
 
 _thread_marks, _board_marks = ThreadReadMark.__table__, BoardReadMark.__table__
@@ -137,7 +143,8 @@ def _thread_row_loader(reader: Viewer) -> Select:
     ).outerjoin(_events, _events.c.thread_id == _threads.c.id)
     # In ThreadRow's order. An event's discussion board is read by no more people than see the
     # event (events.actions.discussion_fits), so its readers may follow the link.
-    columns = (*_threads.c, *_boards.c, _practices.c.id, _events.c.id, *_read_marks(reader))
+    columns = (*_threads.c, *_boards.c, _practices.c.id, _events.c.id, *_read_marks(reader),
+               *(column.label(name) for name, column in THREAD_ROW_COLUMNS.items()))  # fmt: skip
     statement = threads_seen(reader, *columns, through=with_practice)
     return statement.where(_threads.c.id == bindparam("thread_id")).limit(1)
 

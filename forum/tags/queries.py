@@ -1,14 +1,15 @@
 """Reading the taxonomy: pickers, counts and messages shared by the pages that tag threads."""
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, reduce
 from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, String, bindparam, cast, exists, func, select
+from sqlalchemy import Select, String, bindparam, cast, exists, func, select
 from sqlalchemy.engine import Row
 
 from forum import policy
+from forum.config import SUPPORTED_LOCALES
 from forum.extensions import db
 from forum.i18n import current_locale, localized
 from forum.speedups.urls import url_prefix
@@ -129,14 +130,12 @@ def tag_links(thread_ids: list[int]) -> dict[int, list[TagLink]]:
 def listed_tag_links(threads: list[Row]) -> dict[int, list[TagLink]]:
     """tag_links() of listed threads, from the tag_links column of their rows
     (forum.threads.listing.thread_rows): no statement of its own."""
-    tags = []
-    for thread in threads:
-        if thread.tag_links:
-            for record in thread.tag_links.split(_RECORD):
-                position, tag_id, slug, label = record.split(_FIELD)
-                tags.append((int(position), int(tag_id), thread.id, slug, label))
-    tags.sort()  # the taxonomy's order
-    return _as_links([(thread_id, slug, label) for _p, _id, thread_id, slug, label in tags])
+    return _as_links(_in_order((thread.id, thread.tag_links) for thread in threads))
+
+
+def thread_tag_links(thread: policy.ThreadRow) -> list[TagLink] | None:
+    """tag_links() of the thread page's thread, from its row (policy.get_thread_row_or_404)."""
+    return _as_links(_in_order([(thread.id, thread.added["tag_links"])])).get(thread.id)
 
 
 def _as_links(tags: list[tuple[int, str, str]]) -> dict[int, list[TagLink]]:
@@ -152,26 +151,35 @@ def _as_links(tags: list[tuple[int, str, str]]) -> dict[int, list[TagLink]]:
     return by_thread
 
 
-# Separators of a listed thread's tag links: control characters, which no label holds.
+def _in_order(threads) -> list[tuple[int, str, str]]:
+    """(thread id, slug, label in the reader's language) of the threads' tags, from each
+    thread's _THREAD_TAGS, in the taxonomy's order."""
+    label = 3 + SUPPORTED_LOCALES.index(current_locale())
+    tags = []
+    for thread_id, records in threads:
+        for record in records.split(_RECORD) if records else ():
+            fields = record.split(_FIELD)
+            tags.append((int(fields[0]), int(fields[1]), thread_id, fields[2], fields[label]))
+    tags.sort()
+    return [(thread_id, slug, name) for _position, _id, thread_id, slug, name in tags]
+
+
+# Separators of a thread's tags in one string: control characters, which no label holds.
 _FIELD, _RECORD = "\x1f", "\x1e"
-
-
-def _listed_tag_links(locale: str) -> ColumnElement:
-    """A listed thread's tags in one string: each tag's position, id, slug and label in the
-    reader's language. Put in order in Python: SQLite's group_concat() takes no ORDER BY."""
-    record = (
-        cast(_tags.c.position, String) + _FIELD + cast(_tags.c.id, String) + _FIELD
-        + _tags.c.slug + _FIELD + _tags.c[f"name_{locale}"]
-    )  # fmt: skip
-    return (
-        select(func.aggregate_strings(record, _RECORD))
-        .select_from(thread_tag.join(_tags, _tags.c.id == thread_tag.c.tag_id))
-        .where(thread_tag.c.thread_id == Thread.__table__.c.id)
-        .scalar_subquery()
-    )
-
-
-LISTED_COLUMNS["tag_links"] = _listed_tag_links
+# A thread's tags in one string, read in its row by listings and the thread page: each tag's
+# position, id, slug and labels in the three languages. Put in order in Python: SQLite's
+# group_concat() takes no ORDER BY.
+_TAG_FIELDS = [cast(_tags.c.position, String), cast(_tags.c.id, String), _tags.c.slug,
+               *(_tags.c[f"name_{locale}"] for locale in SUPPORTED_LOCALES)]  # fmt: skip
+_THREAD_TAGS = (
+    select(func.aggregate_strings(reduce(lambda left, right: left + _FIELD + right, _TAG_FIELDS),
+                                  _RECORD))
+    .select_from(thread_tag.join(_tags, _tags.c.id == thread_tag.c.tag_id))
+    .where(thread_tag.c.thread_id == Thread.__table__.c.id)
+    .scalar_subquery()
+)  # fmt: skip
+LISTED_COLUMNS["tag_links"] = _THREAD_TAGS
+policy.THREAD_ROW_COLUMNS["tag_links"] = _THREAD_TAGS
 
 
 _thread_ids = Thread.__table__.c.id

@@ -7,7 +7,6 @@ reader (policy.Viewer) and language, and a tag link shared by every thread that 
 are not.
 """
 
-from collections.abc import Callable
 from functools import lru_cache
 
 from sqlalchemy import ColumnElement, Select, bindparam, false, func
@@ -41,9 +40,9 @@ LISTINGS = {
 }
 
 # Columns that domains above this one add to each listed thread's row, in the same statement:
-# name -> a function of the reader's language that makes the column, which may read the
-# thread's `thread.id` (forum.tags.queries: its tag links, a statement fewer a page).
-LISTED_COLUMNS: dict[str, Callable[[str], ColumnElement]] = {}
+# name -> column, which may read the thread's `thread.id` (forum.tags.queries: its tags, a
+# statement fewer a page).
+LISTED_COLUMNS: dict[str, ColumnElement] = {}
 
 
 def thread_rows(user, listing: str, *, offset: int, limit: int, **parameters) -> list[Row]:
@@ -92,7 +91,7 @@ def _rows_statement(reader: policy.Viewer, listing: str, locale: str) -> Select:
             _last_poster.c.display_name.label("last_poster_name"),
             _boards.c[f"name_{locale}"].label("board_name"),
             is_unread.label("unread"),
-            *(make(locale).label(name) for name, make in LISTED_COLUMNS.items()),
+            *(column.label(name) for name, column in LISTED_COLUMNS.items()),
         )
         .where(*criteria)
         .order_by(*order_by)

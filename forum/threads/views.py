@@ -22,7 +22,12 @@ from forum.i18n import current_locale
 from forum.notices import redirect_with
 from forum.pagination import requested_page
 from forum.tags import actions as tag_actions
-from forum.tags.queries import listed_tag_links, missing_groups_message, tag_groups, tag_links
+from forum.tags.queries import (
+    listed_tag_links,
+    missing_groups_message,
+    tag_groups,
+    thread_tag_links,
+)
 from forum.threads import actions, new_members, reading, unread
 from forum.threads.forms import (
     UNRENDERABLE,
@@ -165,7 +170,7 @@ def show(thread_id: int):
         page=page,
         first_unread=first_unread,
         quick_reply=_quick_reply_to(roots[0].post, context["perms"]),
-        tags=tag_links([thread.id]).get(thread.id),
+        tags=thread_tag_links(thread),
         inline_depth=config["INLINE_DEPTH"],
         **context,
     )
