@@ -32,9 +32,11 @@ def test_tag_links_are_the_tag_pages_addresses(app, make):
     """Listings append the slug to the tag pages' path: every slug, seeded, proposed or edited
     by an administrator, is made of characters a URL keeps as they are."""
     from flask import url_for
+    from flask_login import current_user
 
+    from forum import policy
     from forum.admin.forms import SLUG
-    from forum.tags.queries import tag_links
+    from forum.tags.queries import thread_tag_links
     from forum.tags.views import _slug_for
 
     tags = list(db.session.scalars(select(Tag)))
@@ -42,7 +44,7 @@ def test_tag_links_are_the_tag_pages_addresses(app, make):
     assert re.fullmatch(SLUG.regex, _slug_for("Työkyky & kuntoutus / 2026?"))
     thread = make.thread(tags=tags)
     with app.test_request_context():
-        links = tag_links([thread.id])[thread.id]
+        links = thread_tag_links(policy.get_thread_row_or_404(thread.id, current_user))
         assert sorted(link.url for link in links) == sorted(
             url_for("tags.show", slug=tag.slug) for tag in tags
         )

@@ -17,6 +17,7 @@ from forum.extensions import db
 from forum.practices.models import GoodPractice, PracticeCount, PracticeSummary
 from forum.regions.models import Organisation, Region
 from forum.tags.models import Tag, thread_tag
+from forum.tags.queries import THREAD_TAGS
 from forum.threads.models import Thread
 
 _practices = GoodPractice.__table__
@@ -114,6 +115,7 @@ def _page(reader: policy.Viewer, shape: tuple, sort: str) -> Select:
             _organisations.c.name.label("organisation_name"),
             _summary(_summaries.c.core_idea).label("core_idea"),
             _summary(_summaries.c.language).label("summary_language"),
+            THREAD_TAGS.label("tag_links"),
         )
         .order_by(SORTS[sort], _practices.c.id.desc())
     )
@@ -189,7 +191,7 @@ _REGIONS = select(_regions).order_by(_regions.c.position)
 def page(user, filters: Filters, *, sort: str, offset: int, limit: int, locale: str) -> list[Row]:
     """Rows of id, thread_id, maturity, adoption_count, title, reply_count, organisation_name,
     and core_idea and summary_language of the summary in `locale`, else the first by language
-    (None for a practice with no summary)."""
+    (None for a practice with no summary), and the thread's tag_links (tags.queries)."""
     statement = _page(policy.viewer(user), filters.shape(), sort)
     parameters = {**filters.parameters(), "offset": offset, "limit": limit, "locale": locale}
     return db.session.execute(statement, parameters).all()

@@ -18,7 +18,7 @@ from forum.practices.models import GoodPractice, PracticeSummary
 from forum.regions.queries import region_id
 from forum.security import database_int
 from forum.tags.models import Tag, thread_tag
-from forum.tags.queries import tag_groups, tag_links
+from forum.tags.queries import listed_tag_links, tag_groups
 from forum.threads.actions import NotAllowed
 from forum.threads.forms import clear_of_personal_data
 from forum.threads.models import Thread
@@ -70,7 +70,7 @@ def library_page():
     return render_template(
         "practices/library.html",
         practices=practices,
-        tags=tag_links([practice.thread_id for practice in practices]),
+        tags=listed_tag_links(practices, thread_id="thread_id"),
         page=page,
         total=total,
         sort=sort,

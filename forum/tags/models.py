@@ -42,8 +42,8 @@ class Tag(NamedInThreeLanguages, DescribedInThreeLanguages, db.Model):
 
 
 # Threads are tagged from here, as good practices attach themselves to threads: the threads
-# domain, below this one, knows nothing of tags. Listings that show tags read them through
-# tags.queries.tag_links(), one query a page.
+# domain, below this one, knows nothing of tags. Listings and the thread page read a thread's
+# tags in its row (tags.queries.THREAD_TAGS), in no statement of their own.
 Thread.tags = relationship(Tag, secondary=thread_tag, order_by=(Tag.position, Tag.id))
 
 

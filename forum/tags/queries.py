@@ -109,32 +109,17 @@ class TagLink(NamedTuple):
     name: str
 
 
-@lru_cache(maxsize=8)
-def _tag_links_statement(locale: str) -> Select:
-    return (
-        select(thread_tag.c.thread_id, _tags.c.slug, _tags.c[f"name_{locale}"])
-        .join(_tags, _tags.c.id == thread_tag.c.tag_id)
-        .where(thread_tag.c.thread_id.in_(bindparam("thread_ids", expanding=True)))
-        .order_by(_tags.c.position, _tags.c.id)
-    )
-
-
-def tag_links(thread_ids: list[int]) -> dict[int, list[TagLink]]:
-    """Each thread's tags, in the taxonomy's order, as links in the reader's language."""
-    if not thread_ids:
-        return {}
-    rows = db.session.execute(_tag_links_statement(current_locale()), {"thread_ids": thread_ids})
-    return _as_links(rows.all())
-
-
-def listed_tag_links(threads: list[Row]) -> dict[int, list[TagLink]]:
-    """tag_links() of listed threads, from the tag_links column of their rows
-    (forum.threads.listing.thread_rows): no statement of its own."""
-    return _as_links(_in_order((thread.id, thread.tag_links) for thread in threads))
+def listed_tag_links(rows: list[Row], *, thread_id: str = "id") -> dict[int, list[TagLink]]:
+    """Each listed thread's tags, in the taxonomy's order, as links in the reader's language:
+    from the tag_links column of their rows (forum.threads.listing.thread_rows, or a listing
+    of its own that reads THREAD_TAGS as tag_links), the thread's id in the column
+    `thread_id`. No statement of its own."""
+    return _as_links(_in_order((getattr(row, thread_id), row.tag_links) for row in rows))
 
 
 def thread_tag_links(thread: policy.ThreadRow) -> list[TagLink] | None:
-    """tag_links() of the thread page's thread, from its row (policy.get_thread_row_or_404)."""
+    """listed_tag_links() of the thread page's thread, from its row
+    (policy.get_thread_row_or_404)."""
     return _as_links(_in_order([(thread.id, thread.added["tag_links"])])).get(thread.id)
 
 
@@ -153,7 +138,7 @@ def _as_links(tags: list[tuple[int, str, str]]) -> dict[int, list[TagLink]]:
 
 def _in_order(threads) -> list[tuple[int, str, str]]:
     """(thread id, slug, label in the reader's language) of the threads' tags, from each
-    thread's _THREAD_TAGS, in the taxonomy's order."""
+    thread's THREAD_TAGS, in the taxonomy's order."""
     label = 3 + SUPPORTED_LOCALES.index(current_locale())
     tags = []
     for thread_id, records in threads:
@@ -171,15 +156,15 @@ _FIELD, _RECORD = "\x1f", "\x1e"
 # group_concat() takes no ORDER BY.
 _TAG_FIELDS = [cast(_tags.c.position, String), cast(_tags.c.id, String), _tags.c.slug,
                *(_tags.c[f"name_{locale}"] for locale in SUPPORTED_LOCALES)]  # fmt: skip
-_THREAD_TAGS = (
+THREAD_TAGS = (
     select(func.aggregate_strings(reduce(lambda left, right: left + _FIELD + right, _TAG_FIELDS),
                                   _RECORD))
     .select_from(thread_tag.join(_tags, _tags.c.id == thread_tag.c.tag_id))
     .where(thread_tag.c.thread_id == Thread.__table__.c.id)
     .scalar_subquery()
 )  # fmt: skip
-LISTED_COLUMNS["tag_links"] = _THREAD_TAGS
-policy.THREAD_ROW_COLUMNS["tag_links"] = _THREAD_TAGS
+LISTED_COLUMNS["tag_links"] = THREAD_TAGS
+policy.THREAD_ROW_COLUMNS["tag_links"] = THREAD_TAGS
 
 
 _thread_ids = Thread.__table__.c.id
