@@ -289,3 +289,20 @@ def test_a_public_events_discussion_is_linked_only_for_those_who_may_read_it(
     assert link not in client.get(f"/events/{event.id}").text
     Auth(client).login("jasen@example.fi")
     assert link in client.get(f"/events/{event.id}").text
+
+
+def test_an_events_page_reads_its_discussion_with_the_event(client, make, programme, count_queries):
+    """The discussion's thread and board, which the page asks the rules about, come in the
+    event's own statement (they were two lazy loads, each a round trip on PostgreSQL)."""
+    people, _events, _home, _group = programme
+    event = actions.schedule(_details("Avoin tilaisuus", audience="public"), by=people["admin"],
+                             board=make.board(visibility="members"))  # fmt: skip
+    url, link = f"/events/{event.id}", f'href="/threads/{event.thread_id}"'
+    Auth(client).login("jasen@example.fi")
+    client.get(url)
+    with count_queries() as queries:
+        page = client.get(url).text
+    assert link in page
+    # The member (with their groups), the event with its discussion, their registration, and
+    # the places taken.
+    assert queries.count == 4, queries.statements

@@ -5,7 +5,7 @@ from collections import namedtuple
 
 from flask import abort
 from sqlalchemy import ColumnElement, Select, bindparam, null, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
 from forum.boards.models import Board
 from forum.events.models import Event
@@ -159,7 +159,14 @@ def get_event_or_404(event_id: int, user) -> Event:
 
 @_per_kind_of_reader
 def _event_loader(reader: Viewer) -> Select:
-    return visible_events(reader).where(_events.c.id == bindparam("event_id")).limit(1)
+    # With its discussion's thread and board, which its page asks the rules about: two lazy
+    # loads otherwise, each a round trip on PostgreSQL.
+    return (
+        visible_events(reader)
+        .where(_events.c.id == bindparam("event_id"))
+        .options(joinedload(Event.thread).joinedload(Thread.board))
+        .limit(1)
+    )
 
 
 def get_post_or_404(post_id: int, user) -> Post:
