@@ -1,15 +1,21 @@
 """Writes stay correct under concurrency: 50 members reply at once through two worker
-processes, and every reply is stored with exact counters and no error."""
+processes, and every reply is stored with exact counters and no error; writers that change the
+same counters lock them in one order."""
 
+import queue
 import threading
+import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 from bench.load import Session, gunicorn
+from forum.auth.models import User
 from forum.boards.models import Board
+from forum.database import begin_write
 from forum.extensions import db
-from forum.threads.models import Post, Thread
+from forum.threads.actions import change_status
+from forum.threads.models import Post, PostStatus, Thread
 from tests.conftest import hidden_value
 
 WRITERS = 50
@@ -78,3 +84,68 @@ def test_fifty_simultaneous_replies_through_two_workers(server, make):
     assert db.session.get(Board, board.id).post_count == WRITERS + 1
     bodies = set(db.session.scalars(select(Post.body_source).where(Post.depth == 1)))
     assert bodies == {f"Simultaneous reply {n}" for n in range(WRITERS)}
+
+
+def _waiting_for_a_lock(connection, pid: int) -> bool:
+    waiting = "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = :pid"
+    return bool(connection.execute(text(waiting), {"pid": pid}).scalar())
+
+
+def test_hiding_a_reply_while_its_parent_is_replied_to_does_not_deadlock(app, database_url, make):
+    """A reply raises its parent's count, then its thread's and its board's; a moderator hiding
+    another reply to the same parent lowers the same counts, and must lock them in the same
+    order: taking the thread before the parent, the two waited on each other until PostgreSQL
+    ended one of them as a deadlock."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite writes one transaction at a time: there is no order to lock in")
+    thread = make.thread()
+    parent = make.reply(make.opening_post(thread))
+    hidden = make.reply(parent)
+    moderator = make.user(role="admin")
+    ids = {"parent": parent.id, "hidden": hidden.id, "thread": thread.id,
+           "board": thread.board_id, "moderator": moderator.id}  # fmt: skip
+    before = {"parent": parent.reply_count, "thread": thread.reply_count}
+    db.session.commit()
+    others = create_engine(database_url)
+    moderator_pid: queue.Queue = queue.Queue()
+    failures: list[BaseException] = []
+
+    def hide() -> None:
+        with app.app_context():
+            try:
+                begin_write()
+                moderator_pid.put(db.session.execute(text("SELECT pg_backend_pid()")).scalar())
+                db.session.execute(text("SET LOCAL lock_timeout = '60s'"))
+                change_status(db.session.get(Post, ids["hidden"]), PostStatus.HIDDEN,
+                              by=db.session.get(User, ids["moderator"]), reason="",
+                              action="post.hide")  # fmt: skip
+                db.session.commit()
+            except BaseException as error:  # noqa: BLE001 - reported by the test below
+                failures.append(error)
+                db.session.rollback()
+
+    try:
+        with others.connect() as replier:
+            # As a reply's counters begin: its parent first.
+            replier.execute(text("UPDATE post SET reply_count = reply_count + 1 WHERE id = :id"),
+                            {"id": ids["parent"]})  # fmt: skip
+            hiding = threading.Thread(target=hide)
+            hiding.start()
+            pid = moderator_pid.get(timeout=30)
+            deadline = time.monotonic() + 30
+            while not _waiting_for_a_lock(replier, pid) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            # Then the thread and the board, which the moderator must not be holding.
+            replier.execute(text("UPDATE thread SET reply_count = reply_count + 1 WHERE id = :id"),
+                            {"id": ids["thread"]})  # fmt: skip
+            replier.execute(text("UPDATE board SET post_count = post_count + 1 WHERE id = :id"),
+                            {"id": ids["board"]})  # fmt: skip
+            replier.commit()
+            hiding.join(timeout=60)
+    finally:
+        others.dispose()
+    assert not failures, failures
+    db.session.expire_all()
+    assert db.session.get(Post, ids["parent"]).reply_count == before["parent"]  # +1 - 1
+    assert db.session.get(Thread, ids["thread"]).reply_count == before["thread"]
+    assert db.session.get(Post, ids["hidden"]).status == PostStatus.HIDDEN

@@ -247,7 +247,7 @@ def reply(
         raise TooDeep
     now = utcnow()
     check_new_member_pace(by, now)
-    counted = [
+    counted = [  # locked in this order, as change_status() locks them
         RowUpdate(Post, parent.id, add={"reply_count": 1}),
         RowUpdate(Thread, parent.thread_id,
                   add={"reply_count": 1, "branch_count": int(parent.depth == 0)},
@@ -325,9 +325,13 @@ def change_status(post: Post, status: str, *, by: User, reason: str, action: str
                 None, thread_id=post.thread_id, board_id=board_id, removed=removed, sign=sign
             )
     elif delta:
-        update_row(Thread, post.thread_id, add={"reply_count": delta})
-        update_row(Post, post.parent_id, add={"reply_count": delta})
-        update_row(Board, post.thread.board_id, add={"post_count": delta})
+        # In the order a reply locks them (reply()): its parent, the thread, the board. The
+        # thread before the parent waited on a reply to the same parent that waited on it.
+        update_rows(
+            RowUpdate(Post, post.parent_id, add={"reply_count": delta}),
+            RowUpdate(Thread, post.thread_id, add={"reply_count": delta}),
+            RowUpdate(Board, post.thread.board_id, add={"post_count": delta}),
+        )
     record(by, action, post, reason=reason)
     return True
 
