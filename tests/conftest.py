@@ -8,6 +8,7 @@ import contextvars
 import os
 import re
 import shutil
+import time
 
 import pytest
 from flask.testing import FlaskClient
@@ -240,6 +241,18 @@ def form_token(html: str) -> str:
     token = hidden_value(html, "csrf_token")
     assert token, "no CSRF token in the page"
     return token
+
+
+def until_waiting_for_a_lock(connection, pid: int, timeout: float = 30) -> bool:
+    """Whether PostgreSQL's backend `pid` came to wait for a lock within `timeout` seconds: how a
+    test knows that a writer in another thread reached the row it is to wait for."""
+    waiting = text("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = :pid")
+    deadline = time.monotonic() + timeout
+    while not connection.execute(waiting, {"pid": pid}).scalar():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 class Auth:

@@ -4,7 +4,6 @@ same counters lock them in one order."""
 
 import queue
 import threading
-import time
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
@@ -16,7 +15,7 @@ from forum.database import begin_write
 from forum.extensions import db
 from forum.threads.actions import change_status
 from forum.threads.models import Post, PostStatus, Thread
-from tests.conftest import hidden_value
+from tests.conftest import hidden_value, until_waiting_for_a_lock
 
 WRITERS = 50
 
@@ -86,11 +85,6 @@ def test_fifty_simultaneous_replies_through_two_workers(server, make):
     assert bodies == {f"Simultaneous reply {n}" for n in range(WRITERS)}
 
 
-def _waiting_for_a_lock(connection, pid: int) -> bool:
-    waiting = "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = :pid"
-    return bool(connection.execute(text(waiting), {"pid": pid}).scalar())
-
-
 def test_hiding_a_reply_while_its_parent_is_replied_to_does_not_deadlock(app, database_url, make):
     """A reply raises its parent's count, then its thread's and its board's; a moderator hiding
     another reply to the same parent lowers the same counts, and must lock them in the same
@@ -131,10 +125,7 @@ def test_hiding_a_reply_while_its_parent_is_replied_to_does_not_deadlock(app, da
                             {"id": ids["parent"]})  # fmt: skip
             hiding = threading.Thread(target=hide)
             hiding.start()
-            pid = moderator_pid.get(timeout=30)
-            deadline = time.monotonic() + 30
-            while not _waiting_for_a_lock(replier, pid) and time.monotonic() < deadline:
-                time.sleep(0.01)
+            until_waiting_for_a_lock(replier, moderator_pid.get(timeout=30))
             # Then the thread and the board, which the moderator must not be holding.
             replier.execute(text("UPDATE thread SET reply_count = reply_count + 1 WHERE id = :id"),
                             {"id": ids["thread"]})  # fmt: skip

@@ -2,7 +2,6 @@
 statement, locking the rows in the order given, as separate statements would."""
 
 import threading
-import time
 
 import pytest
 from sqlalchemy import create_engine, select, text
@@ -13,6 +12,7 @@ from forum.counters import RowUpdate, update_rows
 from forum.database import begin_write
 from forum.extensions import db
 from forum.threads.models import Post, Thread
+from tests.conftest import until_waiting_for_a_lock
 
 
 def _changes(make):
@@ -80,11 +80,6 @@ def test_on_postgresql_one_statement(make, sent_to_postgresql):
         "Query", "Sync", "Query"], sent  # fmt: skip
 
 
-def _waiting_for_a_lock(watcher, pid: int) -> bool:
-    waiting = "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = :pid"
-    return bool(watcher.execute(text(waiting), {"pid": pid}).scalar())
-
-
 def _locked(watcher, table: str, row_id: int) -> bool:
     watcher.execute(text("SAVEPOINT look"))
     try:
@@ -102,11 +97,8 @@ def _held_while_waiting(blocker, watcher, writer: int, rows, blocked: int, held:
     """Once the writer waits for the blocked row, which of the other rows it holds (their
     numbers into `held`); then the blocked row is let go."""
     try:
-        deadline = time.monotonic() + 30
-        while not _waiting_for_a_lock(watcher, writer):
-            if time.monotonic() > deadline:
-                return  # the writer never waited: `held` stays empty
-            time.sleep(0.01)
+        if not until_waiting_for_a_lock(watcher, writer):
+            return  # the writer never waited: `held` stays empty
         held.extend(
             number
             for number, (table, row_id) in enumerate(rows)

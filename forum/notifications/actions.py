@@ -61,6 +61,10 @@ def _tell_directly(post_id: int, thread_id: int, by_id: int, replied_to: set[int
 # Those who muted the thread are passed over by the statements that tell the others, not asked
 # for first: a reply's round trip fewer.
 _accounts = User.__table__
+_UNMUTED_MEMBERS = (
+    _accounts.c.id.in_(bindparam("members", expanding=True)),
+    ~watching.muted(_accounts.c.id, bindparam("thread_id")),
+)
 _told = select(
     _accounts.c.id,
     bindparam("kind", type_=String),
@@ -68,17 +72,11 @@ _told = select(
     bindparam("post_id", type_=Integer),
     bindparam("actor_id", type_=Integer),
     bindparam("created_at", type_=UTCDateTime),
-).where(
-    _accounts.c.id.in_(bindparam("members", expanding=True)),
-    ~watching.muted(_accounts.c.id, bindparam("thread_id")),
-)
+).where(*_UNMUTED_MEMBERS)
 _TELL_UNLESS_MUTED = insert(Notification.__table__).from_select(
     ["recipient_id", "kind", "thread_id", "post_id", "actor_id", "created_at"], _told
 )
-_BELL_UNLESS_MUTED = bell.recount_soon_statement(
-    _accounts.c.id.in_(bindparam("members", expanding=True)),
-    ~watching.muted(_accounts.c.id, bindparam("thread_id")),
-)
+_BELL_UNLESS_MUTED = bell.recount_soon_statement(*_UNMUTED_MEMBERS)
 
 
 def tell_of_moderation(_sender, *, post, by_id: int, change: str, reason: str) -> None:
