@@ -327,6 +327,18 @@ def write_benchmark(
     }
 
 
+@contextmanager
+def job_queue(url: str | None):
+    """The job queue a run's replies send their tasks to: `url` (FORUM_JOBS_URL's form), or a
+    SQLite queue of the run's own, removed after it (not the instance's, whose worker would be
+    sent the run's tasks)."""
+    if url:
+        yield url
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-jobs-") as folder:
+        yield f"sqlite:///{folder}/jobs.sqlite3"
+
+
 def working_copy(database: str) -> str:
     """A data set is measured on a copy: the write benchmark adds hundreds of replies, and the
     next run must find the data set as it was generated. PostgreSQL copies a database from
@@ -364,8 +376,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--jobs", metavar="URL",
         help="the job queue the replies' tasks go to, as FORUM_JOBS_URL (production's Redis, "
-        "redis://127.0.0.1:6379/15); by default a SQLite queue of the run's own, as `make run` "
-        "keeps one (not the instance's, whose worker would be sent the run's tasks)",
+        "redis://127.0.0.1:6379/15); by default a SQLite queue of the run's own (job_queue)",
     )  # fmt: skip
     parser.add_argument(
         "--page", action="append", dest="only", metavar="NAME",
@@ -375,8 +386,7 @@ def main(argv=None) -> int:
 
     database = working_copy(args.database)
     ids = find_ids(database)
-    jobs = args.jobs or f"sqlite:///{tempfile.mkdtemp(prefix='bench-jobs-')}/jobs.sqlite3"
-    env = {"DATABASE_URL": database, "SECRET_KEY": "benchmark", "FORUM_JOBS_URL": jobs,
+    env = {"DATABASE_URL": database, "SECRET_KEY": "benchmark",
            "FORUM_DEVELOPMENT": "1", "FORUM_RATELIMIT_ENABLED": "0"}  # fmt: skip
     from bench import baseline
 
@@ -385,10 +395,13 @@ def main(argv=None) -> int:
     ceilings: dict[int, list[float]] = {c: [] for c in CONNECTIONS}
     masters: list[int] = []
     with (
+        job_queue(args.jobs) as jobs,
         gunicorn(
             "bench.baseline:app", {"BASELINE_DATABASE": baseline.DATABASE}, workers=args.workers
         ) as ceiling_base,
-        gunicorn("app:app", env, workers=args.workers, started=masters) as base,
+        gunicorn(
+            "app:app", {**env, "FORUM_JOBS_URL": jobs}, workers=args.workers, started=masters
+        ) as base,
     ):
 
         def measure(path: str, connections: int, cookies: dict) -> dict:

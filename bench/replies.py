@@ -15,11 +15,17 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 
-from bench.load import database_cpu, find_ids, form_token, in_process_client, working_copy
+from bench.load import (
+    database_cpu,
+    find_ids,
+    form_token,
+    in_process_client,
+    job_queue,
+    working_copy,
+)
 from bench.round_trips import sent_messages
 
 WARM_UP = 20  # psycopg prepares a statement at its sixth run on a connection
@@ -77,11 +83,14 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--jobs", metavar="URL", help="the job queue, as bench.load's --jobs")
     args = parser.parse_args(argv)
-    # Read when the forum's job module is first imported, which making the apps does.
-    os.environ["FORUM_JOBS_URL"] = (
-        args.jobs or f"sqlite:///{tempfile.mkdtemp(prefix='bench-jobs-')}/jobs.sqlite3"
-    )
+    with job_queue(args.jobs) as jobs:
+        # Read when the forum's job module is first imported, which making the apps does.
+        os.environ["FORUM_JOBS_URL"] = jobs
+        _measure(args)
+    return 0
 
+
+def _measure(args) -> None:
     repliers = [Replier(database) for database in args.databases]
     rounds = {replier.database: [] for replier in repliers}
     for _ in range(args.rounds):
@@ -95,7 +104,6 @@ def main(argv=None) -> int:
         print(f"| {replier.database.split(':')[0]} | {trips if trips is not None else '-'} "
               f"| {median['wall_p50']:.2f} / {median['wall_mean']:.2f} "
               f"| {median['app_cpu']:.2f} | {median['database_cpu']:.2f} |")  # fmt: skip
-    return 0
 
 
 if __name__ == "__main__":
