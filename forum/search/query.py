@@ -379,9 +379,23 @@ def _statements(
         .join(_boards, _boards.c.id == _threads.c.board_id)
         .cte("listed")
     )
-    ranked = (
+    # The page's threads' matches placed within their thread, then joined to the threads' rows:
+    # joined first, SQLite walked all the matches once for each thread of the page (2,000 x 20;
+    # the statement 4.9 -> 3.9 ms); the IN is a lookup in the page's few threads.
+    placed = (
         select(
             matches.c.id,
+            matches.c.thread_id,
+            func.row_number()
+            .over(partition_by=matches.c.thread_id, order_by=post_order)
+            .label("place"),
+        )
+        .where(matches.c.thread_id.in_(select(page_threads.c.thread_id)))
+        .subquery()
+    )
+    ranked = (
+        select(
+            placed.c.id,
             listed.c.thread_id,
             listed.c.best,
             listed.c.newest,
@@ -389,11 +403,9 @@ def _statements(
             listed.c.title,
             listed.c.title_language,
             listed.c.board_name,
-            func.row_number()
-            .over(partition_by=matches.c.thread_id, order_by=post_order)
-            .label("place"),
+            placed.c.place,
         )
-        .join(listed, listed.c.thread_id == matches.c.thread_id)
+        .join(listed, listed.c.thread_id == placed.c.thread_id)
         .subquery()
     )
     # Counted with the page, from the same matches: the count is no second walk of the index.
