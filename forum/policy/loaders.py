@@ -105,10 +105,10 @@ def get_thread_row_or_404(thread_id: int, user) -> ThreadRow:
         parameters["reader_id"] = user.id
     row = _first_row_or_404(_thread_row_loader(reader), **parameters)
     board = BoardRow._make(row[_THREAD_WIDTH : _THREAD_WIDTH + _BOARD_WIDTH])
-    practice_id, event_id, *marks = row[_THREAD_WIDTH + _BOARD_WIDTH :][:4]
+    practice_id, event_id, thread_mark, board_mark, *added = row[_THREAD_WIDTH + _BOARD_WIDTH :]
     practice = db.session.get(GoodPractice, practice_id) if practice_id is not None else None
-    read_marks = tuple(marks) if reader.signed_in else None
-    added = dict(zip(THREAD_ROW_COLUMNS, row[len(row) - len(THREAD_ROW_COLUMNS) :], strict=True))
+    read_marks = (thread_mark, board_mark) if reader.signed_in else None
+    added = dict(zip(THREAD_ROW_COLUMNS, added, strict=True))
     return ThreadRow._make((*row[:_THREAD_WIDTH], board, practice, event_id, read_marks, added))
 
 
