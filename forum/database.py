@@ -1,5 +1,8 @@
 """Engine set-up per backend, and the one way actions open a write transaction."""
 
+import functools
+import re
+import select
 from datetime import UTC, datetime
 
 import psycopg
@@ -18,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, InvalidatePoolError
+from sqlalchemy.exc import DisconnectionError, IntegrityError, InvalidatePoolError
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -78,39 +81,86 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.connection.dbapi_connection.execute(statement)
 
 
-# What psycopg itself sends to begin a transaction on a connection set as read_committed() does.
-_BEGIN = b"BEGIN ISOLATION LEVEL READ COMMITTED"
-
-
 def _configure_postgresql(engine: Engine) -> None:
-    # Each statement to PostgreSQL is a round trip, and a page asks three to seven: SQLAlchemy's
-    # pre-ping (an empty query) and psycopg's BEGIN were two more on every request. The BEGIN of
-    # the request's transaction is the ping instead; psycopg sees the transaction open and sends
-    # no BEGIN of its own. A connection that a restart of the database dropped fails it, and
-    # the pool then drops every connection as old and opens a new one (the pre-ping's answer).
+    # Each statement to PostgreSQL is a round trip, and a page asks two to seven. A request reads
+    # in autocommit, as Django runs by default: under read committed each statement of a
+    # transaction reads what was committed when that statement began, so a transaction around a
+    # page's reads held nothing together, and its BEGIN and COMMIT were two round trips more. A
+    # transaction begins before the first statement that writes, locks rows or sets something
+    # for the transaction, and before any statement after begin_write().
     @event.listens_for(engine, "connect")
     def read_committed(dbapi_connection, _record):
-        # Whatever the server's default: begin_write() lets the write go on in the transaction
-        # that read before it, which is sound where each statement reads the latest commits.
+        # Whatever the server's default: begin_write() lets the write go on after what the
+        # request read, which is sound where each statement reads the latest commits.
         dbapi_connection.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
 
     @event.listens_for(engine, "checkout")
-    def begin_and_ping(dbapi_connection, _record, _proxy):
-        if dbapi_connection.autocommit or (
-            dbapi_connection.info.transaction_status != pq.TransactionStatus.IDLE
+    def reads_in_autocommit(dbapi_connection, _record, _proxy):
+        pgconn = dbapi_connection.pgconn
+        if _sent_something_while_idle(pgconn):
+            # Nothing is sent to an idle connection that is not listening but the reason the
+            # server ends it (a restart, a terminated backend), before it closes the socket:
+            # found without a round trip, where SQLAlchemy's pre-ping sends one on every
+            # checkout. The pool opens another and the request goes on.
+            if _closed_by_the_server(pgconn):
+                raise InvalidatePoolError("the database closed the connection")  # and older ones
+            raise DisconnectionError("the database sent an idle connection a message")
+        if pgconn.transaction_status == pq.TransactionStatus.IDLE:
+            dbapi_connection.autocommit = True
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def begin_before_writing(connection, _cursor, statement, _parameters, context, _many):
+        dbapi_connection = connection.connection.dbapi_connection
+        if (
+            dbapi_connection.autocommit
+            and not (_plain_read(statement) and not context.execution_options.get(_STREAM))
+            and connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT"
         ):
-            return
-        try:
-            began = dbapi_connection.pgconn.exec_(_BEGIN).status == pq.ExecStatus.COMMAND_OK
-        except psycopg.OperationalError:
-            began = False
-        if not began:
-            raise InvalidatePoolError("the database did not answer BEGIN")
+            dbapi_connection.autocommit = False
+
+
+def _begin(dbapi_connection) -> None:
+    # psycopg sends its BEGIN before the next statement, and COMMIT or ROLLBACK ends it as
+    # usual; the connection reads in autocommit again when it next leaves the pool.
+    if dbapi_connection.autocommit:
+        dbapi_connection.autocommit = False
+
+
+_STREAM = "stream_results"  # a server-side cursor, which lives in a transaction
+# In a statement that starts as a read: a write in a WITH, a row lock (FOR UPDATE, FOR SHARE),
+# a setting for the transaction (set_config(..., true)), an advisory lock.
+_NOT_ONLY_READING = re.compile(
+    r"\b(?:INSERT|UPDATE|DELETE|MERGE|SHARE|set_config|pg_advisory\w*)\b", re.IGNORECASE
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_read(statement: str) -> bool:
+    return statement.lstrip()[:6].upper().startswith(_READS) and not _NOT_ONLY_READING.search(
+        statement
+    )
+
+
+def _sent_something_while_idle(pgconn) -> bool:
+    if pgconn.status != pq.ConnStatus.OK:
+        return True
+    poller = select.poll()
+    poller.register(pgconn.socket, select.POLLIN)
+    return bool(poller.poll(0))
+
+
+def _closed_by_the_server(pgconn) -> bool:
+    try:
+        pgconn.consume_input()
+    except psycopg.OperationalError:
+        return True
+    return pgconn.status != pq.ConnStatus.OK
 
 
 def begin_write() -> None:
     """Make this session's transaction one that may write: on SQLite, end any read transaction
-    and open one that holds the write lock; on PostgreSQL, the read transaction goes on.
+    and open one that holds the write lock; on PostgreSQL, the statements from here on run in
+    one transaction, after what the request read.
 
     Every action calls this before its first read of the rows it will change, and commits once.
     """
@@ -118,13 +168,14 @@ def begin_write() -> None:
     if session.new or session.dirty or session.deleted:
         # Committing them here would write what the caller's checks have not yet seen.
         raise RuntimeError("begin_write() with unsaved changes in the session: commit or undo")
+    if session.get_bind().dialect.name == "postgresql":
+        # Read committed: each statement reads what was committed when it began, so what was
+        # read before needs no transaction of its own; its objects are expired as a commit
+        # would, to be read again.
+        session.expire_all()
+        _begin(session.connection().connection.dbapi_connection)
+        return
     if session.in_transaction():
-        if session.get_bind().dialect.name == "postgresql":
-            # Read committed: each statement reads what was committed when it began, so the
-            # read transaction can go on as the write transaction; its objects are expired as a
-            # commit would, to be read again. A COMMIT and a BEGIN fewer: two round trips.
-            session.expire_all()
-            return
         session.commit()  # ends the read transaction; there is nothing to write
     session.connection(execution_options={WRITE_OPTION: True})
 
@@ -143,7 +194,9 @@ def end_read_transaction() -> None:
     """End a request's transaction that wrote nothing with COMMIT rather than the ROLLBACK of
     closing the session: psycopg forgets every statement it prepared on the connection at a
     ROLLBACK, so that PostgreSQL would parse and plan each of a page's statements again on
-    every request (the signed-in tag page's listing: 5.7 ms to plan, 0.9 ms to run)."""
+    every request (the signed-in tag page's listing: 5.7 ms to plan, 0.9 ms to run). A page
+    read in autocommit has nothing to end (psycopg sends no COMMIT); search's settings and
+    row locks began a transaction that has."""
     session = db.session()
     if not session.in_transaction() or session.new or session.dirty or session.deleted:
         return

@@ -143,8 +143,8 @@ def test_after_a_postgresql_restart_the_next_request_is_answered_not_failed(
     server_on_postgresql, make
 ):
     """A request that arrives once the database is back is served, though each process's
-    pooled connections died with the restart: the BEGIN that a connection is given as it
-    leaves the pool finds it dead, and the pool opens a new one (forum.database)."""
+    pooled connections died with the restart: a connection's socket, looked at as it leaves
+    the pool, shows the server closed it, and the pool opens a new one (forum.database)."""
     from forum.extensions import db
 
     board = make.board()
