@@ -1,5 +1,5 @@
 """Round trips to PostgreSQL a request for each benchmark page, read from libpq's trace of the
-messages the app sent: each statement is one, and so are the transaction's BEGIN and COMMIT.
+messages the app sent: each statement is one, and so are a transaction's BEGIN and COMMIT.
 On PostgreSQL a round trip costs the app's process more than its statement's own work (the
 kernel, and switching to the server's process and back), so this is the count to keep low.
 
@@ -60,7 +60,8 @@ def main(argv=None) -> int:
         # A statement ends with Sync (extended protocol); BEGIN and COMMIT are simple Queries.
         trips = sum(1 for message in sent if message[0] in ("Sync", "Query"))
         commands = [message[1].strip() for message in sent if message[0] == "Query"]
-        print(f"{name:30} {trips:3} round trips ({', '.join(commands)} and the statements)")
+        besides = f" ({', '.join(commands)} and the statements)" if commands else ""
+        print(f"{name:30} {trips:3} round trips{besides}")
         if args.verbose:
             for message in sent:
                 print("    " + " ".join(message)[:160])

@@ -116,7 +116,7 @@ def _configure_postgresql(engine: Engine) -> None:
             and not (_plain_read(statement) and not context.execution_options.get(_STREAM))
             and connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT"
         ):
-            dbapi_connection.autocommit = False
+            _begin(dbapi_connection)
 
 
 def _begin(dbapi_connection) -> None:
@@ -134,7 +134,7 @@ _NOT_ONLY_READING = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def _plain_read(statement: str) -> bool:
     return statement.lstrip()[:6].upper().startswith(_READS) and not _NOT_ONLY_READING.search(
         statement
