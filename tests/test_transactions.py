@@ -100,6 +100,7 @@ def test_a_connection_the_server_wrote_to_while_idle_is_replaced_not_trusted(
     db.session.close()
     pooled = [record.dbapi_connection for record in list(db.engine.pool._pool.queue)]
     for connection in pooled:
+        connection.autocommit = True  # as a read left it; a LISTEN counts from its commit
         connection.execute("LISTEN forum_test")
     with psycopg.connect(database_url.replace("+psycopg", ""), autocommit=True) as admin:
         admin.execute("NOTIFY forum_test")
