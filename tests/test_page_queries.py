@@ -228,8 +228,9 @@ def test_a_page_on_postgresql_costs_a_round_trip_a_statement_and_no_more(
 
 
 def test_a_request_that_wrote_and_did_not_commit_stores_nothing(app, client, make):
-    """Requests that only read end with COMMIT (above); one that wrote and stopped before its
-    commit (a check that failed after the first write, answered with a 4xx) is rolled back."""
+    """Requests that only read leave no transaction to end (above); one that wrote and stopped
+    before its commit (a check that failed after the first write, answered with a 4xx) is
+    rolled back."""
     from flask import abort
     from sqlalchemy import update
 
