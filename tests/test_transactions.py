@@ -68,7 +68,8 @@ def test_begin_write_begins_the_transaction_before_the_reads_that_follow(postgre
     db.session.scalar(select(Board.slug).where(Board.id == board.id))
     assert _status() == pq.TransactionStatus.INTRANS
     db.session.commit()
-    assert _status() == pq.TransactionStatus.IDLE  # the next request reads in autocommit
+    db.session.scalar(select(Board.slug).where(Board.id == board.id))
+    assert _status() == pq.TransactionStatus.IDLE  # after the commit, reads in autocommit again
 
 
 def test_a_connection_the_server_ended_is_replaced_as_it_leaves_the_pool(
