@@ -28,7 +28,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from bench.dataset import MARKER, bench_app
@@ -386,31 +386,49 @@ def main(argv=None) -> int:
 
     database = working_copy(args.database)
     ids = find_ids(database)
-    env = {"DATABASE_URL": database, "SECRET_KEY": "benchmark",
-           "FORUM_DEVELOPMENT": "1", "FORUM_RATELIMIT_ENABLED": "0"}  # fmt: skip
+    # Production's settings over plain HTTP: the development flag lets cookies go without
+    # Secure; the log's format, which it would also change, is set back to JSON lines.
+    env = {"DATABASE_URL": database, "SECRET_KEY": "benchmark", "FORUM_DEVELOPMENT": "1",
+           "FORUM_LOG_JSON": "1", "FORUM_RATELIMIT_ENABLED": "0"}  # fmt: skip
     from bench import baseline
 
-    baseline.prepare()
+    # The bare ceiling reads SQLite, as in every earlier table; beside a forum on PostgreSQL,
+    # a second one reads the same rows from PostgreSQL: the floor of a page on that stack.
+    ceiling_databases = {"SQLite": baseline.DATABASE}
+    if baseline.on_postgresql(database):
+        ceiling_databases["PostgreSQL"] = database.replace("+psycopg", "")
+    for ceiling_database in ceiling_databases.values():
+        baseline.prepare(ceiling_database)
     rows = []
-    ceilings: dict[int, list[float]] = {c: [] for c in CONNECTIONS}
+    ceilings = {(kind, c): [] for kind in ceiling_databases for c in CONNECTIONS}
     masters: list[int] = []
-    with (
-        job_queue(args.jobs) as jobs,
-        gunicorn(
-            "bench.baseline:app", {"BASELINE_DATABASE": baseline.DATABASE}, workers=args.workers
-        ) as ceiling_base,
-        gunicorn(
-            "app:app", {**env, "FORUM_JOBS_URL": jobs}, workers=args.workers, started=masters
-        ) as base,
-    ):
+    with ExitStack() as servers:
+        jobs = servers.enter_context(job_queue(args.jobs))
+        ceiling_bases = {
+            kind: servers.enter_context(
+                gunicorn(
+                    "bench.baseline:app",
+                    {"BASELINE_DATABASE": ceiling_database},
+                    workers=args.workers,
+                )
+            )
+            for kind, ceiling_database in ceiling_databases.items()
+        }
+        base = servers.enter_context(
+            gunicorn("app:app", {**env, "FORUM_JOBS_URL": jobs}, workers=args.workers,
+                     started=masters)
+        )  # fmt: skip
 
         def measure(path: str, connections: int, cookies: dict) -> dict:
-            """For each client (name: Cookie header), its median round and the median of its
-            rounds' fractions of the ceiling measured just before (an idle server takes no CPU)."""
+            """For each client (name: Cookie header), its median round, with the median of its
+            rounds' fractions of each ceiling measured just before (an idle server takes no
+            CPU); the round is the median one by its fraction of the first ceiling."""
             rounds: dict[str, list] = {name: [] for name in cookies}
             for _ in range(args.rounds):
-                nearest = wrk(ceiling_base + "/", connections, args.duration)["rps"]
-                ceilings[connections].append(nearest)
+                nearest = {}
+                for kind, ceiling_base in ceiling_bases.items():
+                    nearest[kind] = wrk(ceiling_base + "/", connections, args.duration)["rps"]
+                    ceilings[kind, connections].append(nearest[kind])
                 for name, cookie in cookies.items():
                     before = cpu_used(masters[0])
                     result = wrk(base + path, connections, args.duration, cookie)
@@ -418,11 +436,15 @@ def main(argv=None) -> int:
                     for part in ("app", "database"):
                         spent = after[part] - before[part]
                         result[f"{part}_ms"] = 1000 * spent / max(result["requests"], 1)
-                    rounds[name].append((result["rps"] / nearest, result))
+                    fractions = [result["rps"] / rps for rps in nearest.values()]
+                    rounds[name].append((fractions, result))
             medians = {}
             for name, measured in rounds.items():
-                measured.sort(key=lambda pair: pair[0])
-                medians[name] = measured[len(measured) // 2]
+                middle = len(measured) // 2
+                fractions = [sorted(f[kind] for f, _r in measured)[middle]
+                             for kind in range(len(ceiling_bases))]  # fmt: skip
+                result = sorted(measured, key=lambda pair: pair[0][0])[middle][1]
+                medians[name] = (fractions, result)
             return medians
 
         member = Session(base)
@@ -438,8 +460,8 @@ def main(argv=None) -> int:
                 if status != 200 or expected not in html:
                     raise RuntimeError(f"{path} answered {status} without {expected!r}")
             for connections in CONNECTIONS:
-                for signed, (fraction, result) in measure(path, connections, clients).items():
-                    rows.append((name, signed, connections, result, fraction))
+                for signed, (fractions, result) in measure(path, connections, clients).items():
+                    rows.append((name, signed, connections, result, fractions))
         writes = None
         if not args.skip_writes:
             writes = write_benchmark(
@@ -450,17 +472,21 @@ def main(argv=None) -> int:
           f"{database.split(':', 1)[0]}; jobs to {jobs.split(':', 1)[0]}; "
           f"wrk {args.duration}s per run, "
           f"{args.rounds} rounds of ceiling and page, the median round shown")  # fmt: skip
-    for connections, measured in ceilings.items():
+    for (kind, connections), measured in ceilings.items():
         if measured:
-            print(f"bare Flask ceiling at {connections} connections: {min(measured):.0f} to "
+            print(f"bare Flask ceiling on {kind} at {connections} connections: "
+                  f"{min(measured):.0f} to "
                   f"{max(measured):.0f} req/s over {len(measured)} runs")  # fmt: skip
     print()
     # CPU a request: the app's processes and the database server's, from /proc.
-    print("| page | signed | conns | req/s | p50 | p99 | of ceiling | CPU ms, app / database |")
-    print("|---|---|---|---|---|---|---|---|")
-    for name, signed, connections, result, fraction in rows:
+    of_ceilings = " | ".join(f"of {kind} ceiling" for kind in ceiling_databases)
+    print(f"| page | signed | conns | req/s | p50 | p99 | {of_ceilings} | "
+          "CPU ms, app / database |")  # fmt: skip
+    print("|---|---|---|---|---|---|" + "---|" * len(ceiling_databases) + "---|")
+    for name, signed, connections, result, fractions in rows:
+        shown = " | ".join(f"{fraction:.0%}" for fraction in fractions)
         print(f"| {name} | {signed} | {connections} | {result['rps']:.0f} | {result['p50']} | "
-              f"{result['p99']} | {fraction:.0%} | "
+              f"{result['p99']} | {shown} | "
               f"{result['app_ms']:.2f} / {result['database_ms']:.2f} |")  # fmt: skip
     if writes:
         print(f"\nwrites: {json.dumps(writes)}")
@@ -469,7 +495,7 @@ def main(argv=None) -> int:
         json.dumps(
             {
                 "ids": ids,
-                "ceilings": ceilings,
+                "ceilings": {f"{kind} {c}": rps for (kind, c), rps in ceilings.items()},
                 "writes": writes,
                 "rows": [[n, s, c, r, f] for n, s, c, r, f in rows],
             },
