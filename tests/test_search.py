@@ -246,6 +246,21 @@ def test_snippet_marks_whole_words_in_its_window_and_escapes_the_rest():
     assert str(snippet("ei osumia tässä", "työkokeilu", "fi")) == "ei osumia tässä"
 
 
+def test_a_pages_snippets_judge_each_word_in_its_own_posts_language():
+    from forum.search.query import Snippets, parse
+
+    # One page's snippets remember their verdicts: a word marked in a Swedish post is judged
+    # again in a Finnish one, where no dictionary takes it to the word searched for.
+    snippets = Snippets(parse("arbetsprövning"))
+    text = "Arbetsprövningen gick bra"
+    assert str(snippets(text, "sv")) == "<mark>Arbetsprövningen</mark> gick bra"
+    assert str(snippets(text, "fi")) == text
+    assert str(snippets(text, "sv")) == "<mark>Arbetsprövningen</mark> gick bra"
+    # A match past the window that the first one opens is not looked for.
+    far = "työkokeilu " + "sana " * 60 + "työkokeilu"
+    assert str(Snippets(parse("työkokeilu"))(far, "fi")).count("<mark>") == 1
+
+
 def test_the_region_filter_takes_a_regions_slug_as_well_as_its_id(client, make):
     north, south = make.region(), make.region()
     for region, title in ((north, "North kuntoutus"), (south, "South kuntoutus")):

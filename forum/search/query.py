@@ -465,38 +465,50 @@ class Snippets:
         self._phrase_words = frozenset(
             word for item in items if isinstance(item, Phrase) for word in item.words
         )
-        self._verdicts: dict[tuple[str, str], bool] = {}
+        # Per language, each word seen so far and whether it matches.
+        self._verdicts: dict[str, dict[str, bool]] = {}
 
-    def _matches(self, word: str, language: str) -> bool:
-        verdict = self._verdicts.get((word, language))
-        if verdict is None:
-            lowered = word.lower()
-            verdict = (
-                lowered.startswith(self._prefixes)
-                or lowered in self._phrase_words
-                or fold(lowered) in self._phrase_words
-                or not self._terms.isdisjoint(word_terms(lowered, language))
-            )
-            self._verdicts[word, language] = verdict
+    def _judge(self, word: str, language: str, verdicts: dict[str, bool]) -> bool:
+        lowered = word.lower()
+        verdict = (
+            lowered.startswith(self._prefixes)
+            or lowered in self._phrase_words
+            or fold(lowered) in self._phrase_words
+            or not self._terms.isdisjoint(word_terms(lowered, language))
+        )
+        verdicts[word] = verdict
         return verdict
 
     def __call__(self, text_: str, language: str) -> Markup:
-        words = _WORD.finditer(text_)
-        # Words are looked at up to the first match, then only within the snippet's window.
-        first = None
-        if self._terms or self._phrase_words:
-            first = next((m for m in words if self._matches(m.group(0), language)), None)
-        start = max(0, (first.start() if first else 0) - SNIPPET_RADIUS)
-        end = start + 2 * SNIPPET_RADIUS + 40
+        verdicts = self._verdicts.setdefault(language, {})
+        # One pass over the words: up to the first match, then to the end of its window. A
+        # word already judged on this page is a dictionary lookup (sixty snippets of a page
+        # look at about 1,600 words).
+        start, end = 0, 2 * SNIPPET_RADIUS + 40
+        found = False
+        marked = []
+        for match in _WORD.finditer(text_) if self._terms or self._phrase_words else ():
+            if found and match.end() > end:
+                break
+            word = match.group()
+            verdict = verdicts.get(word)
+            if verdict is None:
+                verdict = self._judge(word, language, verdicts)
+            if not verdict:
+                continue
+            if not found:
+                found = True
+                start = max(0, match.start() - SNIPPET_RADIUS)
+                end = start + 2 * SNIPPET_RADIUS + 40
+                if match.end() > end:
+                    break
+            marked.append(match)
         parts = ["…"] if start else []
         last = start
-        for match in _WORD.finditer(text_, first.start()) if first else ():
-            if match.end() > end:
-                break
-            if self._matches(match.group(0), language):
-                word = html.escape(match.group(0))
-                parts += [html.escape(text_[last : match.start()]), f"<mark>{word}</mark>"]
-                last = match.end()
+        for match in marked:
+            parts += [html.escape(text_[last : match.start()]),
+                      f"<mark>{html.escape(match.group())}</mark>"]  # fmt: skip
+            last = match.end()
         parts.append(html.escape(text_[last:end]))
         if end < len(text_):
             parts.append("…")
