@@ -441,8 +441,8 @@ def main(argv=None) -> int:
             medians = {}
             for name, measured in rounds.items():
                 middle = len(measured) // 2
-                fractions = [sorted(f[kind] for f, _r in measured)[middle]
-                             for kind in range(len(ceiling_bases))]  # fmt: skip
+                fractions = [sorted(f[ceiling] for f, _r in measured)[middle]
+                             for ceiling in range(len(ceiling_bases))]  # fmt: skip
                 result = sorted(measured, key=lambda pair: pair[0][0])[middle][1]
                 medians[name] = (fractions, result)
             return medians
