@@ -22,7 +22,8 @@ app = Flask(__name__, template_folder=str(Path(__file__).parent / "baseline_temp
 
 
 def on_postgresql(database: str) -> bool:
-    return database.startswith(("postgresql:", "postgres:"))
+    """A PostgreSQL URL, with its driver named (postgresql+psycopg://) or not."""
+    return database.startswith("postgres")
 
 
 def prepare(database: str = DATABASE) -> None:
