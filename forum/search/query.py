@@ -40,6 +40,8 @@ from forum.tags.models import Tag, thread_tag
 from forum.threads.models import Post, Thread
 
 SNIPPET_RADIUS = 90
+# Characters a snippet shows: its radius on each side of the first match, and a word's room.
+_SNIPPET_LENGTH = 2 * SNIPPET_RADIUS + 40
 # A thread's entry shows up to this many of its best-matching posts.
 POSTS_PER_THREAD = 3
 _WORD = re.compile(r"\w+")
@@ -484,11 +486,10 @@ class Snippets:
         # One pass over the words: up to the first match, then to the end of its window. A
         # word already judged on this page is a dictionary lookup (sixty snippets of a page
         # look at about 1,600 words).
-        start, end = 0, 2 * SNIPPET_RADIUS + 40
-        found = False
+        start, end = 0, _SNIPPET_LENGTH
         marked = []
         for match in _WORD.finditer(text_) if self._terms or self._phrase_words else ():
-            if found and match.end() > end:
+            if marked and match.end() > end:
                 break
             word = match.group()
             verdict = verdicts.get(word)
@@ -496,10 +497,9 @@ class Snippets:
                 verdict = self._judge(word, language, verdicts)
             if not verdict:
                 continue
-            if not found:
-                found = True
+            if not marked:  # the first match opens the window
                 start = max(0, match.start() - SNIPPET_RADIUS)
-                end = start + 2 * SNIPPET_RADIUS + 40
+                end = start + _SNIPPET_LENGTH
                 if match.end() > end:
                     break
             marked.append(match)
