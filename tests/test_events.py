@@ -306,3 +306,41 @@ def test_an_events_page_reads_its_discussion_with_the_event(client, make, progra
     # The member (with their groups), the event with its discussion, their registration, and
     # the places taken.
     assert queries.count == 4, queries.statements
+
+
+def test_the_events_list_shows_each_events_region_places_and_cancellation(client, make, programme):
+    """The listing's rows: an event's region or "National", the places left (never below
+    none, with people waiting), a cancellation; a region's filter keeps the national events;
+    past events, newest first, link their materials."""
+    people, _events, home, _group = programme
+    admin, board, other = people["admin"], make.board(), make.region()
+
+    def event(title, **details):
+        return actions.schedule(_details(title, **details), by=admin, board=board)
+
+    workshop = event("Alueen työpaja", region=home, capacity=3, days=5)
+    full = event("Täysi kurssi", capacity=1, days=6)
+    for who in ("member", "elsewhere"):
+        actions.sign_up(workshop, by=people[who])
+        actions.sign_up(full, by=people[who])
+    actions.cancel(event("Peruttu päivä", days=7), by=admin, reason="Sairastuminen")
+    event("Toisen alueen päivä", region=other, days=8)
+    event("Mennyt päivä", days=-3)
+    event("Vanhempi päivä", days=-9)
+
+    english = {"Accept-Language": "en"}
+    listing = client.get("/events/", headers=english).text
+    upcoming, past = listing.split('id="past-heading"')
+    titles = ("Alueen työpaja", "Täysi kurssi", "Peruttu päivä", "Toisen alueen päivä")
+    cards = {title: card for card in upcoming.split('class="event-card"')[1:]
+             for title in titles if title in card}  # fmt: skip
+    assert home.name_en in cards["Alueen työpaja"] and "1 place left" in cards["Alueen työpaja"]
+    assert "National" in cards["Täysi kurssi"] and "0 places left" in cards["Täysi kurssi"]
+    assert "Cancelled" in cards["Peruttu päivä"] and "left" not in cards["Peruttu päivä"]
+    assert other.name_en in cards["Toisen alueen päivä"]
+    assert past.index("Mennyt päivä") < past.index("Vanhempi päivä")
+    assert "Materials and what was learned" in past
+
+    in_home = client.get(f"/events/?region={home.slug}", headers=english).text
+    assert "Alueen työpaja" in in_home and "Täysi kurssi" in in_home
+    assert "Toisen alueen päivä" not in in_home

@@ -64,13 +64,13 @@ def index():
     region = request.args.get("region", type=region_id)
     page = requested_page(queries.upcoming_count(current_user, region_id=region),
                           EVENTS_PER_PAGE)  # fmt: skip
-    upcoming = queries.upcoming(current_user, region_id=region, offset=page.offset,
-                                limit=page.per_page)  # fmt: skip
+    upcoming = queries.upcoming_rows(current_user, region_id=region, offset=page.offset,
+                                     limit=page.per_page)  # fmt: skip
     regions = db.session.scalars(select(Region).order_by(Region.position, Region.id)).all()
     return render_template(
-        "events/index.html", upcoming=upcoming, past=queries.past(current_user, region_id=region),
-        places=queries.places_taken([event.id for event in upcoming]), regions=regions,
-        region=region, page=page,
+        "events/index.html", upcoming=upcoming,
+        past=queries.past_rows(current_user, region_id=region), regions=regions,
+        regions_by_id={item.id: item for item in regions}, region=region, page=page,
     )  # fmt: skip
 
 
