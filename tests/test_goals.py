@@ -77,6 +77,8 @@ def test_progress_over_time_moves_the_status_and_the_chart(client, pilots):
                      target_date=None)  # fmt: skip
     actions.tell_progress(first, by=aino, body="Aloitettu.", language="fi", status="in_progress")
     actions.tell_progress(first, by=aino, body="Valmis.", language="fi", status="achieved")
+    actions.tell_progress(second, by=aino, body="Suunnitellaan yhä.", language="fi",
+                          status="planned")  # fmt: skip
     # Written two months ago: the chart reads each goal's status as it was at each month's end.
     begin_write()
     long_ago = utcnow() - timedelta(days=70)

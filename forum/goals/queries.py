@@ -95,15 +95,19 @@ def status_over_time(filters: Filters, *, today: date | None = None) -> Chart:
     creation, in the status its updates had moved it to by then."""
     today = today or utcnow().date()
     months = _month_ends(today, CHART_MONTHS)
+    charted = _filtered(filters, with_status=False)
     goals = db.session.execute(
-        _filtered(filters, with_status=False)
-        .with_only_columns(Goal.id, Goal.created_at, Goal.status, Organisation.region_id)
+        charted.with_only_columns(Goal.id, Goal.created_at, Goal.status, Organisation.region_id)
     ).all()  # fmt: skip
     changes: dict[int, list[tuple[datetime, str, str]]] = {}
+    # Only the updates that moved a status: progress told without a change, most of a goal's
+    # updates as it goes on, would make the chart read more every month and move nothing. The
+    # goals as a subquery rather than a list of their ids, which grows with the programme.
     for goal_id, when, before, after in db.session.execute(
         select(GoalUpdate.goal_id, GoalUpdate.created_at, GoalUpdate.status_before,
                GoalUpdate.status_after)
-        .where(GoalUpdate.goal_id.in_([goal.id for goal in goals]))
+        .where(GoalUpdate.goal_id.in_(charted.with_only_columns(Goal.id)),
+               GoalUpdate.status_before != GoalUpdate.status_after)
         .order_by(GoalUpdate.created_at, GoalUpdate.id)
     ):  # fmt: skip
         changes.setdefault(goal_id, []).append((when, before, after))
