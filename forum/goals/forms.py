@@ -22,6 +22,12 @@ STATUS_LABELS = {
 }
 
 
+def status_labels() -> dict[str, str]:
+    """STATUS_LABELS in the request's language, for a page: the programme's chart shows them
+    about seventy times, and a lazy string is translated again at each."""
+    return {status: str(label) for status, label in STATUS_LABELS.items()}
+
+
 class GoalForm(ForumForm):
     title = text_field(
         StringField, _l("Goal"), required=_l("Name the goal."), max_length=200,

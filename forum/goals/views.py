@@ -10,7 +10,7 @@ from forum import policy
 from forum.extensions import db
 from forum.forms import ForumForm, form_page
 from forum.goals import actions, queries
-from forum.goals.forms import STATUS_LABELS, EvidenceForm, GoalForm, ProgressForm
+from forum.goals.forms import EvidenceForm, GoalForm, ProgressForm, status_labels
 from forum.goals.models import GOAL_STATUSES, Goal
 from forum.notices import redirect_with
 from forum.organisations import assessments
@@ -27,7 +27,7 @@ GOALS_PER_PAGE = 50
 
 @bp.context_processor
 def _labels():
-    return {"STATUS_LABELS": STATUS_LABELS, "GOAL_STATUSES": GOAL_STATUSES}
+    return {"STATUS_LABELS": status_labels(), "GOAL_STATUSES": GOAL_STATUSES}
 
 
 def _organisation(organisation_id: int, action: str) -> Organisation:

@@ -8,7 +8,7 @@ from forum import policy
 from forum.extensions import db
 from forum.forms import ForumForm, form_page
 from forum.goals import queries as goal_queries
-from forum.goals.forms import STATUS_LABELS
+from forum.goals.forms import status_labels
 from forum.notices import redirect_with
 from forum.organisations import actions, assessments, queries
 from forum.organisations.forms import QUESTIONS, AssessmentForm, DescribeForm
@@ -53,7 +53,7 @@ def show(organisation_id: int):
         practices=queries.practices_of(organisation, current_user),
         tried=queries.tried_by(organisation, current_user),
         assessment=next(iter(assessments.versions(organisation, current_user)), None),
-        goals=goal_queries.goals_of(organisation), GOAL_STATUS_LABELS=STATUS_LABELS,
+        goals=goal_queries.goals_of(organisation), GOAL_STATUS_LABELS=status_labels(),
     )  # fmt: skip
 
 
