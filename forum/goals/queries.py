@@ -2,7 +2,7 @@
 the statuses over time for the chart, and a goal's evidence as the reader may see it."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
@@ -99,7 +99,7 @@ def status_over_time(filters: Filters, *, today: date | None = None) -> Chart:
     goals = db.session.execute(
         charted.with_only_columns(Goal.id, Goal.created_at, Goal.status, Organisation.region_id)
     ).all()  # fmt: skip
-    changes: dict[int, list[tuple[datetime, str, str]]] = {}
+    changes: dict[int, list[tuple[date, str, str]]] = {}
     # Only the updates that moved a status: progress told without a change, most of a goal's
     # updates as it goes on, would make the chart read more every month and move nothing. The
     # goals as a subquery rather than a list of their ids, which grows with the programme.
@@ -110,7 +110,7 @@ def status_over_time(filters: Filters, *, today: date | None = None) -> Chart:
                GoalUpdate.status_before != GoalUpdate.status_after)
         .order_by(GoalUpdate.created_at, GoalUpdate.id)
     ):  # fmt: skip
-        changes.setdefault(goal_id, []).append((when, before, after))
+        changes.setdefault(goal_id, []).append((when.date(), before, after))
     regions = db.session.scalars(
         select(Region).where(Region.id.in_({goal.region_id for goal in goals}))
         .order_by(Region.position, Region.id)
@@ -118,15 +118,16 @@ def status_over_time(filters: Filters, *, today: date | None = None) -> Chart:
     index = {region.id: number for number, region in enumerate(regions)}
     counts = [[dict.fromkeys(GOAL_STATUSES, 0) for _ in months] for _ in regions]
     for goal in goals:
+        # The months and the goal's changes both oldest first: one walk through each.
         history = changes.get(goal.id, [])
+        status = history[0][1] if history else goal.status
+        created, region_counts, applied = goal.created_at.date(), counts[index[goal.region_id]], 0
         for number, month_end in enumerate(months):
-            if goal.created_at.date() > month_end:
-                continue
-            status = history[0][1] if history else goal.status
-            for when, _before, after in history:
-                if when.date() <= month_end:
-                    status = after
-            counts[index[goal.region_id]][number][status] += 1
+            while applied < len(history) and history[applied][0] <= month_end:
+                status = history[applied][2]
+                applied += 1
+            if created <= month_end:
+                region_counts[number][status] += 1
     return Chart(months, list(regions), counts)
 
 
