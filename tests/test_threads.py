@@ -347,6 +347,14 @@ def test_pagination_bar_shows_ends_and_neighbours_with_gaps_marked(pages):
         assert len(page.shown_numbers) <= 9
 
 
+@pytest.mark.parametrize("number", [1, 2, 5, 30])
+def test_a_listing_counted_only_so_far_shows_a_gap_where_its_end_would_be(number):
+    page = Page(number=number, per_page=10, total=(number + 2) * 10, complete=False)
+    shown = page.shown_numbers
+    assert shown[-3:] == [number + 1, number + 2, None] and page.has_next
+    assert shown[0] == 1 and number in shown and len(shown) <= 9
+
+
 def test_pagination_bar_links_pages_around_the_current_one(app, client, make):
     board = _board_of_topics(app, make, threads=12, per_page=1)
     html = client.get(f"/boards/{board.slug}?page=6").text

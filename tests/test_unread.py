@@ -199,3 +199,27 @@ def test_the_thread_page_reads_the_members_marks_with_the_thread(client, auth, m
     make.reply(opening, author=writer, body="Uusi")
     assert NEW_MARK in client.get(f"/threads/{thread.id}").text
     assert NEW_MARK not in client.get(f"/threads/{thread.id}").text  # the thread's mark now
+
+
+def test_a_long_new_to_you_list_is_counted_only_as_far_as_its_pages_link(app, client, auth, make):
+    """A member back after months has thousands of new threads: the page counts them two pages
+    past its own, links no last page it has not counted, and every page is still reached."""
+    _reader, writer, board, _thread = _world(make)
+    for number in range(2, 13):
+        make.thread(board, author=writer, title=f"Uutinen {number}")
+    app.config["THREADS_PER_PAGE"] = 2  # 12 new threads: 6 pages
+    auth.login("lukija@example.fi")
+
+    def bar(number: int) -> list[int]:
+        html = client.get(f"/unread?page={number}").text
+        return [
+            int(n) for n in re.findall(r'page=(\d+)"', html[html.index('class="pagination"') :])
+        ]
+
+    assert bar(1) == [1, 2, 3, 2]  # pages, then the next page: no link to page 6, a gap
+    assert "…" in client.get("/unread").text
+    assert bar(4) == [3, 1, 2, 3, 4, 5, 6, 5]  # counted to the end: the last page linked
+    last = client.get("/unread?page=6").text
+    assert "Työkokeilun seuranta" in last and 'rel="next"' not in last
+    assert client.get("/unread?page=7").status_code == 404
+    assert client.get("/unread?page=0").status_code == 404

@@ -9,7 +9,7 @@ are not.
 
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Select, bindparam, false, func
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, false, func, select
 from sqlalchemy.engine import Row
 
 from forum import policy
@@ -57,16 +57,22 @@ def thread_rows(user, listing: str, *, offset: int, limit: int, **parameters) ->
     return db.session.execute(statement, {**parameters, "offset": offset, "limit": limit}).all()
 
 
-def unread_thread_count(user) -> int:
-    """How many threads the member may see are new to them (the "unread" listing's length)."""
+def unread_thread_count(user, at_most: int) -> int:
+    """How many threads the member may see are new to them (the "unread" listing's length),
+    counted no further than `at_most`: a member back after months has thousands."""
     statement = _unread_count_statement(policy.viewer(user))
-    return db.session.scalar(statement, unread.reader_parameters(user))
+    return db.session.scalar(statement, {**unread.reader_parameters(user), "at_most": at_most})
 
 
 @lru_cache(maxsize=512)
 def _unread_count_statement(reader: policy.Viewer) -> Select:
     statement = unread.with_read_marks(policy.visible_thread_rows(reader))
-    return statement.with_only_columns(func.count()).where(unread.UNREAD)
+    unread_threads = (
+        statement.with_only_columns(_threads.c.id).where(unread.UNREAD)
+        .limit(bindparam("at_most", type_=Integer, literal_execute=True))
+        .subquery()
+    )  # fmt: skip
+    return select(func.count()).select_from(unread_threads)
 
 
 _LISTED_THREAD_COLUMNS = (

@@ -1,4 +1,5 @@
 import difflib
+from functools import partial
 
 from flask import (
     Blueprint,
@@ -20,7 +21,7 @@ from forum.database import saved_id
 from forum.extensions import db, limiter
 from forum.i18n import current_locale
 from forum.notices import redirect_with
-from forum.pagination import requested_page
+from forum.pagination import requested_page, requested_page_counted
 from forum.tags import actions as tag_actions
 from forum.tags.queries import (
     listed_tag_links,
@@ -196,7 +197,8 @@ def first_unread(thread_id: int):
 @login_required
 def unread_threads():
     """New since your last visit: the threads with messages the reader has not seen."""
-    page = requested_page(unread_thread_count(current_user), current_app.config["THREADS_PER_PAGE"])
+    page = requested_page_counted(partial(unread_thread_count, current_user),
+                                  current_app.config["THREADS_PER_PAGE"])  # fmt: skip
     threads = thread_rows(current_user, "unread", offset=page.offset, limit=page.per_page)
     return render_template(
         "threads/unread.html",
