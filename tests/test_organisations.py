@@ -60,6 +60,26 @@ def test_a_closed_boards_practice_is_not_listed_to_others(client, pilots):
     assert "1 good practice" in listing and "2 good practices" not in listing
 
 
+def test_the_page_lists_the_organisations_goals_by_target_date_with_their_status(client, pilots):
+    from datetime import date
+
+    from forum.goals import actions as goal_actions
+
+    home, _other, coordinator, _colleague, _practice = pilots
+    for title, target in (("Ilman päivää", None), ("Myöhemmin", date(2027, 6, 1)),
+                          ("Ensin", date(2027, 1, 1))):  # fmt: skip
+        goal = goal_actions.set_goal(home, by=coordinator, title=title, description="",
+                                     language="fi", target_date=target)  # fmt: skip
+    goal_actions.tell_progress(goal, by=coordinator, body="Alkoi.", language="fi",
+                               status="in_progress")  # fmt: skip
+    Auth(client).login("britta@example.fi")  # Swedish UI; the titles are marked Finnish
+    page = client.get(f"/organisations/{home.id}").text
+    listed = page.split('<span lang="fi">')
+    assert [item.split("<", 1)[0] for item in listed[1:4]] == ["Ensin", "Myöhemmin",
+                                                              "Ilman päivää"]  # fmt: skip
+    assert "Pågår" in listed[1] and "Planerat" in listed[2]
+
+
 def test_visitors_are_asked_to_sign_in(client, pilots):
     home, *_ = pilots
     assert client.get(f"/organisations/{home.id}").status_code == 302

@@ -53,7 +53,7 @@ def show(organisation_id: int):
         practices=queries.practices_of(organisation, current_user),
         tried=queries.tried_by(organisation, current_user),
         assessment=next(iter(assessments.versions(organisation, current_user)), None),
-        goals=goal_queries.goals_of(organisation), GOAL_STATUS_LABELS=status_labels(),
+        goals=goal_queries.goal_rows_of(organisation), GOAL_STATUS_LABELS=status_labels(),
     )  # fmt: skip
 
 
