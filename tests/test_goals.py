@@ -11,6 +11,7 @@ from forum.extensions import db
 from forum.goals import actions, queries
 from forum.goals.models import Goal, GoalUpdate
 from forum.organisations import assessments
+from forum.regions.models import Region
 from forum.tags.models import Tag
 from tests.conftest import Auth, post_form
 
@@ -87,12 +88,13 @@ def test_progress_over_time_moves_the_status_and_the_chart(client, pilots):
     first_update = db.session.scalars(select(GoalUpdate).order_by(GoalUpdate.id)).first()
     first_update.created_at = long_ago + timedelta(days=1)
     db.session.commit()
-    chart = queries.status_over_time(queries.Filters())
+    regions = db.session.scalars(select(Region).order_by(Region.position, Region.id)).all()
+    chart = queries.status_over_time(queries.Filters(), regions)
     home_counts = chart.counts[[region.id for region in chart.regions].index(home.id)]
     assert home_counts[-1] == {"planned": 1, "in_progress": 0, "achieved": 1, "dropped": 0}
     assert home_counts[-3] == {"planned": 1, "in_progress": 1, "achieved": 0, "dropped": 0}
     assert sum(home_counts[0].values()) == 0  # before the goals were set
-    counted = queries.status_counts(queries.Filters(region=home.id))
+    counted = queries.status_over_time(queries.Filters(region=home.id), regions).statuses
     assert counted == {"planned": 1, "in_progress": 0, "achieved": 1, "dropped": 0}
     assert [goal.title for goal in queries.programme(queries.Filters(tag="palkkatuki"))] == ["A"]
     assert [goal.title for goal in queries.programme(queries.Filters(status="planned"))] == [

@@ -4,7 +4,7 @@ the statuses over time for the chart, and a goal's evidence as the reader may se
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from forum import policy
@@ -73,15 +73,6 @@ def programme(filters: Filters, *, offset: int = 0, limit: int | None = None) ->
     ).all()  # fmt: skip
 
 
-def status_counts(filters: Filters) -> dict[str, int]:
-    """How many goals of each status, under every filter but the status."""
-    goals = _filtered(filters, with_status=False).subquery()
-    counted = dict(db.session.execute(
-        select(goals.c.status, func.count()).group_by(goals.c.status)
-    ).all())  # fmt: skip
-    return {status: counted.get(status, 0) for status in GOAL_STATUSES}
-
-
 def _month_ends(today: date, months: int) -> list[date]:
     """The last day of each of the last `months` months, oldest first; today for this one."""
     ends = [today]
@@ -93,20 +84,25 @@ def _month_ends(today: date, months: int) -> list[date]:
 @dataclass(frozen=True)
 class Chart:
     """Counts of goals by status at the end of each month, per region: regions[i] has
-    counts[i][month][status]."""
+    counts[i][month][status]; and how many goals have each status now (`statuses`)."""
 
     months: list[date]
     regions: list[Region]
     counts: list[list[dict[str, int]]]
+    statuses: dict[str, int]
 
     @property
     def largest(self) -> int:
         return max([sum(month.values()) for region in self.counts for month in region] or [0])
 
 
-def status_over_time(filters: Filters, *, today: date | None = None) -> Chart:
-    """The statuses the filtered goals had at each month's end: a goal counts from its
-    creation, in the status its updates had moved it to by then."""
+def status_over_time(filters: Filters, regions: list[Region], *,
+                     today: date | None = None) -> Chart:  # fmt: skip
+    """The statuses the goals had at each month's end under every filter but the status: a
+    goal counts from its creation, in the status its updates had moved it to by then.
+
+    regions: every region, in the chart's order; those with goals are charted (the page lists
+    them already, for its filter)."""
     today = today or utcnow().date()
     months = _month_ends(today, CHART_MONTHS)
     charted = _filtered(filters, with_status=False)
@@ -125,13 +121,13 @@ def status_over_time(filters: Filters, *, today: date | None = None) -> Chart:
         .order_by(GoalUpdate.created_at, GoalUpdate.id)
     ):  # fmt: skip
         changes.setdefault(goal_id, []).append((when.date(), before, after))
-    regions = db.session.scalars(
-        select(Region).where(Region.id.in_({goal.region_id for goal in goals}))
-        .order_by(Region.position, Region.id)
-    ).all()  # fmt: skip
+    with_goals = {goal.region_id for goal in goals}
+    regions = [region for region in regions if region.id in with_goals]
     index = {region.id: number for number, region in enumerate(regions)}
+    statuses = dict.fromkeys(GOAL_STATUSES, 0)
     counts = [[dict.fromkeys(GOAL_STATUSES, 0) for _ in months] for _ in regions]
     for goal in goals:
+        statuses[goal.status] += 1
         # The months and the goal's changes both oldest first: one walk through each.
         history = changes.get(goal.id, [])
         status = history[0][1] if history else goal.status
@@ -142,7 +138,7 @@ def status_over_time(filters: Filters, *, today: date | None = None) -> Chart:
                 applied += 1
             if created <= month_end:
                 region_counts[number][status] += 1
-    return Chart(months, list(regions), counts)
+    return Chart(months, regions, counts, statuses)
 
 
 def evidence_for(goal: Goal, reader) -> list:

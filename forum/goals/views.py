@@ -195,11 +195,12 @@ def programme():
         tag=request.args.get("tag") or None,
     )
     regions = db.session.scalars(select(Region).order_by(Region.position, Region.id)).all()
-    counts = queries.status_counts(filters)
+    chart = queries.status_over_time(filters, regions)
+    counts = chart.statuses
     total = counts[filters.status] if filters.status else sum(counts.values())
     page = requested_page(total, GOALS_PER_PAGE)
     return render_template(
         "goals/programme.html", filters=filters, counts=counts, total=total, page=page,
         goals=queries.programme(filters, offset=page.offset, limit=page.per_page),
-        chart=queries.status_over_time(filters), regions=regions, tag_groups=tag_groups(),
+        chart=chart, regions=regions, tag_groups=tag_groups(),
     )  # fmt: skip
