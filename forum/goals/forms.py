@@ -11,7 +11,7 @@ from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from forum.forms import ForumForm, text_field
-from forum.i18n import current_locale, language_choices
+from forum.i18n import PerLanguage, current_locale, language_choices
 from forum.security import database_int
 
 STATUS_LABELS = {
@@ -20,12 +20,8 @@ STATUS_LABELS = {
     "achieved": _l("Achieved"),
     "dropped": _l("Dropped"),
 }
-
-
-def status_labels() -> dict[str, str]:
-    """STATUS_LABELS in the request's language, for a page: the programme's chart shows them
-    about seventy times, and a lazy string is translated again at each."""
-    return {status: str(label) for status, label in STATUS_LABELS.items()}
+# For pages: the programme's chart shows a label about seventy times.
+status_labels = PerLanguage(STATUS_LABELS)
 
 
 class GoalForm(ForumForm):
