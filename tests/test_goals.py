@@ -1,7 +1,7 @@
 """Goals: set by an organisation's coordinators from their assessment, with progress over time
 and evidence; the programme's view across organisations with counts and a chart."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from forum.database import begin_write, utcnow
 from forum.extensions import db
 from forum.goals import actions, queries
-from forum.goals.models import Goal, GoalUpdate
+from forum.goals.models import GOAL_STATUSES, Goal, GoalUpdate
 from forum.organisations import assessments
 from forum.regions.models import Region
 from forum.tags.models import Tag
@@ -109,6 +109,56 @@ def test_progress_over_time_moves_the_status_and_the_chart(client, pilots):
     empty = post_form(client, f"/goals/{first.id}", {"body": "", "status": "achieved"},
                       action=f"/goals/{first.id}/progress")  # fmt: skip
     assert empty.status_code == 403  # not her organisation's goal
+
+
+def test_the_chart_counts_each_goal_in_the_status_it_had_at_each_months_end(pilots):
+    """Thirty goals set over fourteen months, each moved up to four times and told of once
+    without a move: the chart matches the statuses worked out month by month, goal by goal."""
+    import random
+
+    home, away, own, other, aino, _britta, _assessment = pilots
+    rnd, today = random.Random(7), date(2026, 12, 4)
+    history = {}  # goal id -> (set at, [(moved at, status after)])
+
+    def status_at(moves, at, first="planned"):
+        return next((after for moved_at, after in reversed(moves) if moved_at <= at), first)
+
+    begin_write()
+    for number in range(30):
+        set_at = datetime(2025, 10, 1, 12, tzinfo=UTC) + timedelta(days=rnd.randrange(430))
+        moves, when = [], set_at
+        for _ in range(rnd.randrange(5)):
+            when += timedelta(days=rnd.randrange(60), hours=rnd.randrange(24))
+            now = status_at(moves, when)
+            moves.append((when, rnd.choice([s for s in GOAL_STATUSES if s != now])))
+        goal = Goal(organisation_id=(own if number % 3 else other).id, title=f"Tavoite {number}",
+                    language="fi", status=status_at(moves, when), created_at=set_at)  # fmt: skip
+        db.session.add(goal)
+        db.session.flush()
+        told = set_at + timedelta(days=3)
+        updates = [(at, status_at(moves, at - timedelta(microseconds=1)), after)
+                   for at, after in moves]  # fmt: skip
+        updates.append((told, status_at(moves, told), status_at(moves, told)))
+        for at, before, after in updates:
+            db.session.add(GoalUpdate(goal_id=goal.id, author_id=aino.id, created_at=at,
+                                      body="Eteni.", language="fi", status_before=before,
+                                      status_after=after))  # fmt: skip
+        history[goal.id] = (set_at, moves, goal.organisation_id)
+    db.session.commit()
+
+    regions = db.session.scalars(select(Region).order_by(Region.position, Region.id)).all()
+    chart = queries.status_over_time(queries.Filters(), regions, today=today)
+    expected = {region.id: [dict.fromkeys(GOAL_STATUSES, 0) for _ in chart.months]
+                for region in (home, away)}  # fmt: skip
+    for set_at, moves, organisation_id in history.values():
+        region = home.id if organisation_id == own.id else away.id
+        for number, month_end in enumerate(chart.months):
+            if set_at.date() <= month_end:
+                shown = [after for at, after in moves if at.date() <= month_end]
+                expected[region][number][shown[-1] if shown else "planned"] += 1
+    assert [region.id for region in chart.regions] == [home.id, away.id]
+    assert chart.counts == [expected[home.id], expected[away.id]]
+    assert sum(chart.statuses.values()) == 30
 
 
 def test_evidence_is_linked_by_address_and_listed_only_where_the_reader_may_see_it(
