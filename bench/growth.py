@@ -1,31 +1,33 @@
 """Growth: queries and in-process latency per page on data sets of different sizes.
 
     python -m bench.growth sqlite:////abs/standard.sqlite3 sqlite:////abs/large.sqlite3
+        [--signed-in]
+
+--signed-in measures the pages as a member (an author of the data set), the members' own pages
+(what is new to them, goals, an organisation) among them.
 
 A page whose query count or latency grows with the data set is a bug. Latency here is the best
 of several batches through Flask's test client (no HTTP, no worker processes), so it isolates
 the page's own work.
 """
 
+import argparse
 import sys
 import time
 
 from sqlalchemy import event
 
-PAGES = ("board index", "board page", "5-post thread", "1,000-post thread, page 1",
-         "deep-branch page", "good-practice library", "tag page", "search")  # fmt: skip
 
-
-def measure(database: str) -> dict[str, tuple[int, float]]:
+def measure(database: str, signed_in: bool = False) -> dict[str, tuple[int, float]]:
     from bench.load import find_ids, in_process_client, pages
     from forum.extensions import db
 
     ids = find_ids(database)
-    app, client = in_process_client(database)
+    app, client = in_process_client(database, signed_in=signed_in)
     results = {"posts": (ids["posts"], 0.0)}
     with app.app_context():
         engine = db.engine
-    for name, path, expected in pages(ids):
+    for name, path, expected in pages(ids, signed_in):
         statements = []
 
         def count(*_args, statements=statements):
@@ -49,15 +51,15 @@ def measure(database: str) -> dict[str, tuple[int, float]]:
 
 
 def main(argv=None) -> int:
-    databases = (argv or sys.argv[1:]) or []
-    if not databases:
-        print(__doc__)
-        return 2
-    measured = [measure(database) for database in databases]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("databases", nargs="+")
+    parser.add_argument("--signed-in", action="store_true")
+    args = parser.parse_args(argv)
+    measured = [measure(database, args.signed_in) for database in args.databases]
     header = " | ".join(f"{m['posts'][0]:,} posts: queries, ms" for m in measured)
     print(f"| page | {header} |")
     print("|---|" + "---|" * len(measured))
-    for name in PAGES:
+    for name in (name for name in measured[0] if name != "posts"):
         cells = " | ".join(f"{m[name][0]}, {m[name][1]:.1f}" for m in measured)
         print(f"| {name} | {cells} |")
     return 0
