@@ -327,10 +327,13 @@ def test_the_events_list_shows_each_events_region_places_and_cancellation(client
     event("Toisen alueen päivä", region=other, days=8)
     event("Mennyt päivä", days=-3)
     event("Vanhempi päivä", days=-9)
+    event("Käynnissä oleva kurssi", days=-10, hours=30 * 24)  # began before the past ones
 
     english = {"Accept-Language": "en"}
     listing = client.get("/events/", headers=english).text
     upcoming, past = listing.split('id="past-heading"')
+    assert upcoming.index("Käynnissä oleva kurssi") < upcoming.index("Alueen työpaja")
+    assert "Käynnissä oleva kurssi" not in past
     titles = ("Alueen työpaja", "Täysi kurssi", "Peruttu päivä", "Toisen alueen päivä")
     cards = {title: card for card in upcoming.split('class="event-card"')[1:]
              for title in titles if title in card}  # fmt: skip

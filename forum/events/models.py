@@ -39,7 +39,7 @@ class Event(db.Model):
     description_text: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(2))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     place: Mapped[str] = mapped_column(String(300), default="")
     online_url: Mapped[str] = mapped_column(String(500), default="")
     # None: a national event.

@@ -36,6 +36,20 @@ _UPCOMING_COLUMNS = (
 )  # fmt: skip
 _PAST_COLUMNS = (_events.c.id, _events.c.title, _events.c.language, _events.c.starts_at,
                  _events.c.thread_id)  # fmt: skip
+# Bounds on the start that the end implies, so that the listings walk the index of starts from
+# where they begin instead of through every event the programme has had: an event that is
+# over started before now (ends_after_start), and one still to come started no earlier than
+# the first start among those still to come, found through the index of ends. (The minimum
+# of a bare starts_at would be read from the index of starts, oldest first: both databases
+# would walk the past again; of an expression, it is taken over the events still to come.)
+_STILL_TO_COME = _events.alias("still_to_come")
+_UPCOMING_FROM = (
+    select(func.min(func.coalesce(_STILL_TO_COME.c.starts_at, _STILL_TO_COME.c.ends_at)))
+    .where(_STILL_TO_COME.c.ends_at > _NOW)
+    .scalar_subquery()
+)
+_UPCOMING = (_events.c.ends_at > _NOW, _events.c.starts_at >= _UPCOMING_FROM)
+_PAST = (_events.c.ends_at <= _NOW, _events.c.starts_at < _NOW)
 
 
 def upcoming_rows(reader, *, region_id: int | None = None, offset: int = 0,
@@ -63,7 +77,7 @@ def past_rows(reader, *, region_id: int | None = None) -> list[Row]:
 @lru_cache(maxsize=256)
 def _upcoming_statement(reader: policy.Viewer, in_region: bool) -> Select:
     return paged(
-        _listed(reader, in_region, _events.c.ends_at > _NOW)
+        _listed(reader, in_region, *_UPCOMING)
         .with_only_columns(*_UPCOMING_COLUMNS)
         .order_by(_events.c.starts_at, _events.c.id)
     )
@@ -77,15 +91,15 @@ def _upcoming_count_statement(reader: policy.Viewer, in_region: bool) -> Select:
 @lru_cache(maxsize=256)
 def _past_statement(reader: policy.Viewer, in_region: bool) -> Select:
     return (
-        _listed(reader, in_region, _events.c.ends_at <= _NOW)
+        _listed(reader, in_region, *_PAST)
         .with_only_columns(*_PAST_COLUMNS)
         .order_by(_events.c.starts_at.desc(), _events.c.id.desc())
         .limit(PAST_SHOWN)
     )
 
 
-def _listed(reader: policy.Viewer, in_region: bool, when) -> Select:
-    statement = policy.visible_events(reader).where(when)
+def _listed(reader: policy.Viewer, in_region: bool, *when) -> Select:
+    statement = policy.visible_events(reader).where(*when)
     return statement.where(_of_region(bindparam("region_id"))) if in_region else statement
 
 
