@@ -51,11 +51,18 @@ class Page:
         return shown if self.complete else [*shown, None]
 
 
+def requested_number() -> int:
+    """The ?page= of this request (1 when not given); 404 below the first."""
+    number = request.args.get("page", 1, type=database_int)
+    if number < 1:
+        abort(404)
+    return number
+
+
 def requested_page(total: int, per_page: int) -> Page:
     """The ?page= of this request; 404 past the last page, so a listing never shows empty."""
-    number = request.args.get("page", 1, type=database_int)
-    page = Page(number=number, per_page=per_page, total=total)
-    if number < 1 or number > page.pages:
+    page = Page(number=requested_number(), per_page=per_page, total=total)
+    if page.number > page.pages:
         abort(404)
     return page
 
@@ -64,9 +71,7 @@ def requested_page_counted(count_up_to: Callable[[int], int], per_page: int) -> 
     """requested_page for a listing that has no counter and grows with the data (what is new to
     a member): count_up_to(n) counts at most n of its rows, here as far as the bar links, two
     pages on, so that the count costs the same however long the listing grows."""
-    number = request.args.get("page", 1, type=database_int)
-    if number < 1:
-        abort(404)
+    number = requested_number()
     linked = (number + 2) * per_page
     counted = count_up_to(linked + 1)
     page = Page(number=number, per_page=per_page, total=min(counted, linked),

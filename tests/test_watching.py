@@ -209,6 +209,39 @@ def test_the_watch_page_saves_a_level_and_refuses_a_made_up_one(client, auth, ma
     assert client.get(f"/tag-groups/{tag.group.slug}/watch").status_code == 200
 
 
+def test_the_settings_list_what_is_watched_a_page_at_a_time_boards_first(
+    client, auth, make, monkeypatch, count_queries
+):
+    """An active member watches hundreds of threads: the board they chose comes first, then the
+    threads by title, a page at a time; threads they may no longer read are neither listed nor
+    counted, and a page reads as many queries as another however many there are."""
+    from forum.notifications import views
+
+    monkeypatch.setattr(views, "WATCHES_PER_PAGE", 3)
+    region, author, watcher, board = _world(make)
+    _watch(watcher, WatchTarget.BOARD, board.id, WatchLevel.FIRST_POST)
+    for letter in "EDCBA":
+        thread = make.thread(board, author=author, title=f"Ketju {letter}")
+        _watch(watcher, WatchTarget.THREAD, thread.id, WatchLevel.MUTED)
+    elsewhere = make.board(visibility="region", region=make.region())
+    hidden = make.thread(elsewhere, author=make.user(region=elsewhere.region), title="Ketju 0")
+    _watch(watcher, WatchTarget.THREAD, hidden.id, WatchLevel.MUTED)
+    auth.login("seuraaja@example.fi")
+
+    def listed(number: int) -> list[str]:
+        html = client.get(f"/account/notifications?page={number}").text
+        table = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+        return re.findall(r'<a href="[^"]*">([^<]*)</a>', table)
+
+    assert listed(1) == [board.name_en, "Ketju A", "Ketju B"]
+    with count_queries() as first:
+        client.get("/account/notifications")
+    with count_queries() as second:
+        assert listed(2) == ["Ketju C", "Ketju D", "Ketju E"]
+    assert first.count == second.count
+    assert client.get("/account/notifications?page=3").status_code == 404
+
+
 def test_watch_pages_of_what_the_reader_may_not_see_are_not_found(client, auth, make):
     region, author, watcher, board = _world(make)
     private = make.board(visibility="region", region=make.region())

@@ -9,6 +9,7 @@ from sqlalchemy import Select, and_, bindparam, func, or_, select
 from forum import policy
 from forum.auth.models import User
 from forum.boards.models import Board
+from forum.database import paged
 from forum.extensions import db
 from forum.i18n import localized
 from forum.notifications.models import (
@@ -199,20 +200,18 @@ class Watched:
     values: dict
 
 
-def watched(reader) -> list[Watched]:
-    """What the reader watches or muted that they may still see, by kind, then by name."""
+def watched(reader, *, offset: int, limit: int) -> tuple[list[Watched], int]:
+    """A page of what the reader watches or muted that they may still see, and how many there
+    are: boards, tags and tag groups first (a few, from the taxonomy), then threads, each kind
+    by name. Threads come a page at a time: taking part watches a thread, and an active member
+    has hundreds."""
     chosen: dict[str, dict[int, str]] = {}
     for target, target_id, level in db.session.execute(
-        select(Watch.target, Watch.target_id, Watch.level).where(Watch.user_id == reader.id)
-    ):
+        select(Watch.target, Watch.target_id, Watch.level)
+        .where(Watch.user_id == reader.id, Watch.target != WatchTarget.THREAD)
+    ):  # fmt: skip
         chosen.setdefault(target, {})[target_id] = level
     found: list[Watched] = []
-    if ids := chosen.get(WatchTarget.THREAD):
-        statement = policy.visible_threads(reader).where(Thread.id.in_(sorted(ids)))
-        for thread in db.session.scalars(statement):
-            values = {"thread_id": thread.id}
-            found.append(Watched(WatchTarget.THREAD, thread.title, ids[thread.id],
-                                 "notifications.watch_thread", values))  # fmt: skip
     if ids := chosen.get(WatchTarget.BOARD):
         statement = policy.visible_boards(reader).where(Board.id.in_(sorted(ids)))
         for board in db.session.scalars(statement):
@@ -227,4 +226,27 @@ def watched(reader) -> list[Watched]:
                 found.append(Watched(target, localized(item, "name"), ids[item.id], endpoint,
                                      {"slug": item.slug}))  # fmt: skip
     order = list(WatchTarget)
-    return sorted(found, key=lambda item: (order.index(item.target), item.name.lower()))
+    found.sort(key=lambda item: (order.index(item.target), item.name.lower()))
+    shown = found[offset : offset + limit]
+    threads_page, threads_counted = _watched_threads(policy.viewer(reader))
+    parameters = {"reader_id": reader.id}
+    if len(shown) < limit:
+        window = {"limit": limit - len(shown), "offset": max(0, offset - len(found))}
+        rows = db.session.execute(threads_page, {**parameters, **window})
+        for thread_id, title, level in rows:
+            shown.append(Watched(WatchTarget.THREAD, title, level, "notifications.watch_thread",
+                                 {"thread_id": thread_id}))  # fmt: skip
+    return shown, len(found) + db.session.scalar(threads_counted, parameters)
+
+
+@lru_cache(maxsize=64)
+def _watched_threads(reader: policy.Viewer) -> tuple[Select, Select]:
+    """A page of the threads the reader chose a level for, by title, and how many they are."""
+    chosen = (
+        policy.visible_threads(reader)
+        .join(Watch, and_(Watch.target == WatchTarget.THREAD, Watch.target_id == Thread.id))
+        .where(Watch.user_id == bindparam("reader_id"))
+    )
+    page = chosen.with_only_columns(Thread.id, Thread.title, Watch.level)
+    return (paged(page.order_by(func.lower(Thread.title), Thread.id)),
+            chosen.with_only_columns(func.count()))  # fmt: skip

@@ -20,9 +20,11 @@ from forum.notices import redirect_with
 from forum.notifications import actions, bell, mailing, mentions, queries, watching
 from forum.notifications.forms import LEVEL_LABELS, NotificationSettingsForm, WatchForm
 from forum.notifications.models import THREAD_LEVELS, WatchLevel, WatchTarget
+from forum.pagination import requested_number, requested_page
 from forum.tags.models import Tag, TagGroup
 
 bp = Blueprint("notifications", __name__)
+WATCHES_PER_PAGE = 50
 
 
 @bp.get("/notifications")
@@ -144,8 +146,11 @@ def settings():
         form.digest_every.data = mailing.digest_every(current_user)
         for kind in mailing.KINDS:
             form[f"mail_{kind}"].data = mailing.mail_choice(current_user, kind)
+    offset = (requested_number() - 1) * WATCHES_PER_PAGE
+    watches, total = queries.watched(current_user, offset=offset, limit=WATCHES_PER_PAGE)
+    page = requested_page(total, WATCHES_PER_PAGE)
     return form_page(
-        "notifications/settings.html", form, watches=queries.watched(current_user),
+        "notifications/settings.html", form, watches=watches, page=page,
         LEVEL_LABELS=LEVEL_LABELS,
     )  # fmt: skip
 
