@@ -1,4 +1,5 @@
-"""Page arithmetic for listings whose total is already known (usually from a counter)."""
+"""Page arithmetic for listings whose total is already known (usually from a counter), or
+counted only as far as a page's pagination bar links (requested_page_counted)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
