@@ -2,6 +2,8 @@
 autocommit, and a transaction begins before the first statement that writes, locks rows or
 sets something for the transaction, or at begin_write()."""
 
+from select import select as wait_for_sockets
+
 import psycopg
 import pytest
 from psycopg import pq
@@ -105,5 +107,10 @@ def test_a_connection_the_server_wrote_to_while_idle_is_replaced_not_trusted(
         connection.execute("LISTEN forum_test")
     with psycopg.connect(database_url.replace("+psycopg", ""), autocommit=True) as admin:
         admin.execute("NOTIFY forum_test")
+    # The server sends the notification when it gets to it: on a busy machine, after the next
+    # request would have taken the connection. Wait until each has it waiting to be read.
+    for connection in pooled:
+        readable, _, _ = wait_for_sockets([connection.fileno()], [], [], 10)
+        assert readable, "the notification never arrived"
     assert client.get("/boards/told").status_code == 200
     assert all(connection.closed for connection in pooled)
